@@ -1,0 +1,8 @@
+//! One module per subcommand: its clap arguments and one `run` function.
+
+pub mod baseline;
+pub mod dataset;
+pub mod download;
+pub mod select_features;
+pub mod space;
+pub mod train;

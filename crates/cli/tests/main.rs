@@ -1,0 +1,3 @@
+//! CLI tests: each runs the real `naap` binary in its own temporary folder.
+
+mod util;

@@ -1,0 +1,29 @@
+//! Helpers shared by the CLI tests.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The `naap` binary built for this test run.
+pub fn naap() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_naap"))
+}
+
+/// The shared data folder: `$NAAP_SHARED_DIR`, else `../shared` beside the repo.
+pub fn shared_dir() -> PathBuf {
+    match std::env::var_os("NAAP_SHARED_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+    }
+}
+
+/// A published NAAP-440 file from the shared folder.
+pub fn shared_naap440(name: &str) -> PathBuf {
+    shared_dir().join("naap440").join(name)
+}
+
+/// Runs a command and returns its output, with stderr in any panic message.
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("naap binary runs")
+}

@@ -1,0 +1,20 @@
+//! The error type of the prediction stage.
+
+/// Everything that can go wrong while fitting, predicting or scoring.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Inputs of the wrong shape or content (empty, mismatched lengths, NaN).
+    #[error("{0}")]
+    InvalidInput(String),
+    /// A model could not be fitted.
+    #[error("fitting {model}: {message}")]
+    Fit {
+        /// Display name of the model.
+        model: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Result alias of the prediction stage.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

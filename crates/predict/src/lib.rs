@@ -1,0 +1,11 @@
+//! Stage 5 of the naap pipeline: accuracy predictors and their scoring.
+//!
+//! Reads a [`naap_dataset::Dataset`], fits regressors behind the one
+//! [`Regressor`] trait and scores them by MAE and monotonicity violations.
+#![deny(missing_docs)]
+
+mod error;
+mod regressor;
+
+pub use error::{Error, Result};
+pub use regressor::{FittedRegressor, Regressor};

@@ -1,0 +1,28 @@
+//! The one trait every accuracy predictor implements.
+//!
+//! Split as in linfa: a params value (`Regressor`) is fitted on data and
+//! returns a new fitted model; fitting never mutates the params, so one
+//! params value serves many seeds and folds in parallel.
+
+use ndarray::{ArrayView1, ArrayView2};
+
+/// Hyperparameters of a model, ready to be fitted.
+pub trait Regressor: Send + Sync {
+    /// Display name used in every output, e.g. `Gradient Boosting (N=25)`.
+    fn name(&self) -> &str;
+
+    /// Fits on rows `x` (samples × features) and targets `y`; `seed` drives
+    /// every random choice, so the same seed gives the same model.
+    fn fit(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+        seed: u64,
+    ) -> crate::Result<Box<dyn FittedRegressor>>;
+}
+
+/// A fitted model.
+pub trait FittedRegressor: Send + Sync {
+    /// Predicts one value per row of `x`.
+    fn predict(&self, x: ArrayView2<'_, f64>) -> crate::Result<Vec<f64>>;
+}
