@@ -5,7 +5,8 @@
 #![deny(missing_docs)]
 
 mod error;
+mod read;
 mod table;
 
 pub use error::{Error, Result};
-pub use table::{Dataset, EpochRecord, Format, Row, SchemeFeatures};
+pub use table::{epoch_column, Dataset, EpochRecord, Format, Row, SchemeFeatures, EPOCH_SUFFIXES};

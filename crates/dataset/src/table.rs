@@ -1,4 +1,8 @@
 //! The NAAP-440 dataset as typed rows (v1 or v2 columns).
+//!
+//! Column names and order follow the published `naap440.csv` (v1) and
+//! `naap440v2.csv` (v2); [`Format::columns`] lists them. Reading lives in
+//! `read.rs`, writing in `write.rs`.
 
 use std::path::Path;
 
@@ -9,6 +13,85 @@ pub enum Format {
     V1,
     /// `naap440v2.csv`: 8 scheme features (+ NumSkipConnections, NumPartialRFLayers).
     V2,
+}
+
+/// Scheme-feature column names of a v1 dataset, in file order.
+const V1_FEATURES: [&str; 6] = [
+    "NumParams",
+    "NumMACs",
+    "NumLayers",
+    "NumStages",
+    "FirstLayerWidth",
+    "LastLayerWidth",
+];
+
+/// Scheme-feature column names of a v2 dataset, in file order.
+const V2_FEATURES: [&str; 8] = [
+    "NumParams",
+    "NumMACs",
+    "NumLayers",
+    "NumStages",
+    "FirstLayerWidth",
+    "LastLayerWidth",
+    "NumSkipConnections",
+    "NumPartialRFLayers",
+];
+
+/// The three per-epoch column suffixes, in file order (`e{i}LossMean`, ...).
+pub const EPOCH_SUFFIXES: [&str; 3] = ["LossMean", "LossMedian", "Accuracy"];
+
+impl Format {
+    /// Scheme-feature column names in file order (6 for v1, 8 for v2).
+    pub fn scheme_feature_names(self) -> &'static [&'static str] {
+        match self {
+            Format::V1 => &V1_FEATURES,
+            Format::V2 => &V2_FEATURES,
+        }
+    }
+
+    /// The full header for `num_epochs` epochs, in published order.
+    pub fn columns(self, num_epochs: usize) -> Vec<String> {
+        let mut cols: Vec<String> = vec!["ModelId".into(), "IsTest".into()];
+        cols.extend(self.scheme_feature_names().iter().map(|s| s.to_string()));
+        cols.push("MaxAccuracy".into());
+        for e in 1..=num_epochs {
+            cols.extend(EPOCH_SUFFIXES.iter().map(|s| epoch_column(e, s)));
+        }
+        cols
+    }
+
+    /// The lowercase name used on the command line (`v1`, `v2`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::V1 => "v1",
+            Format::V2 => "v2",
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "v1" => Ok(Format::V1),
+            "v2" => Ok(Format::V2),
+            other => Err(format!(
+                "unknown dataset format '{other}', expected v1 or v2"
+            )),
+        }
+    }
+}
+
+/// The name of epoch `epoch`'s (1-based) column with `suffix`, e.g. `e3Accuracy`.
+pub fn epoch_column(epoch: usize, suffix: &str) -> String {
+    format!("e{epoch}{suffix}")
 }
 
 /// Per-architecture features computed from the scheme alone.
@@ -30,6 +113,37 @@ pub struct SchemeFeatures {
     pub num_skip_connections: Option<u32>,
     /// Stride-2 blocks with kernel 1 (`NumPartialRFLayers`); `None` in a v1 dataset.
     pub num_partial_rf_layers: Option<u32>,
+}
+
+impl SchemeFeatures {
+    /// The feature stored under a published column name (`NumParams`, ...),
+    /// or `None` for an unknown name or a v2-only feature in a v1 row.
+    pub fn value(&self, name: &str) -> Option<f64> {
+        let v = match name {
+            "NumParams" => self.num_params as f64,
+            "NumMACs" => self.num_macs as f64,
+            "NumLayers" => self.num_layers.into(),
+            "NumStages" => self.num_stages.into(),
+            "FirstLayerWidth" => self.first_layer_width.into(),
+            "LastLayerWidth" => self.last_layer_width.into(),
+            "NumSkipConnections" => self.num_skip_connections?.into(),
+            "NumPartialRFLayers" => self.num_partial_rf_layers?.into(),
+            _ => return None,
+        };
+        Some(v)
+    }
+
+    /// The features of `format` in column order, as numbers.
+    ///
+    /// A v2-only feature missing from a v1 row reads as NaN; a [`Dataset`]
+    /// never holds such a row for its own format.
+    pub fn to_vec(&self, format: Format) -> Vec<f64> {
+        format
+            .scheme_feature_names()
+            .iter()
+            .map(|n| self.value(n).unwrap_or(f64::NAN))
+            .collect()
+    }
 }
 
 /// One epoch's logged values.
@@ -58,6 +172,43 @@ pub struct Row {
     pub epochs: Vec<EpochRecord>,
 }
 
+impl Row {
+    /// The value in a column by its published name: a scheme feature,
+    /// `MaxAccuracy`, or an epoch column such as `e3Accuracy`.
+    pub fn value(&self, column: &str) -> Option<f64> {
+        if column == "MaxAccuracy" {
+            return Some(self.max_accuracy);
+        }
+        if let Some(v) = self.scheme.value(column) {
+            return Some(v);
+        }
+        let (epoch, suffix) = split_epoch_column(column)?;
+        let rec = self.epochs.get(epoch.checked_sub(1)?)?;
+        match suffix {
+            "LossMean" => Some(rec.loss_mean),
+            "LossMedian" => Some(rec.loss_median),
+            "Accuracy" => Some(rec.accuracy),
+            _ => None,
+        }
+    }
+
+    /// Test accuracy after each epoch, epoch 1 first.
+    pub fn accuracies(&self) -> Vec<f64> {
+        self.epochs.iter().map(|e| e.accuracy).collect()
+    }
+}
+
+/// Splits `e12LossMean` into `(12, "LossMean")`; `None` if not that shape.
+pub(crate) fn split_epoch_column(column: &str) -> Option<(usize, &str)> {
+    let rest = column.strip_prefix('e')?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let epoch = rest[..digits].parse().ok()?;
+    Some((epoch, &rest[digits..]))
+}
+
 /// A loaded, validated dataset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
@@ -69,8 +220,80 @@ pub struct Dataset {
 
 impl Dataset {
     /// Reads and validates a v1 or v2 CSV (format detected from the header).
+    ///
+    /// Rejects missing or misplaced columns, non-numeric, NaN or infinite
+    /// cells, duplicate ModelIds, epoch columns out of order and a split
+    /// with no test rows; the error names the file, line and column.
     pub fn read(path: &Path) -> crate::Result<Dataset> {
-        let _ = path;
-        todo!("dataset reader: being written")
+        let bytes = std::fs::read(path).map_err(|source| crate::Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        crate::read::parse(&bytes, path)
+    }
+
+    /// Epochs per row (every row has the same number).
+    pub fn num_epochs(&self) -> usize {
+        self.rows.first().map_or(0, |r| r.epochs.len())
+    }
+
+    /// The rows of the training split, in file order.
+    pub fn train_rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().filter(|r| !r.is_test)
+    }
+
+    /// The rows of the test split, in file order.
+    pub fn test_rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().filter(|r| r.is_test)
+    }
+
+    /// The header of this dataset, in published order.
+    pub fn columns(&self) -> Vec<String> {
+        self.format.columns(self.num_epochs())
+    }
+
+    /// One column's values over all rows, by published column name.
+    ///
+    /// Returns `None` for a name that is not a numeric column of this
+    /// dataset (`ModelId` and `IsTest` are not numeric features).
+    pub fn column(&self, name: &str) -> Option<Vec<f64>> {
+        if !self.columns().iter().any(|c| c == name) {
+            return None;
+        }
+        self.rows.iter().map(|r| r.value(name)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v1_and_v2_headers_have_published_shape() {
+        let v1 = Format::V1.columns(2);
+        assert_eq!(v1.len(), 2 + 6 + 1 + 6);
+        assert_eq!(v1[8], "MaxAccuracy");
+        assert_eq!(v1[9], "e1LossMean");
+        assert_eq!(v1.last().unwrap(), "e2Accuracy");
+        let v2 = Format::V2.columns(1);
+        assert_eq!(v2[8], "NumSkipConnections");
+        assert_eq!(v2[9], "NumPartialRFLayers");
+        assert_eq!(v2[10], "MaxAccuracy");
+    }
+
+    #[test]
+    fn epoch_column_names_split_back() {
+        assert_eq!(split_epoch_column("e12LossMean"), Some((12, "LossMean")));
+        assert_eq!(split_epoch_column("e1Accuracy"), Some((1, "Accuracy")));
+        assert_eq!(split_epoch_column("eAccuracy"), None);
+        assert_eq!(split_epoch_column("MaxAccuracy"), None);
+    }
+
+    #[test]
+    fn format_parses_its_own_name() {
+        for f in [Format::V1, Format::V2] {
+            assert_eq!(f.name().parse::<Format>().unwrap(), f);
+        }
+        assert!("v3".parse::<Format>().is_err());
     }
 }

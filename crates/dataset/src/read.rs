@@ -1,0 +1,367 @@
+//! Parsing and validating a dataset CSV into a [`Dataset`].
+//!
+//! Every rejection names the file, the 1-based line and the column, so a
+//! broken cell in a 441-line file can be found without a hex editor.
+
+use crate::table::{epoch_column, split_epoch_column, Dataset, EpochRecord, Format, Row};
+use crate::table::{SchemeFeatures, EPOCH_SUFFIXES};
+use crate::{Error, Result};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Parses CSV bytes (from `path`, used in messages) into a validated dataset.
+pub(crate) fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
+    let err = |line: usize, message: String| Error::Parse {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut records = reader.records();
+    let header = match records.next() {
+        None => return Err(err(1, "empty file: no header".into())),
+        Some(r) => r.map_err(|e| csv_error(e, bytes, path))?,
+    };
+    let header: Vec<&str> = header.iter().collect();
+    let (format, num_epochs) = check_header(&header).map_err(|m| err(1, m))?;
+    let columns = format.columns(num_epochs);
+
+    let mut lines = LineCounter::new(bytes);
+    let mut rows = Vec::new();
+    let mut first_line_of_id: HashMap<u32, usize> = HashMap::new();
+    for record in records {
+        let record = record.map_err(|e| csv_error(e, bytes, path))?;
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+        if record.len() != columns.len() {
+            return Err(err(
+                line,
+                format!(
+                    "expected {} fields as in the header, got {}",
+                    columns.len(),
+                    record.len()
+                ),
+            ));
+        }
+        let cells = Cells {
+            record: &record,
+            columns: &columns,
+        };
+        let row = parse_row(&cells, format, num_epochs).map_err(|m| err(line, m))?;
+        if let Some(first) = first_line_of_id.insert(row.model_id, line) {
+            return Err(err(
+                line,
+                format!(
+                    "column ModelId: duplicate ModelId {} (first on line {first})",
+                    row.model_id
+                ),
+            ));
+        }
+        rows.push(row);
+    }
+    if rows.is_empty() {
+        return Err(err(1, "no data rows after the header".into()));
+    }
+    if !rows.iter().any(|r| r.is_test) {
+        return Err(err(
+            1,
+            format!(
+                "column IsTest: no test rows (IsTest is 0 on all {} rows)",
+                rows.len()
+            ),
+        ));
+    }
+    Ok(Dataset { format, rows })
+}
+
+/// Turns byte offsets of records into 1-based line numbers.
+///
+/// The csv crate's own line count is one short after CRLF line endings (the
+/// published files use CRLF), so lines are counted here from the bytes.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    scanned: usize,
+    newlines: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            scanned: 0,
+            newlines: 0,
+        }
+    }
+
+    /// The line of the record whose position is `byte`; offsets must not decrease.
+    fn line_at(&mut self, byte: u64) -> usize {
+        // A record's offset may point at the line ending before it; the
+        // record itself starts after any line-ending bytes.
+        let mut start = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let from = self.scanned.min(start);
+        self.newlines += self.bytes[from..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.scanned = self.scanned.max(start);
+        self.newlines + 1
+    }
+}
+
+fn csv_error(e: csv::Error, bytes: &[u8], path: &Path) -> Error {
+    let line = e
+        .position()
+        .map_or(0, |p| LineCounter::new(bytes).line_at(p.byte()));
+    Error::Parse {
+        path: path.to_path_buf(),
+        line,
+        message: format!("malformed CSV: {e}"),
+    }
+}
+
+/// Checks the header and returns its format and number of epochs.
+fn check_header(header: &[&str]) -> std::result::Result<(Format, usize), String> {
+    let has = |name: &str| header.contains(&name);
+    let format = if has("NumSkipConnections") || has("NumPartialRFLayers") {
+        Format::V2
+    } else {
+        Format::V1
+    };
+    let fixed = format.columns(0);
+    for (i, want) in fixed.iter().enumerate() {
+        match header.get(i) {
+            Some(got) if got == want => {}
+            _ if !has(want) => return Err(format!("missing column {want}")),
+            Some(got) => {
+                return Err(format!(
+                    "column {} is {got}, expected {want} ({} header order)",
+                    i + 1,
+                    format
+                ))
+            }
+            None => unreachable!("a present column lies inside the header"),
+        }
+    }
+    let epoch_cols = &header[fixed.len()..];
+    for (k, got) in epoch_cols.iter().enumerate() {
+        let want = epoch_column(k / 3 + 1, EPOCH_SUFFIXES[k % 3]);
+        if *got == want {
+            continue;
+        }
+        let position = fixed.len() + k + 1;
+        return Err(match split_epoch_column(got) {
+            Some((e, suffix)) if e != k / 3 + 1 && EPOCH_SUFFIXES.contains(&suffix) => {
+                format!("epochs out of order: column {position} is {got}, expected {want}")
+            }
+            _ if !has(&want) => format!("missing column {want}"),
+            _ => format!("column {position} is {got}, expected {want}"),
+        });
+    }
+    if epoch_cols.is_empty() {
+        return Err("missing column e1LossMean: the header has no epoch columns".into());
+    }
+    if epoch_cols.len() % 3 != 0 {
+        let k = epoch_cols.len();
+        return Err(format!(
+            "missing column {}",
+            epoch_column(k / 3 + 1, EPOCH_SUFFIXES[k % 3])
+        ));
+    }
+    Ok((format, epoch_cols.len() / 3))
+}
+
+/// A data record with its header, for typed cell access by position.
+struct Cells<'a> {
+    record: &'a csv::StringRecord,
+    columns: &'a [String],
+}
+
+impl Cells<'_> {
+    fn raw(&self, i: usize) -> (&str, &str) {
+        (&self.columns[i], &self.record[i])
+    }
+
+    fn int<T: std::str::FromStr>(&self, i: usize) -> std::result::Result<T, String> {
+        let (name, cell) = self.raw(i);
+        cell.trim()
+            .parse()
+            .map_err(|_| format!("column {name}: expected a non-negative integer, got '{cell}'"))
+    }
+
+    fn float(&self, i: usize) -> std::result::Result<f64, String> {
+        let (name, cell) = self.raw(i);
+        let v: f64 = cell
+            .trim()
+            .parse()
+            .map_err(|_| format!("column {name}: expected a number, got '{cell}'"))?;
+        if !v.is_finite() {
+            return Err(format!(
+                "column {name}: expected a finite number, got '{cell}'"
+            ));
+        }
+        Ok(v)
+    }
+}
+
+fn parse_row(
+    cells: &Cells<'_>,
+    format: Format,
+    num_epochs: usize,
+) -> std::result::Result<Row, String> {
+    let model_id: u32 = cells.int(0)?;
+    if model_id == 0 {
+        return Err("column ModelId: expected a positive integer, got '0'".into());
+    }
+    let is_test = match cells.raw(1).1.trim() {
+        "0" => false,
+        "1" => true,
+        other => return Err(format!("column IsTest: expected 0 or 1, got '{other}'")),
+    };
+    let v2 = format == Format::V2;
+    let scheme = SchemeFeatures {
+        num_params: cells.int(2)?,
+        num_macs: cells.int(3)?,
+        num_layers: cells.int(4)?,
+        num_stages: cells.int(5)?,
+        first_layer_width: cells.int(6)?,
+        last_layer_width: cells.int(7)?,
+        num_skip_connections: if v2 { Some(cells.int(8)?) } else { None },
+        num_partial_rf_layers: if v2 { Some(cells.int(9)?) } else { None },
+    };
+    let max_col = 2 + format.scheme_feature_names().len();
+    let max_accuracy = cells.float(max_col)?;
+    let epochs = (0..num_epochs)
+        .map(|e| {
+            let base = max_col + 1 + 3 * e;
+            Ok(EpochRecord {
+                loss_mean: cells.float(base)?,
+                loss_median: cells.float(base + 1)?,
+                accuracy: cells.float(base + 2)?,
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, String>>()?;
+    Ok(Row {
+        model_id,
+        is_test,
+        scheme,
+        max_accuracy,
+        epochs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER_V1_2: &str = "ModelId,IsTest,NumParams,NumMACs,NumLayers,NumStages,\
+FirstLayerWidth,LastLayerWidth,MaxAccuracy,e1LossMean,e1LossMedian,e1Accuracy,\
+e2LossMean,e2LossMedian,e2Accuracy";
+
+    fn read_str(text: &str) -> Result<Dataset> {
+        parse(text.as_bytes(), Path::new("t.csv"))
+    }
+
+    fn message(text: &str) -> String {
+        read_str(text).unwrap_err().to_string()
+    }
+
+    fn small_v1() -> String {
+        format!(
+            "{HEADER_V1_2}\r\n1,0,10,20,3,2,12,16,0.5,1.8,1.7,0.4,1.6,1.5,0.5\r\n\
+             2,1,11,21,4,2,12,32,0.6,1.7,1.6,0.6,1.5,1.4,0.55\r\n"
+        )
+    }
+
+    #[test]
+    fn reads_a_small_v1_file() {
+        let ds = read_str(&small_v1()).unwrap();
+        assert_eq!(ds.format, Format::V1);
+        assert_eq!(ds.num_epochs(), 2);
+        assert_eq!(ds.rows.len(), 2);
+        assert_eq!(ds.test_rows().count(), 1);
+        assert_eq!(ds.train_rows().next().unwrap().model_id, 1);
+        let r = &ds.rows[1];
+        assert_eq!(r.scheme.num_skip_connections, None);
+        assert_eq!(r.value("e2Accuracy"), Some(0.55));
+        assert_eq!(r.value("NumLayers"), Some(4.0));
+        assert_eq!(ds.column("e1LossMean"), Some(vec![1.8, 1.7]));
+        assert_eq!(ds.column("NumSkipConnections"), None);
+    }
+
+    #[test]
+    fn rejects_a_missing_column_by_name() {
+        let text = small_v1().replace("NumStages,", "");
+        assert!(message(&text).contains("t.csv:1: missing column NumStages"));
+        let text = small_v1().replace(",e2Accuracy", "");
+        assert!(
+            message(&text).contains("missing column e2Accuracy"),
+            "{}",
+            message(&text)
+        );
+    }
+
+    #[test]
+    fn rejects_bad_cells_naming_line_and_column() {
+        let text = small_v1().replace("0.4,1.6", "abc,1.6");
+        assert_eq!(
+            message(&text),
+            "t.csv:2: column e1Accuracy: expected a number, got 'abc'"
+        );
+        let lf = text.replace("\r\n", "\n");
+        assert!(message(&lf).starts_with("t.csv:2: column e1Accuracy"));
+        let text = small_v1().replace("0.55", "NaN");
+        assert!(message(&text).starts_with("t.csv:3: column e2Accuracy: expected a finite"));
+        let text = small_v1().replace("2,1,11", "2,2,11");
+        assert!(message(&text).starts_with("t.csv:3: column IsTest"));
+    }
+
+    #[test]
+    fn rejects_duplicate_ids_and_reordered_epochs() {
+        let text = small_v1().replace("2,1,11", "1,1,11");
+        assert_eq!(
+            message(&text),
+            "t.csv:3: column ModelId: duplicate ModelId 1 (first on line 2)"
+        );
+        let text = small_v1()
+            .replace("e1LossMean,e1LossMedian,e1Accuracy", "X")
+            .replace(
+                "e2LossMean,e2LossMedian,e2Accuracy",
+                "e1LossMean,e1LossMedian,e1Accuracy",
+            )
+            .replace('X', "e2LossMean,e2LossMedian,e2Accuracy");
+        assert!(message(&text).contains("t.csv:1: epochs out of order: column 10 is e2LossMean"));
+    }
+
+    #[test]
+    fn rejects_a_split_without_test_rows_and_short_rows() {
+        let text = small_v1().replace("2,1,11", "2,0,11");
+        assert!(message(&text).contains("t.csv:1: column IsTest: no test rows"));
+        let text = small_v1().replace(",0.55", "");
+        assert!(message(&text).starts_with("t.csv:3: expected 15 fields"));
+        assert!(message(HEADER_V1_2).contains("no data rows"));
+    }
+
+    #[test]
+    fn detects_v2_from_the_header() {
+        let text = small_v1()
+            .replace(
+                "LastLayerWidth,",
+                "LastLayerWidth,NumSkipConnections,NumPartialRFLayers,",
+            )
+            .replace(",16,0.5", ",16,1,0,0.5")
+            .replace(",32,0.6", ",32,0,1,0.6");
+        let ds = read_str(&text).unwrap();
+        assert_eq!(ds.format, Format::V2);
+        assert_eq!(ds.rows[1].scheme.num_partial_rf_layers, Some(1));
+        assert_eq!(ds.rows[0].scheme.to_vec(Format::V2)[6], 1.0);
+        let only_one = text.replace("NumPartialRFLayers,", "");
+        assert!(message(&only_one).contains("missing column NumPartialRFLayers"));
+    }
+}

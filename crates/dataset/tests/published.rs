@@ -1,0 +1,64 @@
+//! Reads the published NAAP-440 CSVs from the shared data folder.
+
+use naap_dataset::{Dataset, Format};
+use std::path::PathBuf;
+
+/// `$NAAP_SHARED_DIR`, else `../shared` beside the repository.
+fn shared_naap440(name: &str) -> PathBuf {
+    let dir = match std::env::var_os("NAAP_SHARED_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+    };
+    dir.join("naap440").join(name)
+}
+
+fn check_published(ds: &Dataset) {
+    assert_eq!(ds.rows.len(), 440);
+    assert_eq!(ds.num_epochs(), 90);
+    assert_eq!(ds.test_rows().count(), 40);
+    assert_eq!(ds.train_rows().count(), 400);
+    let ids: Vec<u32> = ds.rows.iter().map(|r| r.model_id).collect();
+    assert_eq!(ids, (1..=440).collect::<Vec<_>>());
+    for r in &ds.rows {
+        let best = r.accuracies().into_iter().fold(f64::MIN, f64::max);
+        assert_eq!(r.max_accuracy, best, "ModelId {}", r.model_id);
+    }
+    // Row 1 of both files, read off the published CSV.
+    let r = &ds.rows[0];
+    assert_eq!(r.scheme.num_params, 2566);
+    assert_eq!(r.scheme.num_macs, 231600);
+    assert_eq!(r.value("e1LossMean"), Some(1.8651));
+    assert_eq!(r.value("MaxAccuracy"), Some(0.5888));
+}
+
+#[test]
+fn reads_published_v1() {
+    let ds = Dataset::read(&shared_naap440("naap440.csv")).unwrap();
+    assert_eq!(ds.format, Format::V1);
+    assert_eq!(ds.columns().len(), 2 + 6 + 1 + 270);
+    assert!(ds
+        .rows
+        .iter()
+        .all(|r| r.scheme.num_skip_connections.is_none()));
+    check_published(&ds);
+}
+
+#[test]
+fn reads_published_v2() {
+    let ds = Dataset::read(&shared_naap440("naap440v2.csv")).unwrap();
+    assert_eq!(ds.format, Format::V2);
+    check_published(&ds);
+    let skips: u32 = ds
+        .rows
+        .iter()
+        .map(|r| r.scheme.num_skip_connections.unwrap())
+        .sum();
+    assert!(skips > 0);
+    // v1 and v2 agree on every shared column.
+    let v1 = Dataset::read(&shared_naap440("naap440.csv")).unwrap();
+    for (a, b) in v1.rows.iter().zip(&ds.rows) {
+        assert_eq!(a.epochs, b.epochs);
+        assert_eq!(a.is_test, b.is_test);
+        assert_eq!(a.scheme.num_params, b.scheme.num_params);
+    }
+}
