@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod models;
 mod regressor;
 
 pub use error::{Error, Result};
