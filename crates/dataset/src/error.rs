@@ -23,6 +23,25 @@ pub enum Error {
         /// What was found and what was expected.
         message: String,
     },
+    /// A training log ends before it has what was asked (truncated).
+    #[error("{path}:{line}: {message}")]
+    Incomplete {
+        /// The log file.
+        path: PathBuf,
+        /// 1-based number of the last line that is there.
+        line: usize,
+        /// What is missing.
+        message: String,
+    },
+    /// The log source (folder or archive) is not usable.
+    #[error("{0}")]
+    Source(String),
+    /// A log line written out of order.
+    #[error("log line out of order: {0}")]
+    LogOrder(String),
+    /// Writing a log line failed.
+    #[error("writing a training log: {0}")]
+    LogWrite(#[source] std::io::Error),
 }
 
 /// Result alias of the dataset stage.

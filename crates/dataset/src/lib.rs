@@ -1,12 +1,23 @@
 //! Stage 4 of the naap pipeline: training logs to the NAAP-440 CSV, and the
 //! typed reader every predictor uses.
 //!
-//! Start at [`Dataset`] (a loaded CSV).
+//! Reads the paper's per-scheme training logs ([`TrainingLog`], written by
+//! [`LogWriter`]) and writes the dataset CSV in the published v1 or v2
+//! column set; [`Dataset::read`] loads such a CSV for the predictors.
+//! Start at [`Dataset`] (a loaded CSV) or [`TrainingLog`] (one log).
 #![deny(missing_docs)]
 
 mod error;
+mod line_ending;
+pub mod log;
+mod pyfloat;
 mod read;
+mod source;
 mod table;
 
 pub use error::{Error, Result};
+pub use line_ending::LineEnding;
+pub use log::{LogEvent, LogLine, LogWriter, LoggedEpoch, Timestamp, TrainingLog};
+pub use pyfloat::{py_repr, py_round};
+pub use source::{model_id_of, read_logs, LogFile};
 pub use table::{epoch_column, Dataset, EpochRecord, Format, Row, SchemeFeatures, EPOCH_SUFFIXES};
