@@ -33,6 +33,9 @@ pub enum Error {
         /// What is missing.
         message: String,
     },
+    /// A setting is out of its range.
+    #[error("{0}")]
+    Config(String),
     /// The log source (folder or archive) is not usable.
     #[error("{0}")]
     Source(String),

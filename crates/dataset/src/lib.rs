@@ -7,6 +7,7 @@
 //! Start at [`Dataset`] (a loaded CSV) or [`TrainingLog`] (one log).
 #![deny(missing_docs)]
 
+mod build;
 mod error;
 mod line_ending;
 pub mod log;
@@ -14,7 +15,9 @@ mod pyfloat;
 mod read;
 mod source;
 mod table;
+mod write;
 
+pub use build::{build, test_rows, BuildConfig, BuildValidConfig, Built, Skipped};
 pub use error::{Error, Result};
 pub use line_ending::LineEnding;
 pub use log::{LogEvent, LogLine, LogWriter, LoggedEpoch, Timestamp, TrainingLog};

@@ -1,0 +1,300 @@
+//! Building the dataset from training logs: one row per log, the published
+//! columns, and the published test split.
+
+use crate::log::{LogEvent, TrainingLog};
+use crate::pyfloat::py_round;
+use crate::source::LogFile;
+use crate::{Dataset, EpochRecord, Error, Format, Result, Row, SchemeFeatures};
+use naap_profile::{profile, Profile, ProfileConfig};
+use std::path::{Path, PathBuf};
+
+/// Settings of a dataset build (unchecked; see [`BuildConfig::validate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildConfig {
+    /// Column set to write. Default [`Format::V1`].
+    pub format: Format,
+    /// Use the first N epochs of each log. Default `None`: the most epochs
+    /// any log has finished. If set, ≥ 1.
+    pub epochs: Option<usize>,
+    /// Leave out logs that end early (and list them) instead of failing.
+    /// Default false.
+    pub skip_incomplete: bool,
+    /// Bins of the MaxAccuracy-sorted rows; the middle row of each is a
+    /// test row. Default 40 (the published split); ≥ 1, and the build needs
+    /// at least two rows per bin.
+    pub test_bins: usize,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            format: Format::V1,
+            epochs: None,
+            skip_incomplete: false,
+            test_bins: 40,
+        }
+    }
+}
+
+/// A checked [`BuildConfig`]; only [`BuildConfig::validate`] makes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildValidConfig(BuildConfig);
+
+impl BuildConfig {
+    /// Checks `epochs` ≥ 1 (when set) and `test_bins` ≥ 1.
+    pub fn validate(self) -> Result<BuildValidConfig> {
+        if self.epochs == Some(0) {
+            return Err(Error::Config("epochs must be at least 1, got 0".into()));
+        }
+        if self.test_bins == 0 {
+            return Err(Error::Config("test bins must be at least 1, got 0".into()));
+        }
+        Ok(BuildValidConfig(self))
+    }
+}
+
+impl BuildValidConfig {
+    /// The checked settings.
+    pub fn get(&self) -> &BuildConfig {
+        &self.0
+    }
+}
+
+/// A log left out by `skip_incomplete`, and why.
+#[derive(Debug)]
+pub struct Skipped {
+    /// The log.
+    pub path: PathBuf,
+    /// What was missing (an [`Error::Incomplete`]).
+    pub reason: Error,
+}
+
+/// The result of a build.
+#[derive(Debug)]
+pub struct Built {
+    /// The dataset, rows in ModelId order.
+    pub dataset: Dataset,
+    /// Logs left out because they end early (only with `skip_incomplete`).
+    pub skipped: Vec<Skipped>,
+}
+
+/// Builds the dataset from log files (any order).
+///
+/// Fails on the first bad log, naming its file and line: a garbled or
+/// out-of-order line, `#params`/`#MACs` that do not match the scheme, or a
+/// log that ends early (unless `skip_incomplete`). `progress(done, total)`
+/// is called after each log is read.
+pub fn build(
+    logs: &[LogFile],
+    config: &BuildValidConfig,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Built> {
+    let config = config.get();
+    let profile_config = ProfileConfig::default()
+        .validate()
+        .expect("the default profile config is valid");
+    let mut parsed = Vec::with_capacity(logs.len());
+    let mut skipped = Vec::new();
+    for (i, file) in logs.iter().enumerate() {
+        match TrainingLog::parse(&file.bytes, &file.path) {
+            Ok(log) => {
+                let counts = check_counts(&log, &file.path, &profile_config)?;
+                parsed.push((file, log, counts));
+            }
+            Err(err @ Error::Incomplete { .. }) if config.skip_incomplete => {
+                skipped.push(Skipped {
+                    path: file.path.clone(),
+                    reason: err,
+                })
+            }
+            Err(err) => return Err(err),
+        }
+        progress(i + 1, logs.len());
+    }
+    let num_epochs = config.epochs.unwrap_or_else(|| {
+        parsed
+            .iter()
+            .map(|(_, log, _)| log.epochs().len())
+            .max()
+            .unwrap_or(0)
+    });
+    let mut rows = Vec::with_capacity(parsed.len());
+    let mut names = Vec::with_capacity(parsed.len());
+    for (file, log, counts) in &parsed {
+        if log.epochs().len() < num_epochs {
+            let err = Error::Incomplete {
+                path: file.path.clone(),
+                line: log.num_lines(),
+                message: format!(
+                    "the log ends after epoch {} of the {num_epochs} asked: truncated",
+                    log.epochs().len()
+                ),
+            };
+            if config.skip_incomplete {
+                skipped.push(Skipped {
+                    path: file.path.clone(),
+                    reason: err,
+                });
+                continue;
+            }
+            return Err(err);
+        }
+        rows.push(make_row(
+            file.model_id,
+            log,
+            counts,
+            config.format,
+            num_epochs,
+        ));
+        names.push(file.name.as_str());
+    }
+    if num_epochs == 0 || rows.is_empty() {
+        return Err(Error::Source(format!(
+            "no log has a finished epoch ({} read, {} skipped)",
+            logs.len(),
+            skipped.len()
+        )));
+    }
+    let max_accuracies: Vec<f64> = rows.iter().map(|r| r.max_accuracy).collect();
+    for i in test_rows(&max_accuracies, &names, config.test_bins)? {
+        rows[i].is_test = true;
+    }
+    rows.sort_by_key(|r| r.model_id);
+    Ok(Built {
+        dataset: Dataset {
+            format: config.format,
+            rows,
+        },
+        skipped,
+    })
+}
+
+/// Profiles the log's scheme and checks it against the logged `#params` and
+/// `#MACs`; a mismatch means the log and its scheme line disagree.
+fn check_counts(
+    log: &TrainingLog,
+    path: &Path,
+    config: &naap_profile::ProfileValidConfig,
+) -> Result<Profile> {
+    let line_of = |want: fn(&LogEvent) -> bool| {
+        log.header()
+            .iter()
+            .position(|l| want(&l.event))
+            .map_or(1, |i| i + 1)
+    };
+    let scheme_line = line_of(|e| matches!(e, LogEvent::Scheme(_)));
+    let counts = profile(log.scheme(), config).map_err(|e| Error::Parse {
+        path: path.to_path_buf(),
+        line: scheme_line,
+        message: format!("the network scheme cannot be profiled: {e}"),
+    })?;
+    if (counts.num_params, counts.num_macs) != (log.num_params(), log.num_macs()) {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            line: line_of(|e| matches!(e, LogEvent::Params { .. })),
+            message: format!(
+                "#params {} and #MACs {} do not match the scheme on line {scheme_line}, \
+                 which has {} params and {} MACs",
+                log.num_params(),
+                log.num_macs(),
+                counts.num_params,
+                counts.num_macs
+            ),
+        });
+    }
+    Ok(counts)
+}
+
+fn make_row(
+    model_id: u32,
+    log: &TrainingLog,
+    p: &Profile,
+    format: Format,
+    num_epochs: usize,
+) -> Row {
+    let v2 = format == Format::V2;
+    let epochs: Vec<EpochRecord> = log.epochs()[..num_epochs]
+        .iter()
+        .map(|e| EpochRecord {
+            loss_mean: py_round(e.loss_mean, 4),
+            loss_median: py_round(e.loss_median, 4),
+            accuracy: e.accuracy,
+        })
+        .collect();
+    let max_accuracy = epochs.iter().map(|e| e.accuracy).fold(f64::MIN, f64::max);
+    Row {
+        model_id,
+        is_test: false,
+        scheme: SchemeFeatures {
+            num_params: log.num_params(),
+            num_macs: log.num_macs(),
+            num_layers: p.num_layers,
+            num_stages: p.num_stages,
+            first_layer_width: p.first_layer_width,
+            last_layer_width: p.last_layer_width,
+            num_skip_connections: v2.then_some(p.num_skip_connections),
+            num_partial_rf_layers: v2.then_some(p.num_partial_rf_layers),
+        },
+        max_accuracy,
+        epochs,
+    }
+}
+
+/// Indices of the test rows: sort by MaxAccuracy (ties by log file name,
+/// compared as strings, so `scheme_206.txt` before `scheme_318.txt`), cut
+/// into `bins` bins of near-equal size (bin b holds sorted positions
+/// `b*n/bins .. (b+1)*n/bins`), and take the middle row of each (position
+/// `len/2` in a bin of `len` rows: the 6th of 11 in the published split).
+pub fn test_rows(max_accuracy: &[f64], names: &[&str], bins: usize) -> Result<Vec<usize>> {
+    let n = max_accuracy.len();
+    if n < 2 * bins {
+        return Err(Error::Source(format!(
+            "{n} logs are too few for {bins} test bins (need at least {})",
+            2 * bins
+        )));
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        max_accuracy[a]
+            .total_cmp(&max_accuracy[b])
+            .then_with(|| names[a].cmp(names[b]))
+    });
+    Ok((0..bins)
+        .map(|b| {
+            let (start, end) = (b * n / bins, (b + 1) * n / bins);
+            order[start + (end - start) / 2]
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn middle_of_each_bin_is_test_with_name_ties() {
+        // 6 rows, 2 bins of 3: sorted positions 1 and 4 are test.
+        let acc = [0.5, 0.1, 0.3, 0.3, 0.9, 0.7];
+        let names = ["s1", "s2", "s3", "s4", "s5", "s6"];
+        // Sorted: s2(0.1) s3(0.3) s4(0.3) | s1(0.5) s6(0.7) s5(0.9)
+        assert_eq!(test_rows(&acc, &names, 2).unwrap(), [2, 5]);
+        // Swapping the tied names moves the test row to the other tied log.
+        let names = ["s1", "s2", "s4", "s3", "s5", "s6"];
+        assert_eq!(test_rows(&acc, &names, 2).unwrap(), [3, 5]);
+        assert!(test_rows(&acc, &names, 4).is_err());
+    }
+
+    #[test]
+    fn config_ranges_are_checked() {
+        let bad = BuildConfig {
+            epochs: Some(0),
+            ..BuildConfig::default()
+        };
+        assert!(bad.validate().is_err());
+        let bad = BuildConfig {
+            test_bins: 0,
+            ..BuildConfig::default()
+        };
+        assert!(bad.validate().is_err());
+    }
+}
