@@ -7,6 +7,7 @@
 mod error;
 pub mod models;
 mod regressor;
+pub mod select;
 
 pub use error::{Error, Result};
 pub use regressor::{FittedRegressor, Regressor};
