@@ -5,6 +5,10 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod features;
+pub mod metrics;
+pub mod protocol;
+pub mod scaler;
 pub mod models;
 mod regressor;
 pub mod select;
