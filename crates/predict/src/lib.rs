@@ -4,10 +4,12 @@
 //! [`Regressor`] trait and scores them by MAE and monotonicity violations.
 #![deny(missing_docs)]
 
+pub mod baseline;
 mod error;
 pub mod features;
 pub mod metrics;
 pub mod protocol;
+pub mod report;
 pub mod scaler;
 pub mod models;
 mod regressor;

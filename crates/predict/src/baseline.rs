@@ -1,0 +1,215 @@
+//! The paper's baseline experiment: every model on every feature set, five
+//! seeds each, scored by the median-violation run.
+//!
+//! Work is split into (model, feature set, seed) runs that rayon spreads over
+//! all cores. Results are collected in index order, so the output never
+//! depends on the thread count or scheduling; fitting randomness comes from
+//! the per-run seed only.
+
+use crate::features::FeatureSet;
+use crate::protocol::{evaluate_seed, Evaluation, TrainTest};
+use crate::{Regressor, Result};
+use naap_dataset::Dataset;
+use rayon::prelude::*;
+
+/// The number of epochs of a full training run in the paper's recipe; the
+/// acceleration labels count epochs saved out of these.
+pub const FULL_TRAINING_EPOCHS: u32 = 90;
+
+/// One (model, feature set) with all its seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellResult {
+    /// Model display name.
+    pub model: String,
+    /// Feature-set display name.
+    pub feature_set: String,
+    /// The paper's acceleration label of the feature set (`100%`, `96.7%`...).
+    pub acceleration: String,
+    /// The runs and the reported one.
+    pub evaluation: Evaluation,
+    /// True MaxAccuracy of the test rows.
+    pub y_test: Vec<f64>,
+    /// `ModelId` of the test rows.
+    pub test_model_ids: Vec<u32>,
+}
+
+/// A (model, feature set) that could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellFailure {
+    /// Model display name.
+    pub model: String,
+    /// Feature-set display name.
+    pub feature_set: String,
+    /// The first failing seed.
+    pub seed: u64,
+    /// Why it failed.
+    pub message: String,
+}
+
+/// Everything the baseline produced, in (model, feature set) order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaselineResults {
+    /// Evaluated cells, models outer, feature sets inner.
+    pub cells: Vec<CellResult>,
+    /// Cells that failed (a model that could not fit); the rest still ran.
+    pub failures: Vec<CellFailure>,
+}
+
+/// How many (model, feature set, seed) runs [`run`] performs.
+pub fn run_count(models: usize, feature_sets: usize, seeds: usize) -> usize {
+    models * feature_sets * seeds
+}
+
+/// Runs every model on every feature set with every seed on the published
+/// split. `on_run_done` is called once per finished run, from any thread.
+///
+/// Bad input (a feature the dataset lacks) fails the whole call; a model
+/// that fails to fit or predict fails only its cell.
+pub fn run(
+    dataset: &Dataset,
+    models: &[Box<dyn Regressor>],
+    feature_sets: &[FeatureSet],
+    seeds: &[u64],
+    on_run_done: &(dyn Fn() + Sync),
+) -> Result<BaselineResults> {
+    if seeds.is_empty() {
+        return Err(crate::Error::InvalidInput(
+            "the baseline needs at least one seed".into(),
+        ));
+    }
+    let splits = feature_sets
+        .iter()
+        .map(|set| TrainTest::published(dataset, set))
+        .collect::<Result<Vec<_>>>()?;
+    let (n_sets, n_seeds) = (feature_sets.len(), seeds.len());
+    let runs: Vec<_> = (0..run_count(models.len(), n_sets, n_seeds))
+        .into_par_iter()
+        .map(|i| {
+            let (m, s, k) = (i / (n_sets * n_seeds), (i / n_seeds) % n_sets, i % n_seeds);
+            let result = evaluate_seed(models[m].as_ref(), &splits[s], seeds[k], None);
+            on_run_done();
+            result
+        })
+        .collect();
+
+    let mut results = BaselineResults {
+        cells: Vec::new(),
+        failures: Vec::new(),
+    };
+    for (c, cell_runs) in runs.chunks(n_seeds).enumerate() {
+        let (model, set) = (&models[c / n_sets], &feature_sets[c % n_sets]);
+        let split = &splits[c % n_sets];
+        let mut per_seed = Vec::with_capacity(n_seeds);
+        let mut failure = None;
+        for (run, &seed) in cell_runs.iter().zip(seeds) {
+            match run {
+                Ok(score) => per_seed.push(score.clone()),
+                Err(e) => {
+                    failure = Some(CellFailure {
+                        model: model.name().to_string(),
+                        feature_set: set.name().to_string(),
+                        seed,
+                        message: e.to_string(),
+                    });
+                    break;
+                }
+            }
+        }
+        match failure {
+            Some(f) => results.failures.push(f),
+            None => results.cells.push(CellResult {
+                model: model.name().to_string(),
+                feature_set: set.name().to_string(),
+                acceleration: set.acceleration_label(FULL_TRAINING_EPOCHS),
+                evaluation: Evaluation::from_runs(per_seed)?,
+                y_test: split.y_test.clone(),
+                test_model_ids: split.test_model_ids.clone(),
+            }),
+        }
+    }
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::tests::{dataset, FirstColumn};
+    use crate::protocol::PAPER_SEEDS;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn runs_every_cell_in_fixed_order_and_counts_progress() {
+        let d = dataset();
+        let models: Vec<Box<dyn Regressor>> = vec![Box::new(FirstColumn), Box::new(FirstColumn)];
+        let sets = vec![FeatureSet::scheme(), FeatureSet::scheme_quantitative(3)];
+        let done = AtomicUsize::new(0);
+        let r = run(&d, &models, &sets, &PAPER_SEEDS, &|| {
+            done.fetch_add(1, Ordering::Relaxed);
+        })
+        .unwrap();
+        assert_eq!(done.load(Ordering::Relaxed), 20);
+        assert!(r.failures.is_empty());
+        let names: Vec<_> = r
+            .cells
+            .iter()
+            .map(|c| (c.feature_set.as_str(), c.acceleration.as_str()))
+            .collect();
+        assert_eq!(names[0], ("Scheme", "100%"));
+        assert_eq!(names[1], ("Scheme + Quantitative 3 epochs", "96.7%"));
+        assert_eq!(r.cells.len(), 4);
+        // Same result on one thread: collection order is index order.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let single = pool
+            .install(|| run(&d, &models, &sets, &PAPER_SEEDS, &|| {}))
+            .unwrap();
+        assert_eq!(single, r);
+    }
+
+    struct Failing;
+    impl Regressor for Failing {
+        fn name(&self) -> &str {
+            "failing"
+        }
+        fn fit(
+            &self,
+            _x: ndarray::ArrayView2<'_, f64>,
+            _y: ndarray::ArrayView1<'_, f64>,
+            _seed: u64,
+        ) -> Result<Box<dyn crate::FittedRegressor>> {
+            Err(crate::Error::Fit {
+                model: "failing".into(),
+                message: "singular".into(),
+            })
+        }
+    }
+
+    #[test]
+    fn a_failing_model_fails_only_its_cells() {
+        let d = dataset();
+        let models: Vec<Box<dyn Regressor>> = vec![Box::new(Failing), Box::new(FirstColumn)];
+        let r = run(&d, &models, &[FeatureSet::scheme()], &[1, 2], &|| {}).unwrap();
+        assert_eq!(r.cells.len(), 1);
+        assert_eq!(r.cells[0].model, "first column");
+        assert_eq!(r.failures.len(), 1);
+        assert_eq!(r.failures[0].seed, 1);
+        assert!(r.failures[0].message.contains("singular"));
+    }
+
+    #[test]
+    fn missing_epochs_fail_the_call() {
+        let d = dataset();
+        let models: Vec<Box<dyn Regressor>> = vec![Box::new(FirstColumn)];
+        let err = run(
+            &d,
+            &models,
+            &[FeatureSet::scheme_quantitative(9)],
+            &[1],
+            &|| {},
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("epoch 4"), "{err}");
+    }
+}

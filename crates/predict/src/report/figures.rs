@@ -1,0 +1,226 @@
+//! Per-cell figures as PNG bytes: true vs predicted accuracy, and a rank
+//! confusion matrix.
+//!
+//! Drawing uses plotters' bitmap backend into memory and the `png` crate to
+//! encode, so figures can be written atomically and drawn in parallel. Text
+//! needs a TrueType font: [`load_font`] registers one (the first of an
+//! explicit path and a few usual system locations) before any drawing.
+
+use crate::baseline::CellResult;
+use crate::metrics::average_ranks;
+use crate::{Error, Result};
+use plotters::prelude::*;
+use plotters::style::{register_font, FontStyle};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Width and height of every figure, in pixels.
+pub const SIZE: (u32, u32) = (560, 560);
+
+/// The family name figures draw text with.
+const FAMILY: &str = "sans-serif";
+
+/// Where a sans-serif TrueType font usually lives (Debian/Ubuntu, Fedora,
+/// Arch, macOS, Windows).
+pub const SYSTEM_FONTS: [&str; 6] = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/System/Library/Fonts/Supplemental/Arial.ttf",
+    "C:\\Windows\\Fonts\\arial.ttf",
+];
+
+static FONT: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
+
+/// Registers the font used by all figures, once per process: `explicit` if
+/// given (e.g. from `$NAAP_FONT`), else the first of [`SYSTEM_FONTS`] found.
+/// Returns the font file used.
+pub fn load_font(explicit: Option<&Path>) -> Result<PathBuf> {
+    FONT.get_or_init(|| {
+        let candidates: Vec<PathBuf> = match explicit {
+            Some(p) => vec![p.to_path_buf()],
+            None => SYSTEM_FONTS.iter().map(PathBuf::from).collect(),
+        };
+        for path in &candidates {
+            if let Ok(bytes) = std::fs::read(path) {
+                // plotters keeps fonts for the whole process; leaking the
+                // bytes once is what its `'static` API asks for.
+                let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                return register_font(FAMILY, FontStyle::Normal, bytes)
+                    .map(|_| path.clone())
+                    .map_err(|_| format!("{} is not a TrueType font", path.display()));
+            }
+        }
+        let tried: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
+        Err(format!(
+            "no TrueType font for figures (tried {}); set NAAP_FONT to a .ttf file or skip figures",
+            tried.join(", ")
+        ))
+    })
+    .clone()
+    .map_err(Error::InvalidInput)
+}
+
+fn draw_err(e: impl std::fmt::Display) -> Error {
+    Error::InvalidInput(format!("drawing a figure: {e}"))
+}
+
+/// Renders into an RGB buffer with `draw`, then encodes it as PNG.
+fn render(
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> Result<()>,
+) -> Result<Vec<u8>> {
+    let (w, h) = SIZE;
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        draw(&root)?;
+        root.present().map_err(draw_err)?;
+    }
+    let mut png_bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png_bytes, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(draw_err)?;
+    writer.write_image_data(&rgb).map_err(draw_err)?;
+    writer.finish().map_err(draw_err)?;
+    Ok(png_bytes)
+}
+
+fn title(cell: &CellResult) -> String {
+    format!("{} | {}", cell.model, cell.feature_set)
+}
+
+/// True (x) vs predicted (y) MaxAccuracy of the reported run, with the
+/// diagonal of a perfect predictor.
+pub fn scatter_png(cell: &CellResult) -> Result<Vec<u8>> {
+    let run = cell.evaluation.reported();
+    let pred = &run.predictions;
+    let all = cell.y_test.iter().chain(pred);
+    let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+        (a.min(v), b.max(v))
+    });
+    let pad = ((hi - lo) * 0.05).max(1e-3);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let s = &run.scores;
+    render(|root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title(cell), (FAMILY, 16))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(lo..hi, lo..hi)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .x_desc("true MaxAccuracy")
+            .y_desc("predicted MaxAccuracy")
+            .label_style((FAMILY, 13))
+            .draw()
+            .map_err(draw_err)?;
+        chart
+            .draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.4)))
+            .map_err(draw_err)?;
+        chart
+            .draw_series(
+                cell.y_test
+                    .iter()
+                    .zip(pred)
+                    .map(|(&t, &p)| Circle::new((t, p), 4, BLUE.mix(0.7).filled())),
+            )
+            .map_err(draw_err)?;
+        let note = format!(
+            "MAE {:.4}   violations {}/{}   seed {}",
+            s.mae, s.violations, s.max_violations, run.seed
+        );
+        root.draw_text(&note, &(FAMILY, 13).into_font().color(&BLACK), (70, 40))
+            .map_err(draw_err)?;
+        Ok(())
+    })
+}
+
+/// Counts of test rows by (true-rank bin, predicted-rank bin), `bins` equal
+/// bins of the ranks; a perfect ranking fills the diagonal only.
+pub fn rank_confusion(truth: &[f64], pred: &[f64], bins: usize) -> Vec<Vec<usize>> {
+    let n = truth.len();
+    let bins = bins.clamp(1, n.max(1));
+    let bin_of = |rank: f64| (((rank - 1.0) * bins as f64 / n as f64) as usize).min(bins - 1);
+    let mut m = vec![vec![0; bins]; bins];
+    for (t, p) in average_ranks(truth).into_iter().zip(average_ranks(pred)) {
+        m[bin_of(t)][bin_of(p)] += 1;
+    }
+    m
+}
+
+/// The rank confusion matrix of the reported run as a heat map (10 bins).
+pub fn rank_confusion_png(cell: &CellResult) -> Result<Vec<u8>> {
+    let run = cell.evaluation.reported();
+    let m = rank_confusion(&cell.y_test, &run.predictions, 10);
+    let bins = m.len();
+    let peak = m.iter().flatten().copied().max().unwrap_or(1).max(1) as f64;
+    render(|root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title(cell), (FAMILY, 16))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0..bins, 0..bins)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("predicted rank bin (low to high)")
+            .y_desc("true rank bin (low to high)")
+            .label_style((FAMILY, 13))
+            .draw()
+            .map_err(draw_err)?;
+        let cells = (0..bins).flat_map(|t| (0..bins).map(move |p| (t, p)));
+        chart
+            .draw_series(cells.clone().map(|(t, p)| {
+                let shade = m[t][p] as f64 / peak;
+                let color = RGBColor(
+                    (255.0 * (1.0 - 0.85 * shade)) as u8,
+                    (255.0 * (1.0 - 0.6 * shade)) as u8,
+                    255,
+                );
+                Rectangle::new([(p, t), (p + 1, t + 1)], color.filled())
+            }))
+            .map_err(draw_err)?;
+        // Counts sit near the centre of their cell: half a cell right of and
+        // below the cell's top-left corner.
+        let (pw, ph) = chart.plotting_area().dim_in_pixel();
+        let (dx, dy) = (
+            pw as i32 / bins as i32 / 2 - 5,
+            ph as i32 / bins as i32 / 2 - 7,
+        );
+        chart
+            .draw_series(cells.filter(|&(t, p)| m[t][p] > 0).map(|(t, p)| {
+                EmptyElement::at((p, t + 1))
+                    + Text::new(m[t][p].to_string(), (dx, dy), (FAMILY, 14).into_font())
+            }))
+            .map_err(draw_err)?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rank_confusion_of_a_perfect_and_a_reversed_ranking() {
+        let truth: Vec<f64> = (0..20).map(f64::from).collect();
+        let m = rank_confusion(&truth, &truth, 10);
+        for (i, row) in m.iter().enumerate() {
+            for (j, &c) in row.iter().enumerate() {
+                assert_eq!(c, if i == j { 2 } else { 0 });
+            }
+        }
+        let rev: Vec<f64> = truth.iter().map(|v| -v).collect();
+        let m = rank_confusion(&truth, &rev, 10);
+        assert_eq!(m[0][9], 2);
+        assert_eq!(m[9][0], 2);
+        assert_eq!(m.iter().flatten().sum::<usize>(), 20);
+    }
+}
