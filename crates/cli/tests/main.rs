@@ -1,3 +1,4 @@
 //! CLI tests: each runs the real `naap` binary in its own temporary folder.
 
 mod util;
+mod dataset;

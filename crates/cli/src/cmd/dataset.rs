@@ -1,15 +1,177 @@
-//! (Being written; see the issue tracker.)
+//! `naap dataset`: build the NAAP-440 CSV from training logs, check a CSV.
 
-use crate::exit::Outcome;
+use crate::exit::{self, Outcome};
+use crate::{data_dir, output, progress};
+use anyhow::Context;
+use naap_dataset::{BuildConfig, Dataset, Format, LineEnding};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
 
-/// Subcommands of this command.
+/// Subcommands of `naap dataset`.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Placeholder until the stage lands.
-    Todo,
+    /// Build the dataset CSV from training logs (a folder or a .tar.gz).
+    ///
+    /// One row per `scheme_{id}.txt` log, in ModelId order, with the
+    /// published columns; MaxAccuracy is the best test accuracy over the
+    /// epochs used, losses are rounded to 4 decimals, and the test split is
+    /// the middle row of each of 40 bins of the MaxAccuracy-sorted rows.
+    /// From the published raw_data.tar.gz, `--format v1` rebuilds
+    /// naap440.csv and `--format v2` naap440v2.csv byte for byte.
+    ///
+    /// A garbled log, a log whose #params/#MACs do not match its scheme, or
+    /// one with fewer epochs than asked stops the build (exit 2, no CSV);
+    /// with --skip-incomplete, logs that end early are left out and listed
+    /// (exit 3).
+    Build(BuildArgs),
+    /// Validate a dataset CSV and print a summary (format, rows, epochs, split).
+    Check(CheckArgs),
 }
 
-/// Runs the command.
-pub fn run(_cmd: Command) -> anyhow::Result<Outcome> {
-    anyhow::bail!("not implemented yet")
+/// Column set of the written CSV.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    /// naap440.csv: 6 scheme features.
+    V1,
+    /// naap440v2.csv: + NumSkipConnections, NumPartialRFLayers.
+    V2,
+}
+
+/// Line endings of the written CSV.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LineEndingArg {
+    /// \r\n, as the published files.
+    Crlf,
+    /// \n.
+    Lf,
+}
+
+/// Arguments of `naap dataset build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Folder of scheme_{id}.txt training logs, or a .tar.gz of one.
+    #[arg(value_name = "RAW_DIR")]
+    raw: PathBuf,
+    /// Output CSV file.
+    #[arg(short, long, value_name = "PATH")]
+    output: PathBuf,
+    /// Column set: v1 (naap440.csv) or v2 (naap440v2.csv).
+    #[arg(long, value_enum, default_value = "v1")]
+    format: FormatArg,
+    /// Use the first N epochs of each log [default: the most any log has].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    epochs: Option<u32>,
+    /// Leave out logs with fewer epochs than asked, list them, exit 3.
+    #[arg(long)]
+    skip_incomplete: bool,
+    /// Line endings of the CSV (crlf matches the published files).
+    #[arg(long, value_enum, default_value = "crlf")]
+    line_ending: LineEndingArg,
+    /// Test split: the middle row of each of N MaxAccuracy bins is a test row.
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    test_bins: usize,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Arguments of `naap dataset check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Dataset CSV, v1 or v2 columns [default: DATA/naap440/naap440.csv].
+    #[arg(value_name = "PATH")]
+    file: Option<PathBuf>,
+    /// Data folder [default: $NAAP_DATA_DIR, else ./data].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+/// Runs `naap dataset`.
+pub fn run(cmd: Command) -> anyhow::Result<Outcome> {
+    match cmd {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+    }
+}
+
+fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    // Fail before any work if the output is in the way.
+    output::refuse_overwrite(&args.output, args.force)?;
+    let config = BuildConfig {
+        format: match args.format {
+            FormatArg::V1 => Format::V1,
+            FormatArg::V2 => Format::V2,
+        },
+        epochs: args.epochs.map(|n| n as usize),
+        skip_incomplete: args.skip_incomplete,
+        test_bins: args.test_bins,
+    }
+    .validate()
+    .map_err(exit::usage)?;
+    let ending = match args.line_ending {
+        LineEndingArg::Crlf => LineEnding::Crlf,
+        LineEndingArg::Lf => LineEnding::Lf,
+    };
+
+    let logs = naap_dataset::read_logs(&args.raw)
+        .map_err(exit::usage)
+        .with_context(|| format!("reading logs from {}", args.raw.display()))?;
+    let bar = progress::bar(
+        logs.len() as u64,
+        "reading logs",
+        progress::bars_enabled(args.quiet),
+    );
+    let built = naap_dataset::build(&logs, &config, |done, _| bar.set_position(done as u64));
+    bar.finish_and_clear();
+    let built = built
+        .map_err(exit::usage)
+        .with_context(|| format!("building a dataset from {}", args.raw.display()))?;
+
+    let ds = &built.dataset;
+    output::write_atomic(&args.output, ds.to_csv(ending).as_bytes(), args.force)?;
+    for skipped in &built.skipped {
+        eprintln!("naap: skipped {}", skipped.reason);
+    }
+    eprintln!(
+        "naap: built {} rows ({} columns, {} epochs, {} test rows) from {} logs, {} skipped, \
+         in {:.1}s: {}",
+        ds.rows.len(),
+        ds.format,
+        ds.num_epochs(),
+        ds.test_rows().count(),
+        logs.len(),
+        built.skipped.len(),
+        started.elapsed().as_secs_f64(),
+        args.output.display()
+    );
+    Ok(if built.skipped.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::SomeFailed
+    })
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
+    let file = args.file.unwrap_or_else(|| {
+        data_dir::naap440_file(&data_dir::from_env(args.data_dir.as_deref()), "naap440.csv")
+    });
+    let ds = Dataset::read(&file).map_err(exit::usage)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{}: format {}, {} rows, {} epochs, {} train rows, {} test rows",
+        file.display(),
+        ds.format,
+        ds.rows.len(),
+        ds.num_epochs(),
+        ds.train_rows().count(),
+        ds.test_rows().count()
+    )
+    .context("writing to stdout")?;
+    Ok(Outcome::Done)
 }
