@@ -2,3 +2,5 @@
 
 mod util;
 mod dataset;
+mod space;
+mod download;

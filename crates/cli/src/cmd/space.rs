@@ -1,15 +1,188 @@
-//! (Being written; see the issue tracker.)
+//! `naap space`: enumerate a search space, profile schemes, print the default
+//! space config.
 
-use crate::exit::Outcome;
+use crate::exit::{self, Outcome};
+use crate::{data_dir, output};
+use anyhow::Context;
+use naap_profile::{ProfileConfig, ProfileValidConfig};
+use naap_space::{SpaceConfig, SpaceValidConfig};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-/// Subcommands of this command.
+/// Subcommands of `naap space`.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Placeholder until the stage lands.
-    Todo,
+    /// Write every scheme of a search space as JSON (published format).
+    ///
+    /// With the default space the output is byte for byte the published
+    /// generated_schemes.json (440 schemes, same order).
+    Generate(GenerateArgs),
+    /// Profile schemes: parameters, MACs and shape features as CSV.
+    ///
+    /// Columns: ModelId (1-based position), NumParams, NumMACs, NumLayers,
+    /// NumStages, FirstLayerWidth, LastLayerWidth, NumSkipConnections,
+    /// NumPartialRFLayers, counted as the published NAAP-440e dataset did
+    /// (thop rules, 3x32x32 input, 10 classes).
+    Profile(ProfileArgs),
+    /// Print the commented default space config (the NAAP-440 space) as TOML.
+    DefaultConfig,
 }
 
-/// Runs the command.
-pub fn run(_cmd: Command) -> anyhow::Result<Outcome> {
-    anyhow::bail!("not implemented yet")
+/// Where a command writes its result.
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
+    /// Output file [default: stdout].
+    #[arg(short, long, value_name = "PATH")]
+    output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Arguments of `naap space generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// Search-space config, .toml or .json [default: the NAAP-440 space].
+    #[arg(long, value_name = "PATH")]
+    space: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// Arguments of `naap space profile`.
+#[derive(Debug, clap::Args)]
+pub struct ProfileArgs {
+    /// Scheme file [default: DATA/naap440/generated_schemes.json].
+    #[arg(long, value_name = "PATH")]
+    schemes: Option<PathBuf>,
+    /// Data folder [default: $NAAP_DATA_DIR, else ./data].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// Runs `naap space`.
+pub fn run(cmd: Command) -> anyhow::Result<Outcome> {
+    match cmd {
+        Command::Generate(args) => generate(args),
+        Command::Profile(args) => profile(args),
+        Command::DefaultConfig => {
+            std::io::stdout()
+                .lock()
+                .write_all(naap_space::DEFAULT_CONFIG_TOML.as_bytes())
+                .context("writing to stdout")?;
+            Ok(Outcome::Done)
+        }
+    }
+}
+
+fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
+    let start = Instant::now();
+    check_output(&args.out)?;
+    let space = match &args.space {
+        Some(path) => SpaceConfig::from_file(path).map_err(space_error)?,
+        None => SpaceConfig::default().validate().map_err(space_error)?,
+    };
+    let schemes = naap_space::generate(&space);
+    if schemes.is_empty() {
+        return Err(exit::usage(anyhow::anyhow!(
+            "{}: the space has no valid scheme (check residual and stride choices)",
+            space_name(&args.space)
+        )));
+    }
+    emit(&args.out, &naap_space::to_published_json(&schemes))?;
+    summary(
+        "generated",
+        schemes.len(),
+        &space_summary(&space),
+        &args.out,
+        start,
+    );
+    Ok(Outcome::Done)
+}
+
+fn profile(args: ProfileArgs) -> anyhow::Result<Outcome> {
+    let start = Instant::now();
+    check_output(&args.out)?;
+    let path = match args.schemes {
+        Some(p) => p,
+        None => data_dir::naap440_file(
+            &data_dir::from_env(args.data_dir.as_deref()),
+            "generated_schemes.json",
+        ),
+    };
+    let schemes = naap_space::read_schemes(&path).map_err(space_error)?;
+    let config: ProfileValidConfig = ProfileConfig::default()
+        .validate()
+        .expect("the default profile config is valid");
+    let profiles = schemes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            naap_profile::profile(s, &config).map_err(|e| {
+                exit::usage(anyhow::anyhow!("{}: scheme {}: {e}", path.display(), i + 1))
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    emit(&args.out, naap_profile::to_csv(&profiles).as_bytes())?;
+    let from = format!("from {}", path.display());
+    summary("profiled", profiles.len(), &from, &args.out, start);
+    Ok(Outcome::Done)
+}
+
+/// Space errors are the user's input unless the disk failed.
+fn space_error(err: naap_space::Error) -> anyhow::Error {
+    if err.is_bad_input() {
+        exit::usage(err)
+    } else {
+        err.into()
+    }
+}
+
+fn space_name(path: &Option<PathBuf>) -> String {
+    path.as_ref()
+        .map_or_else(|| "the default space".into(), |p| p.display().to_string())
+}
+
+fn space_summary(space: &SpaceValidConfig) -> String {
+    format!(
+        "depth {}..={}, at most {} strided layers",
+        space.min_depth(),
+        space.max_depth(),
+        space.max_stride2_layers()
+    )
+}
+
+/// Refuses early, before any work, if the output exists and --force is not set.
+fn check_output(out: &OutputArgs) -> anyhow::Result<()> {
+    match &out.output {
+        Some(path) => output::refuse_overwrite(path, out.force),
+        None => Ok(()),
+    }
+}
+
+fn emit(out: &OutputArgs, bytes: &[u8]) -> anyhow::Result<()> {
+    match &out.output {
+        Some(path) => output::write_atomic(path, bytes, out.force),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(bytes)
+                .and_then(|()| stdout.flush())
+                .context("writing to stdout")
+        }
+    }
+}
+
+fn summary(verb: &str, n: usize, detail: &str, out: &OutputArgs, start: Instant) {
+    let dest = out
+        .output
+        .as_deref()
+        .map_or_else(|| "stdout".into(), |p: &Path| p.display().to_string());
+    eprintln!(
+        "naap space: {verb} {n} schemes ({detail}) in {:.2}s -> {dest}",
+        start.elapsed().as_secs_f64()
+    );
 }
