@@ -4,9 +4,16 @@
 //! is the best-first search over subsets, generic over how a subset is
 //! scored.
 
+pub mod config;
+pub mod report;
+pub mod run;
+pub mod score;
 pub mod search;
 pub mod seed;
 pub mod split;
 
+pub use config::{feature_set, SelectConfig, SelectValidConfig};
+pub use run::{run_selection, SearchResult, SelectEvent, SubsetScore};
+pub use score::final_score;
 pub use search::{best_first, Evaluated, Flags, SearchConfig};
 pub use split::{Mode, Split};

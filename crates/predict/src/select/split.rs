@@ -19,11 +19,13 @@
 //! which keeps the left and right modes mirror images of each other. With the
 //! published 400 train / 40 test rows: halves are 200 / 20 and quarters 100 / 10.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 /// How train and test rows are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// The published split.
     Interpolation,

@@ -1,0 +1,230 @@
+//! Settings of a NAAP-440e feature search, unchecked and checked.
+
+use super::split::Mode;
+use crate::features::{Feature, FeatureSet};
+use crate::models::{extended_specs, ModelSpec};
+use crate::protocol::PAPER_SEEDS;
+use crate::{Error, Result};
+use naap_dataset::Format;
+use serde::{Deserialize, Serialize};
+
+/// What to search, as read from flags or a config file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SelectConfig {
+    /// Split modes to run, in this order. Default: all four.
+    pub modes: Vec<Mode>,
+    /// Model names (as in the outputs) to run. Default (empty): every
+    /// extended model in interpolation, the extrapolating ones elsewhere.
+    pub models: Vec<String>,
+    /// Feature sets by training epochs: 0 = `Scheme` (the scheme features
+    /// alone), K = `Scheme+Quant.K` (plus e1..eK). Default: 0, 3, 6, 9.
+    pub epochs: Vec<u32>,
+    /// Seed of the neighbour choice and of the prediction noise. Default 20220905.
+    pub seed: u64,
+    /// Fitting seeds of the median protocol. Default: the paper's five.
+    pub fit_seeds: Vec<u64>,
+    /// Standard deviation of the Gaussian noise added to predictions, ≥ 0.
+    /// Default 1e-5.
+    pub noise_std: f64,
+}
+
+impl Default for SelectConfig {
+    fn default() -> Self {
+        SelectConfig {
+            modes: Mode::ALL.to_vec(),
+            models: Vec::new(),
+            epochs: vec![0, 3, 6, 9],
+            seed: PAPER_SEEDS[0],
+            fit_seeds: PAPER_SEEDS.to_vec(),
+            noise_std: 1e-5,
+        }
+    }
+}
+
+impl SelectConfig {
+    /// Checks every field against the model registry.
+    pub fn validate(self) -> Result<SelectValidConfig> {
+        let bad = |m: String| Err(Error::InvalidInput(m));
+        if self.modes.is_empty() {
+            return bad("at least one split mode is needed".into());
+        }
+        if self.epochs.is_empty() {
+            return bad("at least one feature set is needed".into());
+        }
+        if self.fit_seeds.is_empty() {
+            return bad("at least one fitting seed is needed".into());
+        }
+        if !(self.noise_std.is_finite() && self.noise_std >= 0.0) {
+            return bad(format!(
+                "noise std must be finite and >= 0, got {}",
+                self.noise_std
+            ));
+        }
+        let known: Vec<String> = extended_specs()
+            .iter()
+            .map(|s| s.name().to_owned())
+            .collect();
+        if let Some(m) = self.models.iter().find(|m| !known.contains(m)) {
+            return bad(format!(
+                "unknown model '{m}', expected one of: {}",
+                known.join(", ")
+            ));
+        }
+        Ok(SelectValidConfig {
+            modes: dedup(self.modes),
+            models: dedup(self.models),
+            epochs: dedup(self.epochs),
+            seed: self.seed,
+            fit_seeds: self.fit_seeds,
+            noise_std: self.noise_std,
+        })
+    }
+}
+
+fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// A checked [`SelectConfig`], duplicates removed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectValidConfig {
+    modes: Vec<Mode>,
+    models: Vec<String>,
+    epochs: Vec<u32>,
+    seed: u64,
+    fit_seeds: Vec<u64>,
+    noise_std: f64,
+}
+
+impl SelectValidConfig {
+    /// Split modes, in run order.
+    pub fn modes(&self) -> &[Mode] {
+        &self.modes
+    }
+
+    /// The seed of neighbour choices and noise.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Fitting seeds.
+    pub fn fit_seeds(&self) -> &[u64] {
+        &self.fit_seeds
+    }
+
+    /// Prediction noise standard deviation.
+    pub fn noise_std(&self) -> f64 {
+        self.noise_std
+    }
+
+    /// The models that run in `mode`, in registry order: the requested ones
+    /// (or all), less those that cannot extrapolate in an extrapolation mode.
+    pub fn models_for(&self, mode: Mode) -> Vec<ModelSpec> {
+        extended_specs()
+            .into_iter()
+            .filter(|s| self.models.is_empty() || self.models.iter().any(|m| m == s.name()))
+            .filter(|s| !mode.extrapolates() || s.extrapolates())
+            .collect()
+    }
+
+    /// The feature sets for a dataset of this format, in run order.
+    pub fn feature_sets(&self, format: Format) -> Result<Vec<FeatureSet>> {
+        self.epochs
+            .iter()
+            .map(|&k| feature_set(format, k))
+            .collect()
+    }
+}
+
+/// `Scheme` (k = 0) or `Scheme+Quant.k`: the format's scheme features (8 in
+/// v2, 6 in v1), then e1..ek.
+pub fn feature_set(format: Format, k: u32) -> Result<FeatureSet> {
+    let mut features = match format {
+        Format::V2 => Feature::SCHEME_V2.to_vec(),
+        Format::V1 => Feature::SCHEME_V1.to_vec(),
+    };
+    features.extend(Feature::epochs(k));
+    let name = match k {
+        0 => "Scheme".to_string(),
+        k => format!("Scheme+Quant.{k}"),
+    };
+    FeatureSet::new(name, features)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v2_feature_sets_have_8_plus_3k_features() {
+        let c = SelectConfig::default().validate().unwrap();
+        let sets = c.feature_sets(Format::V2).unwrap();
+        let shape: Vec<(&str, usize)> = sets
+            .iter()
+            .map(|s| (s.name(), s.features().len()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("Scheme", 8),
+                ("Scheme+Quant.3", 17),
+                ("Scheme+Quant.6", 26),
+                ("Scheme+Quant.9", 35)
+            ]
+        );
+    }
+
+    #[test]
+    fn extrapolation_modes_run_only_extrapolating_models() {
+        let c = SelectConfig::default().validate().unwrap();
+        let all = c.models_for(Mode::Interpolation);
+        let extra = c.models_for(Mode::DualExtrapolation);
+        assert_eq!(all.len(), extended_specs().len());
+        assert!(extra.iter().all(|s| s.extrapolates()));
+        assert!(extra.len() < all.len());
+        assert!(!extra.iter().any(|s| s.name() == "1-NN"));
+    }
+
+    #[test]
+    fn model_filter_and_bad_values() {
+        let c = SelectConfig {
+            models: vec!["1-NN".into(), "Linear Regression".into(), "1-NN".into()],
+            ..SelectConfig::default()
+        }
+        .validate()
+        .unwrap();
+        let names: Vec<String> = c
+            .models_for(Mode::Interpolation)
+            .iter()
+            .map(|s| s.name().to_owned())
+            .collect();
+        assert_eq!(names, ["1-NN", "Linear Regression"]);
+        let left: Vec<String> = c
+            .models_for(Mode::LeftExtrapolation)
+            .iter()
+            .map(|s| s.name().to_owned())
+            .collect();
+        assert_eq!(left, ["Linear Regression"]);
+        let err = SelectConfig {
+            models: vec!["2-NN".into()],
+            ..SelectConfig::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(err.to_string().contains("'2-NN'"), "{err}");
+        let err = SelectConfig {
+            noise_std: -1.0,
+            ..SelectConfig::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(err.to_string().contains("-1"), "{err}");
+    }
+}
