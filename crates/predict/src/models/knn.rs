@@ -61,37 +61,157 @@ pub struct Knn {
     y: Vec<f64>,
 }
 
+/// Training rows per heap, as scikit-learn's `pairwise_dist_chunk_size`.
+const CHUNK_ROWS: usize = 256;
+
 impl FittedRegressor for Knn {
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
         check_predict(self.x.ncols(), x)?;
-        // The k best (squared distance, row) pairs, kept sorted; k ≤ 9 in
-        // practice, so insertion into a short array beats a heap.
-        let mut best: Vec<(f64, usize)> = Vec::with_capacity(self.k + 1);
+        let train_norms: Vec<f64> = self.x.rows().into_iter().map(|r| r.dot(&r)).collect();
+        let mut search = NeighborSearch::new(self.k);
         let predictions = x
             .rows()
             .into_iter()
             .map(|query| {
-                best.clear();
-                for (row, train) in self.x.rows().into_iter().enumerate() {
-                    let d2: f64 = train
-                        .iter()
-                        .zip(query.iter())
-                        .map(|(a, b)| (a - b) * (a - b))
-                        .sum();
-                    if best.len() == self.k && d2 >= best[self.k - 1].0 {
-                        continue;
-                    }
-                    // Equal distances keep the earlier training row first,
-                    // so ties resolve by row order.
-                    let at = best.partition_point(|&(d, _)| d <= d2);
-                    best.insert(at, (d2, row));
-                    best.truncate(self.k);
-                }
-                best.iter().map(|&(_, row)| self.y[row]).sum::<f64>() / self.k as f64
+                let query_norm = query.dot(&query);
+                let distances = self
+                    .x
+                    .rows()
+                    .into_iter()
+                    .zip(&train_norms)
+                    .map(|(train, norm)| {
+                        // scikit-learn's expansion ‖q‖² − 2 q·x + ‖x‖², clamped
+                        // at 0 against cancellation.
+                        (query_norm + -2.0 * query.dot(&train) + norm).max(0.0)
+                    });
+                let targets: Vec<f64> = search
+                    .nearest(distances)
+                    .iter()
+                    .map(|&row| self.y[row])
+                    .collect();
+                numpy_sum(&targets) / self.k as f64
             })
             .collect();
         Ok(predictions)
     }
+}
+
+/// Finds the `k` smallest distances the way scikit-learn's `ArgKmin`
+/// does, so that ties between equally distant training rows (NAAP-440
+/// has schemes with identical features) are broken identically: one
+/// bounded max-heap per chunk of 256 training rows (as with at least as
+/// many OpenMP threads as chunks), then each chunk heap's entries, in
+/// heap order, are pushed into a final heap.
+struct NeighborSearch {
+    k: usize,
+    chunk_values: Vec<f64>,
+    chunk_rows: Vec<usize>,
+    values: Vec<f64>,
+    rows: Vec<usize>,
+    order: Vec<(f64, usize)>,
+}
+
+impl NeighborSearch {
+    fn new(k: usize) -> Self {
+        Self {
+            k,
+            chunk_values: Vec::new(),
+            chunk_rows: Vec::new(),
+            values: vec![f64::INFINITY; k],
+            rows: vec![0; k],
+            order: Vec::with_capacity(k),
+        }
+    }
+
+    /// The rows of the `k` smallest distances, nearest first (equal
+    /// distances in heap order, as scikit-learn's insertion sort leaves them).
+    fn nearest(&mut self, distances: impl Iterator<Item = f64>) -> &[usize] {
+        let k = self.k;
+        self.chunk_values.clear();
+        self.chunk_rows.clear();
+        for (row, d) in distances.enumerate() {
+            if row % CHUNK_ROWS == 0 {
+                self.chunk_values
+                    .extend(std::iter::repeat_n(f64::INFINITY, k));
+                self.chunk_rows.extend(std::iter::repeat_n(0, k));
+            }
+            let at = self.chunk_values.len() - k;
+            heap_push(
+                &mut self.chunk_values[at..],
+                &mut self.chunk_rows[at..],
+                d,
+                row,
+            );
+        }
+        self.values.fill(f64::INFINITY);
+        self.rows.resize(k, 0);
+        for (&d, &row) in self.chunk_values.iter().zip(&self.chunk_rows) {
+            heap_push(&mut self.values, &mut self.rows, d, row);
+        }
+        self.order.clear();
+        self.order
+            .extend(self.values.iter().copied().zip(self.rows.iter().copied()));
+        self.order.sort_by(|a, b| a.0.total_cmp(&b.0));
+        self.rows.clear();
+        self.rows.extend(self.order.iter().map(|&(_, row)| row));
+        &self.rows
+    }
+}
+
+/// numpy's pairwise summation (`np.mean` of the neighbours' targets), so
+/// that equal neighbour sets give bit-identical predictions, and ties in
+/// predictions, which count as ranking violations, match scikit-learn's.
+fn numpy_sum(values: &[f64]) -> f64 {
+    const BLOCK: usize = 128;
+    let n = values.len();
+    if n < 8 {
+        values.iter().fold(0.0, |acc, v| acc + v)
+    } else if n <= BLOCK {
+        let mut r = [0.0; 8];
+        r.copy_from_slice(&values[..8]);
+        let full = n - n % 8;
+        for chunk in values[8..full].chunks_exact(8) {
+            r.iter_mut().zip(chunk).for_each(|(acc, v)| *acc += v);
+        }
+        let head = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        values[full..].iter().fold(head, |acc, v| acc + v)
+    } else {
+        let half = n / 2;
+        let half = half - half % 8;
+        numpy_sum(&values[..half]) + numpy_sum(&values[half..])
+    }
+}
+
+/// Pushes onto a fixed-size max-heap, dropping the largest; a value equal
+/// to the current largest is not taken (scikit-learn's `heap_push`).
+fn heap_push(values: &mut [f64], rows: &mut [usize], value: f64, row: usize) {
+    let size = values.len();
+    if value >= values[0] {
+        return;
+    }
+    let mut current = 0;
+    loop {
+        let left = 2 * current + 1;
+        let right = left + 1;
+        let swap = if left >= size {
+            break;
+        } else if right >= size || values[left] >= values[right] {
+            if value < values[left] {
+                left
+            } else {
+                break;
+            }
+        } else if value < values[right] {
+            right
+        } else {
+            break;
+        };
+        values[current] = values[swap];
+        rows[current] = rows[swap];
+        current = swap;
+    }
+    values[current] = value;
+    rows[current] = row;
 }
 
 #[cfg(test)]
@@ -120,11 +240,42 @@ mod tests {
     }
 
     #[test]
-    fn ties_prefer_the_earlier_row() {
+    fn ties_prefer_the_earlier_row_within_a_chunk() {
         let x = array![[-1.0], [1.0]];
         let y = array![0.2, 0.8];
         let model = KnnRegressor::new(1).fit(x.view(), y.view(), 0).unwrap();
         assert_abs_diff_eq!(model.predict(array![[0.0]].view()).unwrap()[0], 0.2);
+    }
+
+    #[test]
+    fn numpy_sum_uses_eight_accumulators_from_eight_values() {
+        // 1e16 + 1 rounds back to 1e16 one addition at a time, but the
+        // eight-way pairwise order adds the small terms together first.
+        let mut v = vec![1.0; 9];
+        v[0] = 1e16;
+        assert_eq!(numpy_sum(&v[..7]), 1e16);
+        assert_eq!(numpy_sum(&v), ((1e16 + 1.0) + 2.0) + 4.0 + 1.0);
+        let long: Vec<f64> = (0..300).map(f64::from).collect();
+        assert_eq!(numpy_sum(&long), 44850.0);
+    }
+
+    #[test]
+    fn heap_keeps_the_k_smallest() {
+        let mut search = NeighborSearch::new(3);
+        let d = [5.0, 1.0, 4.0, 0.5, 3.0, 9.0];
+        assert_eq!(search.nearest(d.into_iter()), &[3, 1, 4]);
+    }
+
+    #[test]
+    fn ties_at_the_boundary_follow_the_heap_layout() {
+        // Rows 0..3 fill the heap as [2.0 (row 0), 1.0, 1.5]; row 3 (2.0)
+        // equals the root and is rejected, row 4 (0.1) then evicts row 0.
+        // A tie of rows 2 and 5 at 1.5 keeps row 2 for the same reason.
+        let mut search = NeighborSearch::new(3);
+        let d = [2.0, 1.0, 1.5, 2.0, 0.1, 1.5];
+        let mut rows = search.nearest(d.into_iter()).to_vec();
+        rows.sort_unstable();
+        assert_eq!(rows, vec![1, 2, 4]);
     }
 
     #[test]

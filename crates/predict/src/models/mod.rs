@@ -4,14 +4,27 @@
 //! Every model mirrors the scikit-learn estimator named in its module doc,
 //! so that results can be compared cell by cell with the paper's tables.
 
+mod adaboost;
+mod forest;
+mod gradient_boosting;
 mod input;
 mod knn;
 mod linear;
+mod svr;
+mod tree;
 
+#[cfg(test)]
+mod reference;
+
+pub use adaboost::{AdaBoost, BoostedMedian};
+pub use forest::{Forest, RandomForest};
+pub use gradient_boosting::{BoostedTrees, GradientBoosting};
 pub use knn::{Knn, KnnRegressor};
 pub use linear::{
     LinearModel, LinearRegression, TargetTransform, TransformedLinear, TransformedTarget,
 };
+pub use svr::{Kernel, SupportVectors, Svr};
+pub use tree::{DecisionTree, FittedTree};
 
 use crate::Regressor;
 
@@ -88,6 +101,9 @@ impl std::fmt::Debug for ModelSpec {
     }
 }
 
+/// Tree counts of the boosting and forest models.
+const ENSEMBLE_SIZES: [usize; 4] = [25, 50, 100, 200];
+
 /// The 24 baseline models in the order of the issue text.
 pub fn baseline_specs() -> Vec<ModelSpec> {
     use ModelFamily as F;
@@ -102,6 +118,29 @@ pub fn baseline_specs() -> Vec<ModelSpec> {
             true,
             TransformedTarget::new(TargetTransform::Power { d }),
         ));
+    }
+    specs.push(ModelSpec::new(F::DecisionTree, false, DecisionTree));
+    for n in ENSEMBLE_SIZES {
+        specs.push(ModelSpec::new(
+            F::GradientBoosting,
+            false,
+            GradientBoosting::new(n),
+        ));
+    }
+    for n in ENSEMBLE_SIZES {
+        specs.push(ModelSpec::new(F::AdaBoost, false, AdaBoost::new(n)));
+    }
+    // A linear or cubic decision function keeps growing outside the data;
+    // the RBF one decays to the bias.
+    for (kernel, extrapolates) in [
+        (Kernel::Rbf, false),
+        (Kernel::Polynomial, true),
+        (Kernel::Linear, true),
+    ] {
+        specs.push(ModelSpec::new(F::Svr, extrapolates, Svr::new(kernel)));
+    }
+    for n in ENSEMBLE_SIZES {
+        specs.push(ModelSpec::new(F::RandomForest, false, RandomForest::new(n)));
     }
     specs
 }
@@ -156,6 +195,47 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
+    fn baseline_has_the_24_models_of_the_issue_in_order() {
+        let names: Vec<String> = baseline_models()
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect();
+        let mut expected: Vec<String> = [1, 3, 5, 7, 9].iter().map(|k| format!("{k}-NN")).collect();
+        expected.extend(
+            [
+                "Linear Regression",
+                "Linear Regression (D=0.5)",
+                "Linear Regression (D=0.25)",
+                "Decision Tree",
+            ]
+            .map(String::from),
+        );
+        for family in ["Gradient Boosting", "AdaBoost"] {
+            expected.extend([25, 50, 100, 200].map(|n| format!("{family} (N={n})")));
+        }
+        expected.extend(
+            [
+                "SVR (RBF kernel)",
+                "SVR (Polynomial kernel)",
+                "SVR (Linear kernel)",
+            ]
+            .map(String::from),
+        );
+        expected.extend([25, 50, 100, 200].map(|n| format!("Random Forest (N={n})")));
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn only_linear_models_and_linear_or_polynomial_svrs_extrapolate() {
+        let names = extrapolating_model_names();
+        assert!(names.contains(&"SVR (Linear kernel)".to_owned()));
+        assert!(names.contains(&"SVR (Polynomial kernel)".to_owned()));
+        assert!(names.contains(&"Sigmoid Regression".to_owned()));
+        assert!(!names.contains(&"SVR (RBF kernel)".to_owned()));
+        assert_eq!(names.len(), 3 + 4 + 2);
+    }
+
+    #[test]
     fn names_are_unique() {
         let names: Vec<String> = extended_specs()
             .iter()
@@ -184,6 +264,11 @@ mod tests {
         assert_send_sync::<Knn>();
         assert_send_sync::<LinearModel>();
         assert_send_sync::<TransformedLinear>();
+        assert_send_sync::<FittedTree>();
+        assert_send_sync::<BoostedTrees>();
+        assert_send_sync::<BoostedMedian>();
+        assert_send_sync::<SupportVectors>();
+        assert_send_sync::<Forest>();
         assert_send_sync::<Box<dyn crate::FittedRegressor>>();
     }
 }

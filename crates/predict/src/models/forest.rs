@@ -1,0 +1,118 @@
+//! Random forest regression (Breiman 2001,
+//! <https://doi.org/10.1023/A:1010933404324>) as scikit-learn's
+//! `RandomForestRegressor(n_estimators=N)`: each tree is grown to purity on
+//! a bootstrap sample, considering every feature at every split, and the
+//! forest predicts the mean of its trees.
+
+use ndarray::{ArrayView1, ArrayView2};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::input::{check_fit, check_predict};
+use super::tree::{to_f32_rows, Presorted, Tree};
+use crate::{FittedRegressor, Regressor, Result};
+
+/// A random forest of `n_trees` trees: `Random Forest (N=…)`.
+#[derive(Debug, Clone)]
+pub struct RandomForest {
+    n_trees: usize,
+    name: String,
+}
+
+impl RandomForest {
+    /// A forest of `n_trees` bootstrapped, fully grown trees.
+    pub fn new(n_trees: usize) -> Self {
+        Self {
+            n_trees,
+            name: format!("Random Forest (N={n_trees})"),
+        }
+    }
+}
+
+impl Regressor for RandomForest {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn fit(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+        seed: u64,
+    ) -> Result<Box<dyn FittedRegressor>> {
+        check_fit(&self.name, x, y)?;
+        let data = Presorted::new(x);
+        let n = data.n_rows();
+        let y = y.to_vec();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut counts = vec![0.0; n];
+        let trees = (0..self.n_trees)
+            .map(|_| {
+                // A bootstrap sample as per-row counts: weighting a row by
+                // its count is the same as repeating it.
+                counts.iter_mut().for_each(|c| *c = 0.0);
+                for _ in 0..n {
+                    counts[rng.gen_range(0..n)] += 1.0;
+                }
+                Tree::fit(&data, &y, Some(&counts), None, &mut rng)
+            })
+            .collect();
+        Ok(Box::new(Forest {
+            n_features: x.ncols(),
+            trees,
+        }))
+    }
+}
+
+/// A fitted [`RandomForest`].
+#[derive(Debug, Clone)]
+pub struct Forest {
+    n_features: usize,
+    trees: Vec<Tree>,
+}
+
+impl FittedRegressor for Forest {
+    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+        check_predict(self.n_features, x)?;
+        let rows = to_f32_rows(x);
+        let n_trees = self.trees.len() as f64;
+        Ok(rows
+            .chunks_exact(self.n_features)
+            .map(|row| self.trees.iter().map(|t| t.predict_row(row)).sum::<f64>() / n_trees)
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn predictions_stay_within_the_target_range() {
+        let x = ndarray::Array2::from_shape_fn((30, 2), |(i, j)| ((i * (j + 2)) % 7) as f64);
+        let y = ndarray::Array1::from_shape_fn(30, |i| 0.2 + 0.6 * ((i * 13) % 10) as f64 / 10.0);
+        let model = RandomForest::new(25).fit(x.view(), y.view(), 1).unwrap();
+        let p = model
+            .predict(array![[-100.0, 100.0], [3.0, 3.0]].view())
+            .unwrap();
+        assert!(p.iter().all(|&v| (0.2..=0.8).contains(&v)), "{p:?}");
+    }
+
+    #[test]
+    fn seeds_change_the_forest_and_repeat_exactly() {
+        let x = ndarray::Array2::from_shape_fn((30, 2), |(i, j)| {
+            ((i * (j + 2)) % 7) as f64 + i as f64 * 0.01
+        });
+        let y = ndarray::Array1::from_shape_fn(30, |i| ((i * 13) % 10) as f64 / 10.0);
+        let fit = |seed| {
+            RandomForest::new(25)
+                .fit(x.view(), y.view(), seed)
+                .unwrap()
+                .predict(x.view())
+                .unwrap()
+        };
+        assert_eq!(fit(4), fit(4));
+        assert_ne!(fit(4), fit(5));
+    }
+}

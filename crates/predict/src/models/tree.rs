@@ -1,0 +1,477 @@
+//! CART regression trees as in scikit-learn's `DecisionTreeRegressor`
+//! (best splitter, squared error, every feature tried at every node in a
+//! random order, features compared in `f32` as scikit-learn does).
+//!
+//! The trees are the building block of the decision tree, gradient
+//! boosting, AdaBoost and random forest models. Training rows are sorted
+//! once per feature ([`Presorted`]); every split then partitions those
+//! orders stably, so no node sorts again.
+
+use ndarray::{ArrayView1, ArrayView2};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::input::{check_fit, check_predict};
+use crate::{FittedRegressor, Regressor, Result};
+
+/// Values closer than this are one value, as scikit-learn's
+/// `FEATURE_THRESHOLD`.
+const FEATURE_THRESHOLD: f32 = 1e-7;
+
+/// Marks a leaf in [`Node::feature`].
+const LEAF: u32 = u32::MAX;
+
+/// Training features in `f32` with each feature's row order, computed once
+/// per fit and shared by every tree of an ensemble.
+#[derive(Debug, Clone)]
+pub(crate) struct Presorted {
+    n_rows: usize,
+    n_features: usize,
+    /// Row-major features, rounded to `f32` like scikit-learn's trees.
+    x: Vec<f32>,
+    /// Feature-major: `order[f * n_rows..][..n_rows]` lists rows by feature `f`.
+    order: Vec<u32>,
+}
+
+impl Presorted {
+    /// Rounds `x` to `f32` and sorts the rows by each feature.
+    pub(crate) fn new(x: ArrayView2<'_, f64>) -> Self {
+        let (n_rows, n_features) = x.dim();
+        let x = to_f32_rows(x);
+        let mut order = Vec::with_capacity(n_rows * n_features);
+        for f in 0..n_features {
+            let start = order.len();
+            order.extend(0..n_rows as u32);
+            order[start..].sort_by(|&a, &b| {
+                x[a as usize * n_features + f].total_cmp(&x[b as usize * n_features + f])
+            });
+        }
+        Self {
+            n_rows,
+            n_features,
+            x,
+            order,
+        }
+    }
+
+    /// The number of training rows.
+    pub(crate) fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    fn value(&self, row: u32, feature: usize) -> f32 {
+        self.x[row as usize * self.n_features + feature]
+    }
+}
+
+/// Rounds query rows to `f32`, row-major, for [`Tree::predict_row`].
+pub(crate) fn to_f32_rows(x: ArrayView2<'_, f64>) -> Vec<f32> {
+    x.rows()
+        .into_iter()
+        .flat_map(|r| r.into_iter().map(|&v| v as f32).collect::<Vec<_>>())
+        .collect()
+}
+
+/// One node; leaves have `feature == LEAF`.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    feature: u32,
+    threshold: f64,
+    left: u32,
+    right: u32,
+    value: f64,
+}
+
+/// A fitted regression tree.
+#[derive(Debug, Clone)]
+pub(crate) struct Tree {
+    nodes: Vec<Node>,
+}
+
+impl Tree {
+    /// Fits a tree on `y` with per-row `weights` (`None`: all 1; rows of
+    /// weight 0 are left out, which is how bootstrap counts are applied).
+    /// `max_depth` counts the root as depth 0; `None` grows until pure.
+    pub(crate) fn fit(
+        data: &Presorted,
+        y: &[f64],
+        weights: Option<&[f64]>,
+        max_depth: Option<usize>,
+        rng: &mut ChaCha8Rng,
+    ) -> Self {
+        Builder::new(data, y, weights, max_depth).build(rng)
+    }
+
+    /// Predicts one row given as `f32` features.
+    pub(crate) fn predict_row(&self, row: &[f32]) -> f64 {
+        let mut node = &self.nodes[0];
+        while node.feature != LEAF {
+            let next = if f64::from(row[node.feature as usize]) <= node.threshold {
+                node.left
+            } else {
+                node.right
+            };
+            node = &self.nodes[next as usize];
+        }
+        node.value
+    }
+
+    /// Predicts every row of a row-major `f32` matrix with `n_features` columns.
+    pub(crate) fn predict_rows(&self, rows: &[f32], n_features: usize) -> Vec<f64> {
+        rows.chunks_exact(n_features)
+            .map(|r| self.predict_row(r))
+            .collect()
+    }
+
+    /// The number of nodes, leaves included.
+    #[cfg(test)]
+    pub(crate) fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+}
+
+/// A node still to be built: its rows are `order[f * m + start..f * m + end]`.
+struct Pending {
+    start: usize,
+    end: usize,
+    depth: usize,
+    /// Index of the parent and which child slot to fill.
+    parent: Option<(usize, bool)>,
+}
+
+/// The best split found at a node.
+struct Split {
+    feature: usize,
+    /// Rows going left (a prefix of the node's range in `feature`'s order).
+    n_left: usize,
+    threshold: f64,
+}
+
+struct Builder<'a> {
+    data: &'a Presorted,
+    y: &'a [f64],
+    w: Vec<f64>,
+    max_depth: Option<usize>,
+    /// Rows with positive weight.
+    m: usize,
+    order: Vec<u32>,
+    goes_left: Vec<bool>,
+    scratch: Vec<u32>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(
+        data: &'a Presorted,
+        y: &'a [f64],
+        weights: Option<&[f64]>,
+        max_depth: Option<usize>,
+    ) -> Self {
+        let n = data.n_rows;
+        let w = weights.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
+        // Keep each feature's presorted order, minus the rows of weight 0.
+        let order: Vec<u32> = data
+            .order
+            .iter()
+            .copied()
+            .filter(|&r| w[r as usize] > 0.0)
+            .collect();
+        let m = order.len() / data.n_features.max(1);
+        Self {
+            data,
+            y,
+            w,
+            max_depth,
+            m,
+            order,
+            goes_left: vec![false; n],
+            scratch: Vec::with_capacity(m),
+        }
+    }
+
+    fn build(mut self, rng: &mut ChaCha8Rng) -> Tree {
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut features: Vec<usize> = (0..self.data.n_features).collect();
+        let mut stack = vec![Pending {
+            start: 0,
+            end: self.m,
+            depth: 0,
+            parent: None,
+        }];
+        while let Some(p) = stack.pop() {
+            let id = nodes.len();
+            if let Some((parent, is_left)) = p.parent {
+                if is_left {
+                    nodes[parent].left = id as u32;
+                } else {
+                    nodes[parent].right = id as u32;
+                }
+            }
+            let (w_sum, y_sum, impurity) = self.node_stats(p.start, p.end);
+            let mut node = Node {
+                feature: LEAF,
+                threshold: 0.0,
+                left: 0,
+                right: 0,
+                value: y_sum / w_sum,
+            };
+            let is_leaf = self.max_depth.is_some_and(|d| p.depth >= d)
+                || p.end - p.start < 2
+                || impurity <= f64::EPSILON;
+            let split = if is_leaf {
+                None
+            } else {
+                features.shuffle(rng);
+                self.best_split(&features, p.start, p.end, w_sum, y_sum)
+            };
+            if let Some(split) = split {
+                self.partition(&split, p.start, p.end);
+                node.feature = split.feature as u32;
+                node.threshold = split.threshold;
+                let mid = p.start + split.n_left;
+                // Right is pushed first so the left subtree is built first,
+                // depth first as scikit-learn does.
+                stack.push(Pending {
+                    start: mid,
+                    end: p.end,
+                    depth: p.depth + 1,
+                    parent: Some((id, false)),
+                });
+                stack.push(Pending {
+                    start: p.start,
+                    end: mid,
+                    depth: p.depth + 1,
+                    parent: Some((id, true)),
+                });
+            }
+            nodes.push(node);
+        }
+        Tree { nodes }
+    }
+
+    /// Weight, weighted target sum and weighted variance of a node.
+    fn node_stats(&self, start: usize, end: usize) -> (f64, f64, f64) {
+        let (mut w_sum, mut y_sum, mut sq_sum) = (0.0, 0.0, 0.0);
+        for &r in &self.order[start..end] {
+            let (w, y) = (self.w[r as usize], self.y[r as usize]);
+            w_sum += w;
+            y_sum += w * y;
+            sq_sum += w * y * y;
+        }
+        let mean = y_sum / w_sum;
+        (w_sum, y_sum, sq_sum / w_sum - mean * mean)
+    }
+
+    /// The split with the largest squared-error reduction; ties keep the
+    /// first found, in the (random) feature order and then left to right.
+    fn best_split(
+        &self,
+        features: &[usize],
+        start: usize,
+        end: usize,
+        w_sum: f64,
+        y_sum: f64,
+    ) -> Option<Split> {
+        let mut best: Option<Split> = None;
+        let mut best_proxy = f64::NEG_INFINITY;
+        for &f in features {
+            let rows = &self.order[f * self.m + start..f * self.m + end];
+            let first = self.data.value(rows[0], f);
+            let last = self.data.value(rows[rows.len() - 1], f);
+            if last <= first + FEATURE_THRESHOLD {
+                continue;
+            }
+            let (mut w_left, mut y_left) = (0.0, 0.0);
+            for pos in 0..rows.len() - 1 {
+                let r = rows[pos] as usize;
+                w_left += self.w[r];
+                y_left += self.w[r] * self.y[r];
+                let here = self.data.value(rows[pos], f);
+                let next = self.data.value(rows[pos + 1], f);
+                if next <= here + FEATURE_THRESHOLD {
+                    continue;
+                }
+                let y_right = y_sum - y_left;
+                // Squared-error reduction up to terms constant at this node.
+                let proxy = y_left * y_left / w_left + y_right * y_right / (w_sum - w_left);
+                if proxy > best_proxy {
+                    best_proxy = proxy;
+                    let (here, next) = (f64::from(here), f64::from(next));
+                    let mut threshold = here / 2.0 + next / 2.0;
+                    if threshold == next || threshold.is_infinite() {
+                        threshold = here;
+                    }
+                    best = Some(Split {
+                        feature: f,
+                        n_left: pos + 1,
+                        threshold,
+                    });
+                }
+            }
+        }
+        best
+    }
+
+    /// Reorders every feature's rows of the node so the left child's rows
+    /// come first, each part keeping its sorted order.
+    fn partition(&mut self, split: &Split, start: usize, end: usize) {
+        let m = self.m;
+        let chosen = &self.order[split.feature * m + start..split.feature * m + end];
+        for (pos, &r) in chosen.iter().enumerate() {
+            self.goes_left[r as usize] = pos < split.n_left;
+        }
+        for f in 0..self.data.n_features {
+            if f == split.feature {
+                continue;
+            }
+            let rows = &mut self.order[f * m + start..f * m + end];
+            self.scratch.clear();
+            let mut left = 0;
+            for i in 0..rows.len() {
+                let r = rows[i];
+                if self.goes_left[r as usize] {
+                    rows[left] = r;
+                    left += 1;
+                } else {
+                    self.scratch.push(r);
+                }
+            }
+            rows[left..].copy_from_slice(&self.scratch);
+        }
+    }
+}
+
+/// One regression tree grown until its leaves are pure: `Decision Tree`
+/// (scikit-learn's `DecisionTreeRegressor(random_state=seed)`).
+#[derive(Debug, Clone, Default)]
+pub struct DecisionTree;
+
+impl Regressor for DecisionTree {
+    fn name(&self) -> &str {
+        "Decision Tree"
+    }
+
+    fn fit(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+        seed: u64,
+    ) -> Result<Box<dyn FittedRegressor>> {
+        check_fit(self.name(), x, y)?;
+        let data = Presorted::new(x);
+        let y = y.to_vec();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        Ok(Box::new(FittedTree {
+            n_features: x.ncols(),
+            tree: Tree::fit(&data, &y, None, None, &mut rng),
+        }))
+    }
+}
+
+/// A fitted [`DecisionTree`].
+#[derive(Debug, Clone)]
+pub struct FittedTree {
+    n_features: usize,
+    tree: Tree,
+}
+
+impl FittedRegressor for FittedTree {
+    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+        check_predict(self.n_features, x)?;
+        Ok(self.tree.predict_rows(&to_f32_rows(x), self.n_features))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_abs_diff_eq;
+    use ndarray::array;
+
+    #[test]
+    fn unlimited_tree_fits_distinct_points_exactly() {
+        let x = array![[0.3, 1.0], [0.1, -2.0], [0.7, 0.0], [0.2, 5.0], [0.9, 1.5]];
+        let y = array![0.5, 0.1, 0.9, 0.3, 0.7];
+        let model = DecisionTree.fit(x.view(), y.view(), 7).unwrap();
+        let p = model.predict(x.view()).unwrap();
+        for (a, b) in p.iter().zip(y.iter()) {
+            assert_abs_diff_eq!(a, b);
+        }
+    }
+
+    #[test]
+    fn stump_splits_at_the_midpoint_of_the_best_gap() {
+        // Targets jump between x = 2 and x = 3: the only zero-error split.
+        let x = array![[0.0], [1.0], [2.0], [3.0], [4.0]];
+        let y = [1.0, 1.0, 1.0, 5.0, 5.0];
+        let data = Presorted::new(x.view());
+        let mut rng = ChaCha8Rng::seed_from_u64(0);
+        let tree = Tree::fit(&data, &y, None, Some(1), &mut rng);
+        assert_eq!(tree.node_count(), 3);
+        assert_abs_diff_eq!(tree.nodes[0].threshold, 2.5);
+        assert_abs_diff_eq!(tree.predict_row(&[2.49]), 1.0);
+        assert_abs_diff_eq!(tree.predict_row(&[2.51]), 5.0);
+    }
+
+    /// Depth of the deepest leaf (root = 0).
+    fn depth(tree: &Tree, node: usize) -> usize {
+        let n = tree.nodes[node];
+        if n.feature == LEAF {
+            0
+        } else {
+            1 + depth(tree, n.left as usize).max(depth(tree, n.right as usize))
+        }
+    }
+
+    #[test]
+    fn depth_limit_bounds_the_tree() {
+        let x = ndarray::Array2::from_shape_fn((64, 2), |(i, j)| ((i * 7 + j * 13) % 64) as f64);
+        let y: Vec<f64> = (0..64).map(|i| (i as f64).sin()).collect();
+        let data = Presorted::new(x.view());
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let shallow = Tree::fit(&data, &y, None, Some(3), &mut rng);
+        assert_eq!(depth(&shallow, 0), 3);
+        assert!(shallow.node_count() <= 15);
+        // Unlimited: one leaf per distinct row.
+        let full = Tree::fit(&data, &y, None, None, &mut rng);
+        let leaves = full.nodes.iter().filter(|n| n.feature == LEAF).count();
+        assert_eq!(leaves, 64);
+    }
+
+    #[test]
+    fn weights_act_as_repeated_rows() {
+        let x = array![[0.0], [1.0], [2.0]];
+        let y = [0.0, 3.0, 9.0];
+        let data = Presorted::new(x.view());
+        let mut rng = ChaCha8Rng::seed_from_u64(0);
+        // Depth 0: the leaf is the weighted mean (2·0 + 0·3 + 1·9) / 3.
+        let tree = Tree::fit(&data, &y, Some(&[2.0, 0.0, 1.0]), Some(0), &mut rng);
+        assert_abs_diff_eq!(tree.predict_row(&[1.0]), 3.0);
+    }
+
+    #[test]
+    fn constant_features_make_a_leaf() {
+        let x = array![[1.0], [1.0], [1.0]];
+        let model = DecisionTree
+            .fit(x.view(), array![0.2, 0.4, 0.9].view(), 0)
+            .unwrap();
+        assert_abs_diff_eq!(model.predict(array![[7.0]].view()).unwrap()[0], 0.5);
+    }
+
+    #[test]
+    fn same_seed_same_tree() {
+        let x = ndarray::Array2::from_shape_fn((50, 4), |(i, j)| ((i * (j + 3)) % 11) as f64);
+        let y = ndarray::Array1::from_shape_fn(50, |i| ((i * 37) % 17) as f64 / 17.0);
+        let a = DecisionTree
+            .fit(x.view(), y.view(), 3)
+            .unwrap()
+            .predict(x.view())
+            .unwrap();
+        let b = DecisionTree
+            .fit(x.view(), y.view(), 3)
+            .unwrap()
+            .predict(x.view())
+            .unwrap();
+        assert_eq!(a, b);
+    }
+}
