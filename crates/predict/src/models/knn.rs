@@ -4,6 +4,7 @@
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
 use super::input::{check_fit, check_predict, invalid};
+use super::numeric::numpy_sum;
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Predicts the mean target of the `k` training rows nearest to the query.
@@ -158,30 +159,6 @@ impl NeighborSearch {
     }
 }
 
-/// numpy's pairwise summation (`np.mean` of the neighbours' targets), so
-/// that equal neighbour sets give bit-identical predictions, and ties in
-/// predictions, which count as ranking violations, match scikit-learn's.
-fn numpy_sum(values: &[f64]) -> f64 {
-    const BLOCK: usize = 128;
-    let n = values.len();
-    if n < 8 {
-        values.iter().fold(0.0, |acc, v| acc + v)
-    } else if n <= BLOCK {
-        let mut r = [0.0; 8];
-        r.copy_from_slice(&values[..8]);
-        let full = n - n % 8;
-        for chunk in values[8..full].chunks_exact(8) {
-            r.iter_mut().zip(chunk).for_each(|(acc, v)| *acc += v);
-        }
-        let head = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        values[full..].iter().fold(head, |acc, v| acc + v)
-    } else {
-        let half = n / 2;
-        let half = half - half % 8;
-        numpy_sum(&values[..half]) + numpy_sum(&values[half..])
-    }
-}
-
 /// Pushes onto a fixed-size max-heap, dropping the largest; a value equal
 /// to the current largest is not taken (scikit-learn's `heap_push`).
 fn heap_push(values: &mut [f64], rows: &mut [usize], value: f64, row: usize) {
@@ -245,18 +222,6 @@ mod tests {
         let y = array![0.2, 0.8];
         let model = KnnRegressor::new(1).fit(x.view(), y.view(), 0).unwrap();
         assert_abs_diff_eq!(model.predict(array![[0.0]].view()).unwrap()[0], 0.2);
-    }
-
-    #[test]
-    fn numpy_sum_uses_eight_accumulators_from_eight_values() {
-        // 1e16 + 1 rounds back to 1e16 one addition at a time, but the
-        // eight-way pairwise order adds the small terms together first.
-        let mut v = vec![1.0; 9];
-        v[0] = 1e16;
-        assert_eq!(numpy_sum(&v[..7]), 1e16);
-        assert_eq!(numpy_sum(&v), ((1e16 + 1.0) + 2.0) + 4.0 + 1.0);
-        let long: Vec<f64> = (0..300).map(f64::from).collect();
-        assert_eq!(numpy_sum(&long), 44850.0);
     }
 
     #[test]

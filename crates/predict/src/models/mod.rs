@@ -10,6 +10,7 @@ mod gradient_boosting;
 mod input;
 mod knn;
 mod linear;
+mod numeric;
 mod svr;
 mod tree;
 
@@ -78,6 +79,19 @@ impl ModelSpec {
     /// in extrapolation modes.
     pub fn extrapolates(&self) -> bool {
         self.extrapolates
+    }
+
+    /// Whether the seed changes the fit (trees and their ensembles); for the
+    /// other models every seed gives the same predictions, so a protocol
+    /// may fit them once and reuse the result.
+    pub fn uses_seed(&self) -> bool {
+        matches!(
+            self.family,
+            ModelFamily::DecisionTree
+                | ModelFamily::GradientBoosting
+                | ModelFamily::AdaBoost
+                | ModelFamily::RandomForest
+        )
     }
 
     /// The model itself.
@@ -233,6 +247,30 @@ mod tests {
         assert!(names.contains(&"Sigmoid Regression".to_owned()));
         assert!(!names.contains(&"SVR (RBF kernel)".to_owned()));
         assert_eq!(names.len(), 3 + 4 + 2);
+    }
+
+    #[test]
+    fn every_model_repeats_per_seed_and_seedless_ones_ignore_it() {
+        let x = ndarray::Array2::from_shape_fn((60, 3), |(i, j)| {
+            (((i * (j + 7)) % 23) as f64 - 11.0) / 6.0
+        });
+        let y = ndarray::Array1::from_shape_fn(60, |i| 0.3 + 0.5 * (((i * 17) % 29) as f64 / 29.0));
+        for spec in extended_specs() {
+            let model = spec.regressor();
+            let fit = |seed| {
+                model
+                    .fit(x.view(), y.view(), seed)
+                    .unwrap()
+                    .predict(x.view())
+                    .unwrap()
+            };
+            let first = fit(11);
+            assert!(first.iter().all(|v| v.is_finite()), "{}", spec.name());
+            assert_eq!(first, fit(11), "{} is not reproducible", spec.name());
+            if !spec.uses_seed() {
+                assert_eq!(first, fit(12), "{} depends on the seed", spec.name());
+            }
+        }
     }
 
     #[test]

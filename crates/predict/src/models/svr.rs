@@ -6,12 +6,13 @@
 //! selection (Fan, Chen & Lin 2005), stopping tolerance 1e-3, the bias from
 //! the free support vectors. The kernel matrix of the training rows is
 //! computed once and kept in `f32`, as libsvm's kernel cache does, which
-//! keeps the iterates close to libsvm's. Shrinking is left out: it only
-//! saves time, and with the whole matrix cached it saves little.
+//! keeps the iterates close to libsvm's, and libsvm's shrinking heuristic
+//! is followed step by step.
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
 use super::input::{check_fit, check_predict};
+use super::numeric::numpy_var;
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Box constraint `C`.
@@ -57,7 +58,11 @@ impl KernelFn {
     fn of_dot(self, dot: f64, sq_a: f64, sq_b: f64) -> f64 {
         match self.kernel {
             Kernel::Rbf => (-self.gamma * (sq_a + sq_b - 2.0 * dot)).exp(),
-            Kernel::Polynomial => (self.gamma * dot).powi(3),
+            // libsvm's `powi`: b · (b · b).
+            Kernel::Polynomial => {
+                let b = self.gamma * dot;
+                b * (b * b)
+            }
             Kernel::Linear => dot,
         }
     }
@@ -66,10 +71,13 @@ impl KernelFn {
     fn eval(self, a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
         match self.kernel {
             Kernel::Rbf => {
-                let d2: f64 = a.iter().zip(b.iter()).map(|(x, y)| (x - y) * (x - y)).sum();
+                let d2 = a
+                    .iter()
+                    .zip(b.iter())
+                    .fold(0.0, |acc, (x, y)| acc + (x - y) * (x - y));
                 (-self.gamma * d2).exp()
             }
-            _ => self.of_dot(a.dot(&b), 0.0, 0.0),
+            _ => self.of_dot(dot(a, b), 0.0, 0.0),
         }
     }
 }
@@ -104,8 +112,8 @@ impl Regressor for Svr {
             kernel: self.kernel,
             gamma: scale_gamma(x),
         };
-        let gram = gram_matrix(kernel, x);
-        let (coef, rho) = Smo::new(&gram, y).solve();
+        let (gram, diag) = gram_matrix(kernel, x);
+        let (coef, rho) = Smo::new(&gram, &diag, y).solve();
         let support: Vec<usize> = (0..coef.len()).filter(|&i| coef[i] != 0.0).collect();
         Ok(Box::new(SupportVectors {
             kernel,
@@ -116,9 +124,18 @@ impl Regressor for Svr {
     }
 }
 
+/// A dot product summed left to right, as the BLAS `ddot` libsvm calls
+/// does for short vectors; the kernel values then match scikit-learn's to
+/// the last bit for up to 15 features (a blocked sum would not), and the
+/// solver takes the same path.
+fn dot(a: ArrayView1<'_, f64>, b: ArrayView1<'_, f64>) -> f64 {
+    a.iter().zip(b.iter()).fold(0.0, |acc, (x, y)| acc + x * y)
+}
+
 /// `1 / (p · Var(X))`, or 1 when every value is equal, as scikit-learn.
 fn scale_gamma(x: ArrayView2<'_, f64>) -> f64 {
-    let var = x.var(0.0);
+    let values: Vec<f64> = x.iter().copied().collect();
+    let var = numpy_var(&values);
     if var == 0.0 {
         1.0
     } else {
@@ -127,64 +144,83 @@ fn scale_gamma(x: ArrayView2<'_, f64>) -> f64 {
 }
 
 /// The kernel matrix of the training rows, rounded to `f32` like libsvm's
-/// cache.
-fn gram_matrix(kernel: KernelFn, x: ArrayView2<'_, f64>) -> Array2<f32> {
+/// cache, and its diagonal in full precision (libsvm's `QD`).
+fn gram_matrix(kernel: KernelFn, x: ArrayView2<'_, f64>) -> (Array2<f32>, Vec<f64>) {
     let n = x.nrows();
-    let sq: Vec<f64> = x.rows().into_iter().map(|r| r.dot(&r)).collect();
+    let sq: Vec<f64> = x.rows().into_iter().map(|r| dot(r, r)).collect();
     let mut gram = Array2::zeros((n, n));
     for i in 0..n {
         for j in 0..=i {
-            let k = kernel.of_dot(x.row(i).dot(&x.row(j)), sq[i], sq[j]) as f32;
+            let k = kernel.of_dot(dot(x.row(i), x.row(j)), sq[i], sq[j]) as f32;
             gram[[i, j]] = k;
             gram[[j, i]] = k;
         }
     }
-    gram
+    let diag = (0..n).map(|i| kernel.of_dot(sq[i], sq[i], sq[i])).collect();
+    (gram, diag)
 }
 
-/// libsvm's SMO on the ε-SVR dual with `2l` variables: `α_t` for `t < l`
-/// (label +1) and `α*_{t−l}` for `t ≥ l` (label −1), `Q_ij = y_i y_j K`.
+/// libsvm's SMO on the ε-SVR dual with `2l` variables: `α_k` (label +1)
+/// and `α*_k` (label −1) for each training row `k`, `Q_ij = y_i y_j K`.
+///
+/// Variables live at positions that shrinking permutes, exactly as in
+/// libsvm's `Solver`: positions `0..active` are the active set, and
+/// `row`, `sign` and `var` say which training row, label and original
+/// variable each position holds. Following libsvm step by step (including
+/// its tie-breaking by position) keeps the result within rounding of
+/// scikit-learn's.
 struct Smo<'a> {
-    gram: &'a Array2<f32>,
+    /// The kernel matrix, row-major `rows × rows`.
+    gram: &'a [f32],
+    rows: usize,
     l: usize,
+    active: usize,
+    unshrink: bool,
+    row: Vec<usize>,
+    sign: Vec<f64>,
+    var: Vec<usize>,
     alpha: Vec<f64>,
     grad: Vec<f64>,
-    /// `Q_tt = K_tt`, in full precision as libsvm's `QD`.
+    /// `Σ_{j at the upper bound} C Q_ij`, to rebuild shrunk gradients.
+    grad_bar: Vec<f64>,
+    /// The linear term: `ε − y_k`, then `ε + y_k`.
+    linear: Vec<f64>,
+    /// `Q_ii = K_ii`, in full precision as libsvm's `QD`.
     diag: Vec<f64>,
 }
 
 impl<'a> Smo<'a> {
-    fn new(gram: &'a Array2<f32>, y: ArrayView1<'_, f64>) -> Self {
+    fn new(gram: &'a Array2<f32>, diag: &[f64], y: ArrayView1<'_, f64>) -> Self {
         let l = y.len();
-        // With α = 0 the gradient is the linear term: ε − y, then ε + y.
-        let grad = y
+        let n = 2 * l;
+        let linear: Vec<f64> = y
             .iter()
             .map(|&t| EPSILON - t)
             .chain(y.iter().map(|&t| EPSILON + t))
             .collect();
-        let diag = (0..2 * l)
-            .map(|t| f64::from(gram[[t % l, t % l]]))
-            .collect();
         Self {
-            gram,
-            l,
-            alpha: vec![0.0; 2 * l],
-            grad,
-            diag,
+            gram: gram
+                .as_slice()
+                .expect("a freshly built matrix is contiguous"),
+            rows: l,
+            l: n,
+            active: n,
+            unshrink: false,
+            row: (0..n).map(|t| t % l).collect(),
+            sign: (0..n).map(|t| if t < l { 1.0 } else { -1.0 }).collect(),
+            var: (0..n).collect(),
+            alpha: vec![0.0; n],
+            // With α = 0 the gradient is the linear term.
+            grad: linear.clone(),
+            grad_bar: vec![0.0; n],
+            linear,
+            diag: (0..n).map(|t| diag[t % l]).collect(),
         }
     }
 
-    fn sign(&self, t: usize) -> f64 {
-        if t < self.l {
-            1.0
-        } else {
-            -1.0
-        }
-    }
-
-    /// `Q_ij`.
+    /// `Q_ij` as libsvm's `f32` cache row holds it.
     fn q(&self, i: usize, j: usize) -> f64 {
-        self.sign(i) * self.sign(j) * f64::from(self.gram[[i % self.l, j % self.l]])
+        self.sign[i] * self.sign[j] * f64::from(self.gram[self.row[i] * self.rows + self.row[j]])
     }
 
     fn at_upper(&self, t: usize) -> bool {
@@ -195,29 +231,55 @@ impl<'a> Smo<'a> {
         self.alpha[t] <= 0.0
     }
 
-    /// Returns the coefficients `α − α*` and libsvm's `ρ` (the model is
-    /// `Σ coef_i K(x_i, x) − ρ`).
+    fn is_free(&self, t: usize) -> bool {
+        !self.at_upper(t) && !self.at_lower(t)
+    }
+
+    /// Returns the coefficients `α_k − α*_k` per training row and libsvm's
+    /// `ρ` (the model is `Σ coef_k K(x_k, x) − ρ`).
     fn solve(mut self) -> (Vec<f64>, f64) {
-        let max_iter = (100 * 2 * self.l).max(10_000_000);
-        for _ in 0..max_iter {
-            let Some((i, j)) = self.select_working_set() else {
-                break;
+        let mut counter = self.l.min(1000) + 1;
+        loop {
+            counter -= 1;
+            if counter == 0 {
+                counter = self.l.min(1000);
+                self.shrink();
+            }
+            let (i, j) = match self.select_working_set() {
+                Some(pair) => pair,
+                None => {
+                    // Optimal on the active set: check on all variables.
+                    self.reconstruct_gradient();
+                    self.active = self.l;
+                    match self.select_working_set() {
+                        Some(pair) => {
+                            counter = 1;
+                            pair
+                        }
+                        None => break,
+                    }
+                }
             };
             self.update_pair(i, j);
         }
-        let l = self.l;
-        let coef = (0..l).map(|t| self.alpha[t] - self.alpha[t + l]).collect();
-        (coef, self.rho())
+        let rho = self.rho();
+        let mut alpha = vec![0.0; self.l];
+        for t in 0..self.l {
+            alpha[self.var[t]] = self.alpha[t];
+        }
+        let half = self.l / 2;
+        let coef = (0..half).map(|k| alpha[k] - alpha[k + half]).collect();
+        (coef, rho)
     }
 
-    /// Second-order working-set selection (WSS 2 of Fan et al. 2005);
-    /// `None` once the maximal violation is below the tolerance.
+    /// Second-order working-set selection (WSS 2 of Fan et al. 2005) over
+    /// the active set; `None` once the maximal violation is below the
+    /// tolerance.
     fn select_working_set(&self) -> Option<(usize, usize)> {
-        let n = 2 * self.l;
         let mut g_max = f64::NEG_INFINITY;
         let mut i_best = None;
-        for t in 0..n {
-            if self.sign(t) > 0.0 {
+        for t in 0..self.active {
+            if self.sign[t] > 0.0 {
                 if !self.at_upper(t) && -self.grad[t] >= g_max {
                     g_max = -self.grad[t];
                     i_best = Some(t);
@@ -227,51 +289,49 @@ impl<'a> Smo<'a> {
                 i_best = Some(t);
             }
         }
-        let i = i_best?;
         let mut g_max2 = f64::NEG_INFINITY;
         let mut j_best = None;
-        let mut obj_min = f64::INFINITY;
-        for t in 0..n {
-            let (grad_diff, quad) = if self.sign(t) > 0.0 {
-                if self.at_lower(t) {
-                    continue;
-                }
-                g_max2 = g_max2.max(self.grad[t]);
-                (
-                    g_max + self.grad[t],
-                    self.diag[i] + self.diag[t] - 2.0 * self.sign(i) * self.q(i, t),
-                )
-            } else {
-                if self.at_upper(t) {
-                    continue;
-                }
-                g_max2 = g_max2.max(-self.grad[t]);
-                (
-                    g_max - self.grad[t],
-                    self.diag[i] + self.diag[t] + 2.0 * self.sign(i) * self.q(i, t),
-                )
-            };
-            if grad_diff > 0.0 {
-                let obj = -(grad_diff * grad_diff) / if quad > 0.0 { quad } else { TAU };
-                if obj <= obj_min {
-                    obj_min = obj;
-                    j_best = Some(t);
+        if let Some(i) = i_best {
+            let mut obj_min = f64::INFINITY;
+            let ki = &self.gram[self.row[i] * self.rows..][..self.rows];
+            for t in 0..self.active {
+                // y_i Q_it = y_t K(row_i, row_t).
+                let yq = self.sign[t] * f64::from(ki[self.row[t]]);
+                let (grad_diff, quad) = if self.sign[t] > 0.0 {
+                    if self.at_lower(t) {
+                        continue;
+                    }
+                    g_max2 = g_max2.max(self.grad[t]);
+                    (g_max + self.grad[t], self.diag[i] + self.diag[t] - 2.0 * yq)
+                } else {
+                    if self.at_upper(t) {
+                        continue;
+                    }
+                    g_max2 = g_max2.max(-self.grad[t]);
+                    (g_max - self.grad[t], self.diag[i] + self.diag[t] + 2.0 * yq)
+                };
+                if grad_diff > 0.0 {
+                    let obj = -(grad_diff * grad_diff) / if quad > 0.0 { quad } else { TAU };
+                    if obj <= obj_min {
+                        obj_min = obj;
+                        j_best = Some(t);
+                    }
                 }
             }
         }
         if g_max + g_max2 < TOL {
             return None;
         }
-        j_best.map(|j| (i, j))
+        Some((i_best?, j_best?))
     }
 
     /// Solves the two-variable subproblem analytically, clips to the box,
-    /// and updates the gradient.
+    /// and updates the gradient (active set) and `grad_bar` (all).
     fn update_pair(&mut self, i: usize, j: usize) {
         let (old_i, old_j) = (self.alpha[i], self.alpha[j]);
         let q_ij = self.q(i, j);
         let (mut ai, mut aj) = (old_i, old_j);
-        if self.sign(i) != self.sign(j) {
+        if self.sign[i] != self.sign[j] {
             let quad = positive_or_tau(self.diag[i] + self.diag[j] + 2.0 * q_ij);
             let delta = (-self.grad[i] - self.grad[j]) / quad;
             let diff = ai - aj;
@@ -320,16 +380,128 @@ impl<'a> Smo<'a> {
                 aj = sum;
             }
         }
+        let (was_upper_i, was_upper_j) = (self.at_upper(i), self.at_upper(j));
         self.alpha[i] = ai;
         self.alpha[j] = aj;
-        // Q_it = y_i y_t K: update both halves from one kernel row each.
-        let (di, dj) = (self.sign(i) * (ai - old_i), self.sign(j) * (aj - old_j));
-        let l = self.l;
-        let (row_i, row_j) = (self.gram.row(i % l), self.gram.row(j % l));
-        for t in 0..l {
-            let change = f64::from(row_i[t]) * di + f64::from(row_j[t]) * dj;
-            self.grad[t] += change;
-            self.grad[t + l] -= change;
+        // Q_it = y_i y_t K(row_i, row_t): the product with y_t is exact, so
+        // factoring it out keeps libsvm's rounding.
+        let (di, dj) = (self.sign[i] * (ai - old_i), self.sign[j] * (aj - old_j));
+        let ki = &self.gram[self.row[i] * self.rows..][..self.rows];
+        let kj = &self.gram[self.row[j] * self.rows..][..self.rows];
+        for t in 0..self.active {
+            let r = self.row[t];
+            self.grad[t] +=
+                self.sign[t] * f64::from(ki[r]) * di + self.sign[t] * f64::from(kj[r]) * dj;
+        }
+        for (t, was_upper) in [(i, was_upper_i), (j, was_upper_j)] {
+            if was_upper != self.at_upper(t) {
+                let step = if was_upper { -C } else { C };
+                for k in 0..self.l {
+                    self.grad_bar[k] += step * self.q(t, k);
+                }
+            }
+        }
+    }
+
+    /// `-y_t G_t`-style violation bounds over the active set.
+    fn violation_bounds(&self) -> (f64, f64) {
+        let (mut g_max1, mut g_max2) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for t in 0..self.active {
+            let g = self.grad[t];
+            if self.sign[t] > 0.0 {
+                if !self.at_upper(t) {
+                    g_max1 = g_max1.max(-g);
+                }
+                if !self.at_lower(t) {
+                    g_max2 = g_max2.max(g);
+                }
+            } else {
+                if !self.at_upper(t) {
+                    g_max2 = g_max2.max(-g);
+                }
+                if !self.at_lower(t) {
+                    g_max1 = g_max1.max(g);
+                }
+            }
+        }
+        (g_max1, g_max2)
+    }
+
+    fn can_shrink(&self, t: usize, g_max1: f64, g_max2: f64) -> bool {
+        let g = self.grad[t];
+        let positive = self.sign[t] > 0.0;
+        if self.at_upper(t) {
+            -g > if positive { g_max1 } else { g_max2 }
+        } else if self.at_lower(t) {
+            g > if positive { g_max2 } else { g_max1 }
+        } else {
+            false
+        }
+    }
+
+    /// libsvm's shrinking: bound variables that cannot move towards
+    /// optimality leave the active set (swapped to its end).
+    fn shrink(&mut self) {
+        let (g_max1, g_max2) = self.violation_bounds();
+        if !self.unshrink && g_max1 + g_max2 <= TOL * 10.0 {
+            self.unshrink = true;
+            self.reconstruct_gradient();
+            self.active = self.l;
+        }
+        let mut t = 0;
+        while t < self.active {
+            if self.can_shrink(t, g_max1, g_max2) {
+                self.active -= 1;
+                while self.active > t {
+                    if !self.can_shrink(self.active, g_max1, g_max2) {
+                        self.swap(t, self.active);
+                        break;
+                    }
+                    self.active -= 1;
+                }
+            }
+            t += 1;
+        }
+    }
+
+    fn swap(&mut self, a: usize, b: usize) {
+        self.row.swap(a, b);
+        self.sign.swap(a, b);
+        self.var.swap(a, b);
+        self.alpha.swap(a, b);
+        self.grad.swap(a, b);
+        self.grad_bar.swap(a, b);
+        self.linear.swap(a, b);
+        self.diag.swap(a, b);
+    }
+
+    /// Rebuilds the gradient of the inactive variables from `grad_bar` and
+    /// the free variables.
+    fn reconstruct_gradient(&mut self) {
+        let (active, n) = (self.active, self.l);
+        if active == n {
+            return;
+        }
+        for t in active..n {
+            self.grad[t] = self.grad_bar[t] + self.linear[t];
+        }
+        let free = (0..active).filter(|&t| self.is_free(t)).count();
+        if free * n > 2 * active * (n - active) {
+            for i in active..n {
+                for j in 0..active {
+                    if self.is_free(j) {
+                        self.grad[i] += self.alpha[j] * self.q(i, j);
+                    }
+                }
+            }
+        } else {
+            for i in 0..active {
+                if self.is_free(i) {
+                    for j in active..n {
+                        self.grad[j] += self.alpha[i] * self.q(i, j);
+                    }
+                }
+            }
         }
     }
 
@@ -338,9 +510,9 @@ impl<'a> Smo<'a> {
     fn rho(&self) -> f64 {
         let (mut ub, mut lb) = (f64::INFINITY, f64::NEG_INFINITY);
         let (mut free, mut sum_free) = (0usize, 0.0);
-        for t in 0..2 * self.l {
-            let yg = self.sign(t) * self.grad[t];
-            let positive = self.sign(t) > 0.0;
+        for t in 0..self.active {
+            let yg = self.sign[t] * self.grad[t];
+            let positive = self.sign[t] > 0.0;
             if self.at_upper(t) {
                 if positive {
                     lb = lb.max(yg);
