@@ -55,6 +55,59 @@ pub struct BaselineResults {
     pub failures: Vec<CellFailure>,
 }
 
+/// What a baseline run used, written as `config.toml` beside its outputs so
+/// the run can be repeated.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BaselineConfig {
+    /// The dataset CSV.
+    pub dataset: String,
+    /// Fitting seeds, in order.
+    pub seeds: Vec<u64>,
+    /// Whether figures were drawn.
+    pub figures: bool,
+    /// Model names, in table order.
+    pub models: Vec<String>,
+    /// Feature sets, in table order.
+    pub feature_sets: Vec<FeatureSetRecord>,
+}
+
+/// A feature set as written into `config.toml`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FeatureSetRecord {
+    /// Display name.
+    pub name: String,
+    /// Acceleration label.
+    pub acceleration: String,
+    /// Columns in order (`NumParams` and `NumMACs` enter as their logarithm).
+    pub features: Vec<String>,
+}
+
+impl BaselineConfig {
+    /// The record of a run over these models, sets and seeds.
+    pub fn new(
+        dataset: impl Into<String>,
+        models: &[Box<dyn Regressor>],
+        feature_sets: &[FeatureSet],
+        seeds: &[u64],
+        figures: bool,
+    ) -> BaselineConfig {
+        BaselineConfig {
+            dataset: dataset.into(),
+            seeds: seeds.to_vec(),
+            figures,
+            models: models.iter().map(|m| m.name().to_string()).collect(),
+            feature_sets: feature_sets
+                .iter()
+                .map(|s| FeatureSetRecord {
+                    name: s.name().to_string(),
+                    acceleration: s.acceleration_label(FULL_TRAINING_EPOCHS),
+                    features: s.features().iter().map(ToString::to_string).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// How many (model, feature set, seed) runs [`run`] performs.
 pub fn run_count(models: usize, feature_sets: usize, seeds: usize) -> usize {
     models * feature_sets * seeds

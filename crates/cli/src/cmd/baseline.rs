@@ -1,12 +1,148 @@
-//! (Being written; see the issue tracker.)
+//! `naap baseline`: the paper's 24 regressors on its 4 feature sets.
 
-use crate::exit::Outcome;
+use crate::exit::{self, Outcome};
+use crate::{data_dir, output, progress};
+use anyhow::Context;
+use naap_dataset::Dataset;
+use naap_predict::baseline::{self, BaselineConfig};
+use naap_predict::features::FeatureSet;
+use naap_predict::protocol::PAPER_SEEDS;
+use naap_predict::report::{self, figures};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-/// Arguments of this command.
+/// Arguments of `naap baseline`.
+///
+/// Protocol of Hakim (2022): rows sorted by MaxAccuracy, the published
+/// train/test split, NumParams and NumMACs log-transformed, a standard
+/// scaler fitted on the train rows. Every (model, feature set) is fitted
+/// with seeds 20220905..20220909 and reported by the seed with the median
+/// number of monotonicity violations. Writes results.csv, table.md,
+/// table.tex, config.toml and figures/ into the output folder.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Dataset CSV [default: <data>/naap440/naap440.csv].
+    #[arg(long, value_name = "PATH")]
+    dataset: Option<PathBuf>,
+    /// Data folder for the default dataset [default: $NAAP_DATA_DIR or ./data].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = "baseline")]
+    output: PathBuf,
+    /// Skip the per-cell PNG figures.
+    #[arg(long)]
+    no_figures: bool,
+    /// TrueType font for figures [default: $NAAP_FONT, else a system font].
+    #[arg(long, value_name = "PATH")]
+    font: Option<PathBuf>,
+    /// Replace results already in the output folder.
+    #[arg(long)]
+    force: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+}
 
-/// Runs the command.
-pub fn run(_args: Args) -> anyhow::Result<Outcome> {
-    anyhow::bail!("not implemented yet")
+/// Runs `naap baseline`.
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let results_path = args.output.join("results.csv");
+    // Fail before any work if earlier results are in the way.
+    output::refuse_overwrite(&results_path, args.force)?;
+    let dataset_path = args.dataset.clone().unwrap_or_else(|| {
+        data_dir::naap440_file(&data_dir::from_env(args.data_dir.as_deref()), "naap440.csv")
+    });
+    let dataset = Dataset::read(&dataset_path)
+        .map_err(exit::usage)
+        .with_context(|| format!("reading dataset {}", dataset_path.display()))?;
+    if !args.no_figures {
+        // Find the font before the long run, not after it.
+        let explicit = args
+            .font
+            .clone()
+            .or_else(|| std::env::var_os("NAAP_FONT").map(PathBuf::from));
+        figures::load_font(explicit.as_deref()).map_err(exit::usage)?;
+    }
+
+    let models = naap_predict::models::baseline_models();
+    let sets = FeatureSet::paper_sets();
+    let seeds = PAPER_SEEDS;
+    let bars = progress::bars_enabled(args.quiet);
+    let runs = baseline::run_count(models.len(), sets.len(), seeds.len());
+    let bar = progress::bar(runs as u64, "fitting", bars);
+    let results = baseline::run(&dataset, &models, &sets, &seeds, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let results = results
+        .map_err(exit::usage)
+        .with_context(|| format!("running the baseline on {}", dataset_path.display()))?;
+
+    let config = BaselineConfig::new(
+        dataset_path.display().to_string(),
+        &models,
+        &sets,
+        &seeds,
+        !args.no_figures,
+    );
+    write_outputs(&args.output, &results, &config)?;
+    let mut n_figures = 0;
+    if !args.no_figures {
+        let bar = progress::bar(results.cells.len() as u64 * 2, "drawing", bars);
+        let drawn = figures::all_figures(&results.cells, &|| bar.inc(1));
+        bar.finish_and_clear();
+        let figure_dir = args.output.join("figures");
+        for (name, png) in drawn? {
+            output::write_atomic(&figure_dir.join(name), &png, true)?;
+            n_figures += 1;
+        }
+    }
+
+    for f in &results.failures {
+        eprintln!(
+            "naap: {} on {} failed (seed {}): {}",
+            f.model, f.feature_set, f.seed, f.message
+        );
+    }
+    eprintln!(
+        "naap: baseline {} cells ({} models x {} feature sets x {} seeds), {} failed, \
+         {} figures, in {:.1}s: {}",
+        results.cells.len(),
+        models.len(),
+        sets.len(),
+        seeds.len(),
+        results.failures.len(),
+        n_figures,
+        started.elapsed().as_secs_f64(),
+        args.output.display()
+    );
+    Ok(if results.failures.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::SomeFailed
+    })
+}
+
+fn write_outputs(
+    dir: &Path,
+    results: &baseline::BaselineResults,
+    config: &BaselineConfig,
+) -> anyhow::Result<()> {
+    // `run` refused to start over an earlier results.csv without --force, so
+    // anything else here is a leftover of an interrupted run or was allowed.
+    let force = true;
+    let toml = toml::to_string(config).context("serializing config.toml")?;
+    output::write_atomic(&dir.join("config.toml"), toml.as_bytes(), force)?;
+    output::write_atomic(
+        &dir.join("table.md"),
+        report::table_markdown(&results.cells).as_bytes(),
+        force,
+    )?;
+    output::write_atomic(
+        &dir.join("table.tex"),
+        report::table_tex(&results.cells).as_bytes(),
+        force,
+    )?;
+    // results.csv last: its presence marks a finished run.
+    let csv = report::results_csv(&results.cells).context("building results.csv")?;
+    output::write_atomic(&dir.join("results.csv"), &csv, force)
 }

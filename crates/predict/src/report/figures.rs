@@ -204,6 +204,34 @@ pub fn rank_confusion_png(cell: &CellResult) -> Result<Vec<u8>> {
     })
 }
 
+/// The two figures of every cell as (file name, PNG bytes), drawn in
+/// parallel and returned in cell order; `on_figure_done` is called once per
+/// figure from any thread. [`load_font`] must have succeeded first.
+pub fn all_figures(
+    cells: &[CellResult],
+    on_figure_done: &(dyn Fn() + Sync),
+) -> Result<Vec<(String, Vec<u8>)>> {
+    use rayon::prelude::*;
+    (0..cells.len() * 2)
+        .into_par_iter()
+        .map(|i| {
+            let cell = &cells[i / 2];
+            let stem = format!(
+                "{}__{}",
+                super::slug(&cell.model),
+                super::slug(&cell.feature_set)
+            );
+            let figure = if i % 2 == 0 {
+                (format!("{stem}__scatter.png"), scatter_png(cell)?)
+            } else {
+                (format!("{stem}__ranks.png"), rank_confusion_png(cell)?)
+            };
+            on_figure_done();
+            Ok(figure)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
