@@ -12,7 +12,9 @@
 //! published split, standardizes them with the training mean and
 //! population deviation (scikit-learn's `StandardScaler`), and writes
 //! `<set>_train.csv`, `<set>_test.csv`, `rust_predictions.csv` and
-//! `rust_timing.csv`.
+//! `rust_timing.csv`. `NAAP_REFERENCE_SEEDS=n` uses seeds `0..n` (default
+//! 5) and `NAAP_REFERENCE_MODELS=text` keeps only models whose name
+//! contains `text`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -22,8 +24,17 @@ use ndarray::{Array1, Array2, Axis};
 
 use super::extended_models;
 
-/// Seeds of every randomized model, as in the protocol.
-const SEEDS: [u64; 5] = [0, 1, 2, 3, 4];
+/// Seeds `0..n` with `n` from `$NAAP_REFERENCE_SEEDS`, 5 (as the protocol) by default.
+fn seeds() -> std::ops::Range<u64> {
+    let n = std::env::var("NAAP_REFERENCE_SEEDS")
+        .map_or(5, |v| v.parse().expect("NAAP_REFERENCE_SEEDS is a number"));
+    0..n
+}
+
+/// Keeps models whose name contains `$NAAP_REFERENCE_MODELS` (all by default).
+fn wanted(name: &str) -> bool {
+    std::env::var("NAAP_REFERENCE_MODELS").map_or(true, |filter| name.contains(&filter))
+}
 
 fn shared_dir() -> PathBuf {
     std::env::var_os("NAAP_SHARED_DIR")
@@ -116,9 +127,9 @@ fn dump_reference_predictions() {
         }
         write_csv(&out.join(format!("{set}_train.csv")), &x_train, &y_train);
         write_csv(&out.join(format!("{set}_test.csv")), &x_test, &y_test);
-        for model in extended_models() {
+        for model in extended_models().into_iter().filter(|m| wanted(m.name())) {
             let start = Instant::now();
-            for seed in SEEDS {
+            for seed in seeds() {
                 let fitted = model.fit(x_train.view(), y_train.view(), seed).unwrap();
                 let p = fitted.predict(x_test.view()).unwrap();
                 for (row, v) in p.iter().enumerate() {

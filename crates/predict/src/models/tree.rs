@@ -28,7 +28,9 @@ const LEAF: u32 = u32::MAX;
 pub(crate) struct Presorted {
     n_rows: usize,
     n_features: usize,
-    /// Row-major features, rounded to `f32` like scikit-learn's trees.
+    /// Feature-major features (`x[f * n_rows + row]`), rounded to `f32`
+    /// like scikit-learn's trees; one feature's column stays in cache
+    /// while a node scans it.
     x: Vec<f32>,
     /// Feature-major: `order[f * n_rows..][..n_rows]` lists rows by feature `f`.
     order: Vec<u32>,
@@ -38,14 +40,17 @@ impl Presorted {
     /// Rounds `x` to `f32` and sorts the rows by each feature.
     pub(crate) fn new(x: ArrayView2<'_, f64>) -> Self {
         let (n_rows, n_features) = x.dim();
-        let x = to_f32_rows(x);
+        let x: Vec<f32> = x
+            .columns()
+            .into_iter()
+            .flat_map(|c| c.into_iter().map(|&v| v as f32))
+            .collect();
         let mut order = Vec::with_capacity(n_rows * n_features);
         for f in 0..n_features {
+            let column = &x[f * n_rows..][..n_rows];
             let start = order.len();
             order.extend(0..n_rows as u32);
-            order[start..].sort_by(|&a, &b| {
-                x[a as usize * n_features + f].total_cmp(&x[b as usize * n_features + f])
-            });
+            order[start..].sort_by(|&a, &b| column[a as usize].total_cmp(&column[b as usize]));
         }
         Self {
             n_rows,
@@ -60,8 +65,8 @@ impl Presorted {
         self.n_rows
     }
 
-    fn value(&self, row: u32, feature: usize) -> f32 {
-        self.x[row as usize * self.n_features + feature]
+    fn column(&self, feature: usize) -> &[f32] {
+        &self.x[feature * self.n_rows..][..self.n_rows]
     }
 }
 
@@ -152,6 +157,8 @@ struct Builder<'a> {
     data: &'a Presorted,
     y: &'a [f64],
     w: Vec<f64>,
+    /// `w · y` per row.
+    wy: Vec<f64>,
     max_depth: Option<usize>,
     /// Rows with positive weight.
     m: usize,
@@ -177,10 +184,12 @@ impl<'a> Builder<'a> {
             .filter(|&r| w[r as usize] > 0.0)
             .collect();
         let m = order.len() / data.n_features.max(1);
+        let wy = w.iter().zip(y).map(|(w, y)| w * y).collect();
         Self {
             data,
             y,
             w,
+            wy,
             max_depth,
             m,
             order,
@@ -276,18 +285,20 @@ impl<'a> Builder<'a> {
         let mut best_proxy = f64::NEG_INFINITY;
         for &f in features {
             let rows = &self.order[f * self.m + start..f * self.m + end];
-            let first = self.data.value(rows[0], f);
-            let last = self.data.value(rows[rows.len() - 1], f);
+            let column = self.data.column(f);
+            let first = column[rows[0] as usize];
+            let last = column[rows[rows.len() - 1] as usize];
             if last <= first + FEATURE_THRESHOLD {
                 continue;
             }
             let (mut w_left, mut y_left) = (0.0, 0.0);
+            let mut next = first;
             for pos in 0..rows.len() - 1 {
                 let r = rows[pos] as usize;
                 w_left += self.w[r];
-                y_left += self.w[r] * self.y[r];
-                let here = self.data.value(rows[pos], f);
-                let next = self.data.value(rows[pos + 1], f);
+                y_left += self.wy[r];
+                let here = next;
+                next = column[rows[pos + 1] as usize];
                 if next <= here + FEATURE_THRESHOLD {
                     continue;
                 }
