@@ -1,5 +1,6 @@
 //! CLI tests: each runs the real `naap` binary in its own temporary folder.
 
+mod baseline;
 mod dataset;
 mod download;
 mod space;
