@@ -30,6 +30,9 @@ def load(path):
 def main():
     a, b = load(sys.argv[1]), load(sys.argv[2])
     failures = 0
+    # Kendall/Spearman against scipy: on deterministic cells with the same
+    # violation count, the predictions (and so the correlations) should match.
+    corr_diff = {"KendallTau": 0.0, "SpearmanRho": 0.0}
     print(f"{'model':28} {'features':32} {'MAE a':>7} {'MAE b':>7} {'v a':>4} {'v b':>4}  verdict")
     for key in list(a) + [k for k in b if k not in a]:
         if key not in a or key not in b:
@@ -42,6 +45,10 @@ def main():
         if deterministic(key[0]):
             ok = abs(mae_a - mae_b) <= MAE_TOL + 1e-9 and abs(v_a - v_b) <= VIOL_TOL
             how = f"|dMAE|={abs(mae_a - mae_b):.4f} |dv|={abs(v_a - v_b)}"
+            if v_a == v_b:
+                for c in corr_diff:
+                    if ra[c] and rb[c]:
+                        corr_diff[c] = max(corr_diff[c], abs(float(ra[c]) - float(rb[c])))
         else:
             def overlap(lo, hi):
                 return max(float(ra[lo]), float(rb[lo])) <= min(float(ra[hi]), float(rb[hi])) + 1e-9
@@ -52,6 +59,8 @@ def main():
         failures += not ok
         print(f"{key[0]:28} {key[1]:32} {mae_a:7.4f} {mae_b:7.4f} {v_a:4} {v_b:4}  "
               f"{'ok  ' if ok else 'FAIL'} {how}")
+    print("deterministic cells with equal violations: max |dKendallTau| = "
+          f"{corr_diff['KendallTau']:.4f}, max |dSpearmanRho| = {corr_diff['SpearmanRho']:.4f}")
     print(f"{len(a)} cells, {failures} failed")
     sys.exit(1 if failures else 0)
 
