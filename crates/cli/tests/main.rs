@@ -3,5 +3,6 @@
 mod baseline;
 mod dataset;
 mod download;
+mod select_features;
 mod space;
 mod util;

@@ -6,8 +6,12 @@ use crate::{data_dir, output, progress};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use naap_dataset::Dataset;
-use naap_predict::select::{self, Mode, SearchResult, SelectConfig, SelectEvent};
-use std::path::PathBuf;
+use naap_predict::features::FeatureSet;
+use naap_predict::report::figures;
+use naap_predict::select::{self, checkpoint, Mode, SearchResult, SelectConfig, SelectEvent};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// Arguments of `naap select-features`.
@@ -16,7 +20,10 @@ use std::time::Instant;
 /// feature subsets (bit flags) starts from all features and flips one flag
 /// at a time; each subset is scored round(MAE, 3) · sqrt(violation rate)
 /// with the baseline's 5-seed median protocol on predictions with N(0, 1e-5)
-/// noise. Writes results.csv (every subset), best.md and config.toml to DIR.
+/// noise. Writes results.csv (every subset), best.md, config.toml and
+/// figures/ (the best subsets, as in the baseline) to DIR. Finished searches
+/// go to DIR/checkpoint.csv (full precision) as they end, so `--resume`
+/// continues an interrupted run or extends a finished one.
 /// Extrapolation modes run only the models that can extrapolate.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -45,7 +52,16 @@ pub struct Args {
     /// Seed of the neighbour choice and the prediction noise.
     #[arg(long, value_name = "N", default_value_t = SelectConfig::default().seed)]
     seed: u64,
-    /// Replace existing outputs in DIR.
+    /// Skip the figures (scatter and rank confusion of each best subset).
+    #[arg(long)]
+    no_figures: bool,
+    /// Reuse the finished searches in DIR/checkpoint.csv (an interrupted run).
+    ///
+    /// Finished searches are reused when the dataset, seed, fitting seeds
+    /// and noise are the same; modes, models and feature sets may differ.
+    #[arg(long)]
+    resume: bool,
+    /// Replace existing outputs (and any checkpoint) in DIR.
     #[arg(long)]
     force: bool,
     /// No progress bar.
@@ -69,54 +85,90 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let defaults = SelectConfig::default();
     let config = SelectConfig {
-        modes: if args.modes.is_empty() {
-            defaults.modes.clone()
-        } else {
-            args.modes.clone()
-        },
+        modes: or_default(&args.modes, &defaults.modes),
         models: args.models.clone(),
-        epochs: if args.epochs.is_empty() {
-            defaults.epochs.clone()
-        } else {
-            args.epochs.clone()
-        },
+        epochs: or_default(&args.epochs, &defaults.epochs),
         seed: args.seed,
         ..defaults
     };
     let valid = config.clone().validate().map_err(exit::usage)?;
-    let results_path = args.output.join("results.csv");
-    let best_path = args.output.join("best.md");
-    let config_path = args.output.join("config.toml");
+    let out = &args.output;
+    let (results_path, best_path, config_path) = (
+        out.join("results.csv"),
+        out.join("best.md"),
+        out.join("config.toml"),
+    );
     for p in [&results_path, &best_path, &config_path] {
         output::refuse_overwrite(p, args.force)?;
     }
+    if !args.no_figures {
+        let font = std::env::var_os("NAAP_FONT").map(PathBuf::from);
+        figures::load_font(font.as_deref()).map_err(exit::usage)?;
+    }
+    let bytes = std::fs::read(&path)
+        .map_err(exit::usage)
+        .with_context(|| format!("reading dataset {}", path.display()))?;
     let dataset = Dataset::read(&path)
         .map_err(exit::usage)
         .with_context(|| format!("reading dataset {}", path.display()))?;
+    let sets = valid.feature_sets(dataset.format).map_err(exit::usage)?;
+    select::check_plan(&dataset, &valid)
+        .map_err(exit::usage)
+        .with_context(|| format!("preparing features from {}", path.display()))?;
+    let fingerprint = checkpoint::fingerprint(&valid, &bytes);
+    let checkpoint_path = out.join("checkpoint.csv");
+    let done = open_checkpoint(&checkpoint_path, &fingerprint, &sets, &args)?;
+    let journal = Mutex::new(
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&checkpoint_path)
+            .with_context(|| format!("opening {}", checkpoint_path.display()))?,
+    );
+    let journal_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
 
     let bar = counter(progress::bars_enabled(args.quiet));
     let finished = |r: &SearchResult| {
+        let mut file = journal.lock().unwrap_or_else(|e| e.into_inner());
+        let written = file
+            .write_all(checkpoint::search_lines(r).as_bytes())
+            .and_then(|_| file.flush());
+        if let Err(e) = written {
+            journal_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
+        }
         if bar.is_hidden() && !args.quiet {
+            let best = r.best();
             eprintln!(
-                "{} / {} / {}: {} subsets",
+                "{} / {} / {}: {} subsets, best score {:.6} ({} of {} features)",
                 r.mode,
                 r.model,
                 r.feature_set,
-                r.evaluated.len()
+                r.evaluated.len(),
+                best.score,
+                best.flags.count(),
+                r.features.len()
             );
         }
     };
-    let results = select::run_selection(&dataset, &valid, &[], &|e| match e {
+    let results = select::run_selection(&dataset, &valid, &done, &|e| match e {
         SelectEvent::SubsetEvaluated => bar.inc(1),
         SelectEvent::SearchFinished(r) => finished(r),
     })
     .map_err(|e| match e {
-        // Bad feature columns for the dataset (e.g. too few epochs) are input errors.
+        // Feature columns the dataset lacks (e.g. too few epochs) are input errors.
         naap_predict::Error::InvalidInput(_) => exit::usage(e),
         other => anyhow::Error::new(other),
     })
     .context("running the feature search")?;
     bar.finish_and_clear();
+    if let Some(e) = journal_error
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+    {
+        eprintln!("naap: warning: the checkpoint could not be written: {e}");
+    }
 
     let resolved = ResolvedConfig {
         dataset: path.display().to_string(),
@@ -124,25 +176,64 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let toml = toml::to_string_pretty(&resolved).context("serialising config.toml")?;
     output::write_atomic(&config_path, toml.as_bytes(), args.force)?;
-    output::write_atomic(
-        &results_path,
-        &select::report::results_csv(&results)?,
-        args.force,
-    )?;
-    output::write_atomic(
-        &best_path,
-        select::report::best_markdown(&results).as_bytes(),
-        args.force,
-    )?;
-
+    let csv = select::report::results_csv(&results)?;
+    output::write_atomic(&results_path, &csv, args.force)?;
+    let md = select::report::best_markdown(&results);
+    output::write_atomic(&best_path, md.as_bytes(), args.force)?;
+    let mut figure_count = 0;
+    if !args.no_figures {
+        let cells = select::best_cells(&dataset, &valid, &results)?;
+        for (name, png) in figures::all_figures(&cells, &|| {})? {
+            output::write_atomic(&out.join("figures").join(name), &png, true)?;
+            figure_count += 1;
+        }
+    }
     let subsets: usize = results.iter().map(|r| r.evaluated.len()).sum();
     eprintln!(
-        "naap select-features: {} searches, {subsets} subsets evaluated in {:.1}s; outputs in {}",
+        "naap select-features: {} searches ({} resumed), {subsets} subsets, {figure_count} figures in {:.1}s; outputs in {}",
         results.len(),
+        done.len(),
         start.elapsed().as_secs_f64(),
-        args.output.display()
+        out.display()
     );
     Ok(Outcome::Done)
+}
+
+fn or_default<T: Clone>(given: &[T], default: &[T]) -> Vec<T> {
+    if given.is_empty() { default } else { given }.to_vec()
+}
+
+/// Reads the finished searches of an interrupted run (with `--resume`) and
+/// rewrites the checkpoint with just those, so that appending starts on a
+/// clean line; starts a fresh checkpoint otherwise.
+fn open_checkpoint(
+    path: &Path,
+    fingerprint: &str,
+    sets: &[FeatureSet],
+    args: &Args,
+) -> anyhow::Result<Vec<SearchResult>> {
+    let exists = path.exists();
+    if exists && !args.resume && !args.force {
+        return Err(exit::usage(anyhow::anyhow!(
+            "{} holds the searches of an earlier run; pass --resume to reuse them or --force to start over",
+            path.display()
+        )));
+    }
+    let done = if exists && args.resume {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        checkpoint::read(&text, fingerprint, sets)
+            .map_err(exit::usage)
+            .with_context(|| format!("resuming from {}", path.display()))?
+    } else {
+        Vec::new()
+    };
+    let mut text = fingerprint.to_string();
+    for r in &done {
+        text.push_str(&checkpoint::search_lines(r));
+    }
+    output::write_atomic(path, text.as_bytes(), true)?;
+    Ok(done)
 }
 
 /// Everything needed to reproduce a run, written as `config.toml`.

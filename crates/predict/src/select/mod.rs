@@ -4,7 +4,9 @@
 //! is the best-first search over subsets, generic over how a subset is
 //! scored.
 
+pub mod checkpoint;
 pub mod config;
+pub mod fit_once;
 pub mod report;
 pub mod run;
 pub mod score;
@@ -13,7 +15,7 @@ pub mod seed;
 pub mod split;
 
 pub use config::{feature_set, SelectConfig, SelectValidConfig};
-pub use run::{run_selection, SearchResult, SelectEvent, SubsetScore};
+pub use run::{best_cells, check_plan, run_selection, SearchResult, SelectEvent, SubsetScore};
 pub use score::final_score;
 pub use search::{best_first, Evaluated, Flags, SearchConfig};
 pub use split::{Mode, Split};

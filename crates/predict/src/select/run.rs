@@ -3,14 +3,16 @@
 //! baseline's 5-seed median protocol on noisy predictions.
 
 use super::config::SelectValidConfig;
+use super::fit_once;
 use super::score::final_score;
 use super::search::{best_first, Evaluated, Flags, SearchConfig};
 use super::seed;
 use super::split::Mode;
+use crate::baseline::CellResult;
 use crate::features::FeatureSet;
 use crate::models::ModelSpec;
-use crate::protocol::{self, PredictionNoise, TrainTest};
-use crate::Result;
+use crate::protocol::{self, Evaluation, PredictionNoise, TrainTest};
+use crate::{Error, Result};
 use naap_dataset::Dataset;
 use ndarray::Axis;
 use rayon::prelude::*;
@@ -84,9 +86,64 @@ pub enum SelectEvent<'a> {
 
 /// One search to run.
 struct Job<'a> {
-    mode: Mode,
+    mode: usize,
     model: &'a ModelSpec,
     set: usize,
+}
+
+/// Feature sets, matrices per (mode, feature set) and models per mode.
+struct Prepared {
+    sets: Vec<FeatureSet>,
+    data: Vec<Vec<TrainTest>>,
+    specs: Vec<Vec<ModelSpec>>,
+    /// Epochs of a full training run, for acceleration labels.
+    total_epochs: u32,
+}
+
+impl Prepared {
+    fn new(dataset: &Dataset, config: &SelectValidConfig) -> Result<Prepared> {
+        let sets = config.feature_sets(dataset.format)?;
+        let rows = protocol::sorted_rows(dataset);
+        let (train, test) = protocol::published_split(&rows);
+        let data = config
+            .modes()
+            .iter()
+            .map(|mode| {
+                let split = mode.split(&train, &test);
+                sets.iter()
+                    .map(|set| TrainTest::build(&split.train, &split.test, set))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?;
+        let specs = config
+            .modes()
+            .iter()
+            .map(|&m| config.models_for(m))
+            .collect();
+        let total_epochs = dataset
+            .rows
+            .iter()
+            .map(|r| r.epochs.len())
+            .max()
+            .unwrap_or(0);
+        Ok(Prepared {
+            sets,
+            data,
+            specs,
+            total_epochs: u32::try_from(total_epochs).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// Every search, in output order: mode, model, feature set.
+    fn jobs(&self) -> Vec<Job<'_>> {
+        let mut jobs = Vec::new();
+        for (mode, specs) in self.specs.iter().enumerate() {
+            for model in specs {
+                jobs.extend((0..self.sets.len()).map(|set| Job { mode, model, set }));
+            }
+        }
+        jobs
+    }
 }
 
 /// Runs every search of `config` on `dataset` and returns the results in a
@@ -99,76 +156,80 @@ pub fn run_selection(
     done: &[SearchResult],
     on_event: &(dyn Fn(SelectEvent<'_>) + Sync),
 ) -> Result<Vec<SearchResult>> {
-    let sets = config.feature_sets(dataset.format)?;
-    let rows = protocol::sorted_rows(dataset);
-    let (train, test) = protocol::published_split(&rows);
-    let data: Vec<Vec<TrainTest>> = config
-        .modes()
-        .iter()
-        .map(|mode| {
-            let split = mode.split(&train, &test);
-            sets.iter()
-                .map(|set| TrainTest::build(&split.train, &split.test, set))
-                .collect::<Result<Vec<_>>>()
-        })
-        .collect::<Result<_>>()?;
-    let specs: Vec<Vec<ModelSpec>> = config
-        .modes()
-        .iter()
-        .map(|&m| config.models_for(m))
-        .collect();
-    let mut jobs: Vec<(usize, Job<'_>)> = Vec::new();
-    for (mi, &mode) in config.modes().iter().enumerate() {
-        for model in &specs[mi] {
-            jobs.extend((0..sets.len()).map(|set| (mi, Job { mode, model, set })));
-        }
-    }
-    jobs.par_iter()
-        .map(|(mi, job)| {
-            let set = &sets[job.set];
+    let prepared = Prepared::new(dataset, config)?;
+    prepared
+        .jobs()
+        .par_iter()
+        .map(|job| {
+            let mode = config.modes()[job.mode];
+            let set = &prepared.sets[job.set];
             let key = |r: &SearchResult| {
-                r.mode == job.mode && r.model == job.model.name() && r.feature_set == set.name()
+                r.mode == mode && r.model == job.model.name() && r.feature_set == set.name()
             };
             if let Some(r) = done.iter().find(|r| key(r)) {
                 return Ok(r.clone());
             }
-            let result = search_one(job, set, &data[*mi][job.set], config, on_event)?;
+            let data = &prepared.data[job.mode][job.set];
+            let result = search_one(mode, job.model, set, data, config, on_event)?;
             on_event(SelectEvent::SearchFinished(&result));
             Ok(result)
         })
         .collect()
 }
 
+/// Checks that every (mode, feature set) of `config` can be built from
+/// `dataset` (enough epochs, the format's columns, train and test rows),
+/// without searching: a cheap way to reject bad input before any output.
+pub fn check_plan(dataset: &Dataset, config: &SelectValidConfig) -> Result<()> {
+    Prepared::new(dataset, config).map(|_| ())
+}
+
+/// The seed of one search's random choices, from its identity alone.
+fn search_seed(config: &SelectValidConfig, mode: Mode, model: &str, set: &str) -> u64 {
+    seed::mix(&[
+        config.seed(),
+        seed::name_hash(mode.name()),
+        seed::name_hash(model),
+        seed::name_hash(set),
+    ])
+}
+
+/// The 5-seed protocol on one subset's columns, with noise seeded by the
+/// subset, so the result never depends on when it runs.
+fn evaluate_subset(
+    spec: &ModelSpec,
+    data: &TrainTest,
+    flags: Flags,
+    search_seed: u64,
+    config: &SelectValidConfig,
+) -> Result<Evaluation> {
+    let columns: Vec<usize> = flags.indices().collect();
+    let subset = TrainTest {
+        x_train: data.x_train.select(Axis(1), &columns),
+        y_train: data.y_train.clone(),
+        x_test: data.x_test.select(Axis(1), &columns),
+        y_test: data.y_test.clone(),
+        test_model_ids: data.test_model_ids.clone(),
+    };
+    let noise = PredictionNoise {
+        std_dev: config.noise_std(),
+        seed: seed::mix(&[search_seed, flags.bits()]),
+    };
+    fit_once::evaluate(spec, &subset, config.fit_seeds(), Some(noise))
+}
+
 fn search_one(
-    job: &Job<'_>,
+    mode: Mode,
+    spec: &ModelSpec,
     set: &FeatureSet,
     data: &TrainTest,
     config: &SelectValidConfig,
     on_event: &(dyn Fn(SelectEvent<'_>) + Sync),
 ) -> Result<SearchResult> {
-    let model = job.model.regressor();
-    let search_seed = seed::mix(&[
-        config.seed(),
-        seed::name_hash(job.mode.name()),
-        seed::name_hash(model.name()),
-        seed::name_hash(set.name()),
-    ]);
-    let search = SearchConfig::new(set.features().len(), search_seed)?;
+    let seed = search_seed(config, mode, spec.name(), set.name());
+    let search = SearchConfig::new(set.features().len(), seed)?;
     let evaluate = |flags: Flags| -> Result<(f64, SubsetScore)> {
-        let columns: Vec<usize> = flags.indices().collect();
-        let subset = TrainTest {
-            x_train: data.x_train.select(Axis(1), &columns),
-            y_train: data.y_train.clone(),
-            x_test: data.x_test.select(Axis(1), &columns),
-            y_test: data.y_test.clone(),
-            test_model_ids: data.test_model_ids.clone(),
-        };
-        // The noise seed depends on the subset only, never on when it runs.
-        let noise = PredictionNoise {
-            std_dev: config.noise_std(),
-            seed: seed::mix(&[search_seed, flags.bits()]),
-        };
-        let eval = protocol::evaluate(model, &subset, config.fit_seeds(), Some(noise))?;
+        let eval = evaluate_subset(spec, data, flags, seed, config)?;
         let run = eval.reported();
         let s = &run.scores;
         let score = final_score(s.mae, s.violations, s.max_violations);
@@ -187,12 +248,67 @@ fn search_one(
         on_event(SelectEvent::SubsetEvaluated)
     })?;
     Ok(SearchResult {
-        mode: job.mode,
-        model: model.name().to_owned(),
+        mode,
+        model: spec.name().to_owned(),
         feature_set: set.name().to_owned(),
         features: set.features().iter().map(ToString::to_string).collect(),
         evaluated,
     })
+}
+
+/// The best subset of each search re-evaluated in full (predictions
+/// included, identical to the search's), as baseline cells for the
+/// baseline's figures. The cell's feature-set name carries the mode and the
+/// subset size, e.g. `left-extrapolation Scheme+Quant.3 best 7 of 17`.
+pub fn best_cells(
+    dataset: &Dataset,
+    config: &SelectValidConfig,
+    results: &[SearchResult],
+) -> Result<Vec<CellResult>> {
+    let prepared = Prepared::new(dataset, config)?;
+    results
+        .par_iter()
+        .map(|r| {
+            let missing = || {
+                Error::InvalidInput(format!(
+                    "{} / {} / {} is not in this run's plan",
+                    r.mode, r.model, r.feature_set
+                ))
+            };
+            let mi = config
+                .modes()
+                .iter()
+                .position(|&m| m == r.mode)
+                .ok_or_else(missing)?;
+            let si = prepared
+                .sets
+                .iter()
+                .position(|s| s.name() == r.feature_set)
+                .ok_or_else(missing)?;
+            let spec = prepared.specs[mi]
+                .iter()
+                .find(|s| s.name() == r.model)
+                .ok_or_else(missing)?;
+            let data = &prepared.data[mi][si];
+            let best = r.best();
+            let seed = search_seed(config, r.mode, &r.model, &r.feature_set);
+            let evaluation = evaluate_subset(spec, data, best.flags, seed, config)?;
+            Ok(CellResult {
+                model: r.model.clone(),
+                feature_set: format!(
+                    "{} {} best {} of {}",
+                    r.mode,
+                    r.feature_set,
+                    best.flags.count(),
+                    r.features.len()
+                ),
+                acceleration: prepared.sets[si].acceleration_label(prepared.total_epochs),
+                evaluation,
+                y_test: data.y_test.clone(),
+                test_model_ids: data.test_model_ids.clone(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -210,20 +326,17 @@ mod tests {
         Dataset::read(&dir.join("naap440/naap440v2.csv")).expect("shared naap440v2.csv")
     }
 
-    fn linear_scheme_config() -> SelectValidConfig {
-        SelectConfig {
+    #[test]
+    fn searches_the_shared_dataset_deterministically_and_resumes() {
+        let data = shared_v2();
+        let config = SelectConfig {
+            modes: vec![Mode::Interpolation, Mode::DualExtrapolation],
             models: vec!["Linear Regression".into()],
             epochs: vec![0],
             ..SelectConfig::default()
         }
         .validate()
-        .unwrap()
-    }
-
-    #[test]
-    fn searches_every_mode_on_the_shared_dataset_deterministically() {
-        let data = shared_v2();
-        let config = linear_scheme_config();
+        .unwrap();
         let count = AtomicUsize::new(0);
         let finished = AtomicUsize::new(0);
         let on_event = |e: SelectEvent<'_>| match e {
@@ -234,18 +347,18 @@ mod tests {
                 finished.fetch_add(1, Ordering::Relaxed);
             }
         };
-        let on = |threads| {
+        let on = |threads, done: &[SearchResult]| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            pool.install(|| run_selection(&data, &config, &[], &on_event).unwrap())
+            pool.install(|| run_selection(&data, &config, done, &on_event).unwrap())
         };
-        let one = on(1);
+        let one = on(1, &[]);
         let modes: Vec<Mode> = one.iter().map(|r| r.mode).collect();
-        assert_eq!(modes, Mode::ALL);
+        assert_eq!(modes, [Mode::Interpolation, Mode::DualExtrapolation]);
         let max: Vec<usize> = one.iter().map(|r| r.full().value.max_violations).collect();
-        assert_eq!(max, [780, 190, 190, 190]);
+        assert_eq!(max, [780, 190]);
         for r in &one {
             assert_eq!(r.features.len(), 8);
             assert_eq!(r.full().flags, Flags::all(8));
@@ -254,26 +367,48 @@ mod tests {
         }
         let total: usize = one.iter().map(|r| r.evaluated.len()).sum();
         assert_eq!(count.load(Ordering::Relaxed), total);
-        assert_eq!(finished.load(Ordering::Relaxed), 4);
-        assert_eq!(one, on(2));
-        // Resuming from finished searches reuses them as they are.
-        let resumed = on(2);
-        let again = run_selection(&data, &config, &resumed[..2], &|_| {}).unwrap();
-        assert_eq!(again, one);
-    }
+        assert_eq!(finished.load(Ordering::Relaxed), 2);
+        // A resumed run reuses the finished search and redoes the other.
+        let resumed = on(2, &one[..1]);
+        assert_eq!(resumed, one);
+        assert_eq!(finished.load(Ordering::Relaxed), 3);
 
-    #[test]
-    fn full_set_matches_the_noise_free_protocol_within_the_noise() {
-        let data = shared_v2();
-        let config = linear_scheme_config();
-        let results = run_selection(&data, &config, &[], &|_| {}).unwrap();
+        // The full set agrees with the noise-free protocol within the noise.
         let set = super::super::config::feature_set(data.format, 0).unwrap();
         let tt = TrainTest::published(&data, &set).unwrap();
         let model = crate::models::LinearRegression;
         let clean = protocol::evaluate(&model, &tt, &protocol::PAPER_SEEDS, None).unwrap();
-        let full = &results[0].full().value;
-        // Noise of std 1e-5 moves the MAE by far less than 1e-4.
+        let full = &one[0].full().value;
         assert!((full.mae - clean.reported().scores.mae).abs() < 1e-4);
         assert!(full.mae > 0.005 && full.mae < 0.2, "{}", full.mae);
+
+        // Figures' cells reproduce the best subsets' scores exactly.
+        let cells = best_cells(&data, &config, &one).unwrap();
+        for (cell, r) in cells.iter().zip(&one) {
+            let s = &cell.evaluation.reported().scores;
+            assert_eq!(
+                (s.mae, s.violations),
+                (r.best().value.mae, r.best().value.violations)
+            );
+        }
+    }
+
+    #[test]
+    fn seed_independent_families_really_ignore_the_seed() {
+        let data = shared_v2();
+        let set = super::super::config::feature_set(data.format, 1).unwrap();
+        let tt = TrainTest::published(&data, &set).unwrap();
+        for spec in crate::models::extended_specs() {
+            if !fit_once::seed_independent(spec.family()) {
+                continue;
+            }
+            let predict = |seed| {
+                let m = spec.regressor();
+                m.fit(tt.x_train.view(), tt.y_train.view(), seed)
+                    .and_then(|f| f.predict(tt.x_test.view()))
+                    .unwrap()
+            };
+            assert_eq!(predict(1), predict(20220909), "{}", spec.name());
+        }
     }
 }

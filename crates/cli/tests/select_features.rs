@@ -1,0 +1,145 @@
+//! `naap select-features`: outputs on the shared NAAP-440e CSV, determinism
+//! across thread counts, resuming, and input errors.
+
+use crate::util::{naap, run, shared_naap440};
+use std::path::Path;
+use std::process::Output;
+
+const HEADER: &str = "Mode,Model,FeatureSetName,Flags,FeatureSubset,MAE,NumViolations,\
+MaxViolations,MonotonicityScore,FinalScore,Step,ReportedSeed";
+
+fn select(dataset: &Path, out: &Path, threads: &str, extra: &[&str]) -> Output {
+    run(naap()
+        .env("RAYON_NUM_THREADS", threads)
+        .arg("select-features")
+        .arg("--dataset")
+        .arg(dataset)
+        .arg("-o")
+        .arg(out)
+        .args(["--quiet", "--no-figures"])
+        .args(extra))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A small, cheap slice: two modes, two fast models, the 8 scheme features.
+const SLICE: [&str; 6] = [
+    "--modes",
+    "left,interpolation",
+    "--models",
+    "Linear Regression,3-NN",
+    "--epochs",
+    "0",
+];
+
+#[test]
+fn search_outputs_are_complete_and_independent_of_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = shared_naap440("naap440v2.csv");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let out = select(&dataset, &a, "1", &SLICE);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = select(&dataset, &b, "2", &SLICE);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = std::fs::read_to_string(a.join("results.csv")).unwrap();
+    assert_eq!(csv, std::fs::read_to_string(b.join("results.csv")).unwrap());
+
+    let lines: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(csv.lines().next().unwrap(), HEADER);
+    let rows = &lines[1..];
+    // Modes in the order given, models in registry order; interpolation runs
+    // both models, left extrapolation only the linear one.
+    let searches: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r[10] == "0")
+        .map(|r| (r[0], r[1]))
+        .collect();
+    assert_eq!(
+        searches,
+        [
+            ("left-extrapolation", "Linear Regression"),
+            ("interpolation", "3-NN"),
+            ("interpolation", "Linear Regression")
+        ]
+    );
+    for r in rows {
+        assert_eq!(r[2], "Scheme");
+        assert_eq!(r[3].len(), 8);
+        assert!(r[3].contains('1'), "empty subset evaluated");
+        let names = r[4].split('+').count();
+        assert_eq!(names, r[3].matches('1').count());
+        let max = if r[0] == "interpolation" {
+            "780"
+        } else {
+            "190"
+        };
+        assert_eq!(r[7], max);
+        // FinalScore = round(MAE, 3) · sqrt(violations / max), from the row.
+        let mae: f64 = r[5].parse().unwrap();
+        let v: f64 = r[6].parse().unwrap();
+        let score: f64 = r[9].parse().unwrap();
+        let expected = (mae * 1000.0).round() / 1000.0 * (v / max.parse::<f64>().unwrap()).sqrt();
+        // MAE is printed with 4 decimals, so its 3-decimal rounding is exact
+        // except right at a half; allow one unit of the last printed digit.
+        assert!(
+            (score - expected).abs() <= 1e-3 * (v / 190.0).sqrt() + 1e-6,
+            "{r:?}"
+        );
+    }
+    let first_rows: Vec<&str> = rows.iter().filter(|r| r[10] == "0").map(|r| r[3]).collect();
+    assert!(first_rows.iter().all(|f| *f == "11111111"));
+    let best = std::fs::read_to_string(a.join("best.md")).unwrap();
+    assert!(
+        best.contains("## left-extrapolation (max violations 190)"),
+        "{best}"
+    );
+    assert!(best.contains("| Linear Regression | Scheme |"), "{best}");
+    let config = std::fs::read_to_string(a.join("config.toml")).unwrap();
+    assert!(config.contains("seed = 20220905"), "{config}");
+    assert!(a.join("checkpoint.csv").exists());
+
+    // No overwrite without --force; --resume --force reuses every search.
+    let again = select(&dataset, &a, "2", &SLICE);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    let mut resume = SLICE.to_vec();
+    resume.extend(["--resume", "--force"]);
+    let resumed = select(&dataset, &a, "2", &resume);
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    assert!(
+        stderr(&resumed).contains("3 searches (3 resumed)"),
+        "{}",
+        stderr(&resumed)
+    );
+    assert_eq!(csv, std::fs::read_to_string(a.join("results.csv")).unwrap());
+}
+
+#[test]
+fn bad_inputs_exit_2_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = shared_naap440("naap440v2.csv");
+    let out_dir = dir.path().join("out");
+    let cases: [(&[&str], &str); 3] = [
+        (&["--models", "2-NN"], "unknown model '2-NN'"),
+        (&["--modes", "middle"], "unknown split mode 'middle'"),
+        (&["--epochs", "91"], "epoch 91"),
+    ];
+    for (args, message) in cases {
+        let out = select(&dataset, &out_dir, "1", args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+        assert!(!out_dir.exists(), "{args:?} wrote outputs");
+    }
+    // A malformed dataset: the header only, then a row with a bad cell.
+    let text = std::fs::read_to_string(&dataset).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let row = lines.next().unwrap().replacen(",0,", ",x,", 1);
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, format!("{header}\n{row}\n")).unwrap();
+    let out = select(&bad, &out_dir, "1", &SLICE);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bad.csv"), "{}", stderr(&out));
+    assert!(!out_dir.exists());
+}

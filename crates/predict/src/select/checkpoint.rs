@@ -1,0 +1,191 @@
+//! A checkpoint of finished searches, so that an interrupted run resumes.
+//!
+//! The file starts with one fingerprint line naming everything a search's
+//! result depends on besides its (mode, model, feature set): the dataset's
+//! content hash, the search seed, the fitting seeds and the noise. Each
+//! finished search then appends all its subsets at once, one CSV line each,
+//! with numbers in shortest round-trip form so that reading them back gives
+//! the same bits. Every line carries the search's size, so a search cut off
+//! by an interruption is recognised and run again.
+
+use super::config::SelectValidConfig;
+use super::run::{SearchResult, SubsetScore};
+use super::search::{Evaluated, Flags};
+use super::seed;
+use super::split::Mode;
+use crate::features::FeatureSet;
+use crate::{Error, Result};
+use std::fmt::Write as _;
+
+/// The first line of a checkpoint for `config` on a dataset file's bytes.
+pub fn fingerprint(config: &SelectValidConfig, dataset_bytes: &[u8]) -> String {
+    let hash = dataset_bytes.iter().fold(seed::name_hash(""), |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    let seeds: Vec<String> = config.fit_seeds().iter().map(u64::to_string).collect();
+    format!(
+        "# naap select-features checkpoint v1; dataset fnv1a {hash:016x}; seed {}; fit seeds {}; noise std {}\n",
+        config.seed(),
+        seeds.join(" "),
+        config.noise_std()
+    )
+}
+
+/// The lines one finished search appends.
+pub fn search_lines(r: &SearchResult) -> String {
+    let mut out = String::new();
+    for e in &r.evaluated {
+        let v = &e.value;
+        // Names never contain a tab; tabs keep the line trivially splittable.
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            r.mode,
+            r.model,
+            r.feature_set,
+            r.evaluated.len(),
+            e.step,
+            e.flags.bits(),
+            e.score,
+            v.mae,
+            v.violations,
+            v.max_violations,
+            v.monotonicity,
+            v.reported_seed
+        );
+    }
+    out
+}
+
+/// Reads a checkpoint written for the same fingerprint. Searches whose
+/// feature set is not in `sets` are skipped; a search with fewer lines than
+/// its size (cut off mid-write) is dropped, as is a trailing partial line.
+pub fn read(
+    text: &str,
+    expected_fingerprint: &str,
+    sets: &[FeatureSet],
+) -> Result<Vec<SearchResult>> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first != expected_fingerprint {
+        return Err(Error::InvalidInput(format!(
+            "the checkpoint was written for another dataset or seeds: {}",
+            first.trim_end()
+        )));
+    }
+    let mut out: Vec<(SearchResult, usize)> = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let Some(line) = line.strip_suffix('\n') else {
+            break; // an interrupted write
+        };
+        let bad = |what: &str| Error::InvalidInput(format!("checkpoint line {}: {what}", i + 2));
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() != 12 {
+            return Err(bad("expected 12 tab-separated fields"));
+        }
+        let num = |k: usize| {
+            f[k].parse::<u64>()
+                .map_err(|_| bad(&format!("field {}: not a count: {}", k + 1, f[k])))
+        };
+        let real = |k: usize| {
+            f[k].parse::<f64>()
+                .map_err(|_| bad(&format!("field {}: not a number: {}", k + 1, f[k])))
+        };
+        let mode: Mode = f[0].parse().map_err(|e: Error| bad(&e.to_string()))?;
+        let evaluated = Evaluated {
+            flags: Flags::from_bits(num(5)?),
+            step: num(4)? as usize,
+            score: real(6)?,
+            value: SubsetScore {
+                mae: real(7)?,
+                violations: num(8)? as usize,
+                max_violations: num(9)? as usize,
+                monotonicity: real(10)?,
+                reported_seed: num(11)?,
+            },
+        };
+        let size = num(3)? as usize;
+        let same = |r: &SearchResult| r.mode == mode && r.model == f[1] && r.feature_set == f[2];
+        match out.last_mut() {
+            Some((r, n)) if same(r) && r.evaluated.len() < *n => r.evaluated.push(evaluated),
+            _ => {
+                let Some(set) = sets.iter().find(|s| s.name() == f[2]) else {
+                    continue;
+                };
+                out.push((
+                    SearchResult {
+                        mode,
+                        model: f[1].to_string(),
+                        feature_set: f[2].to_string(),
+                        features: set.features().iter().map(ToString::to_string).collect(),
+                        evaluated: vec![evaluated],
+                    },
+                    size,
+                ));
+            }
+        }
+    }
+    Ok(out
+        .into_iter()
+        .filter(|(r, n)| r.evaluated.len() == *n)
+        .map(|(r, _)| r)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::config::{feature_set, SelectConfig};
+    use super::*;
+    use naap_dataset::Format;
+
+    fn result(mode: Mode, n: usize) -> SearchResult {
+        SearchResult {
+            mode,
+            model: "SVR (RBF kernel)".into(),
+            feature_set: "Scheme".into(),
+            features: feature_set(Format::V2, 0)
+                .unwrap()
+                .features()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            evaluated: (0..n)
+                .map(|i| Evaluated {
+                    flags: Flags::from_bits(255 - i as u64),
+                    step: i.min(1),
+                    score: 0.1 + 1.0 / (3.0 + i as f64),
+                    value: SubsetScore {
+                        mae: 1.0 / 7.0 + i as f64,
+                        violations: i,
+                        max_violations: 780,
+                        monotonicity: 1.0 - i as f64 / 780.0,
+                        reported_seed: 20220905,
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn round_trips_exactly_and_drops_cut_off_searches() {
+        let config = SelectConfig::default().validate().unwrap();
+        let fp = fingerprint(&config, b"dataset");
+        let sets = vec![feature_set(Format::V2, 0).unwrap()];
+        let (a, b) = (
+            result(Mode::Interpolation, 3),
+            result(Mode::LeftExtrapolation, 4),
+        );
+        let text = format!("{fp}{}{}", search_lines(&a), search_lines(&b));
+        assert_eq!(read(&text, &fp, &sets).unwrap(), vec![a.clone(), b.clone()]);
+        // Cut inside b's lines (whole lines, then mid-line): only a survives.
+        let cut = text.len() - search_lines(&b).len() / 2;
+        assert_eq!(read(&text[..cut], &fp, &sets).unwrap(), vec![a.clone()]);
+        let whole_lines = text[..cut].rfind('\n').unwrap() + 1;
+        assert_eq!(read(&text[..whole_lines], &fp, &sets).unwrap(), vec![a]);
+        // Another dataset or seed is refused.
+        let other = fingerprint(&config, b"other");
+        assert!(read(&text, &other, &sets).is_err());
+        // Feature sets outside the plan are skipped.
+        assert!(read(&text, &fp, &[]).unwrap().is_empty());
+    }
+}
