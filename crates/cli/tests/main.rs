@@ -5,4 +5,5 @@ mod dataset;
 mod download;
 mod select_features;
 mod space;
+mod train;
 mod util;

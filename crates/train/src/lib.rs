@@ -1,2 +1,42 @@
-//! Stage 3 of the naap pipeline: training. (Being written; see the issue tracker.)
+//! Stage 3 of the naap pipeline: training schemes on CIFAR-10 with libtorch.
+//!
+//! Reads a scheme list (`naap_space`) and CIFAR-10 (binary batches or image
+//! folders, as a folder or `.tar.gz`: [`load_cifar10`]); trains each scheme
+//! with the NAAP-440 recipe ([`TrainConfig`]); writes per scheme a log in the
+//! paper's format (`scheme_{id}.txt`, read by `naap dataset build`) and a
+//! checkpoint after every epoch, from which a killed run resumes.
+//!
+//! Start at [`train_schemes`]. The recipe and the network follow Hakim,
+//! "NAAP-440 Dataset and Baseline for Neural Architecture Accuracy
+//! Prediction" (2022), <https://arxiv.org/abs/2209.06626>.
 #![deny(missing_docs)]
+
+mod bench;
+pub mod checkpoint;
+mod cifar;
+mod config;
+mod error;
+mod model;
+mod paper_log;
+mod run;
+mod schedule;
+mod select;
+mod sgd;
+mod stats;
+mod trainer;
+
+pub use bench::train_step_throughput;
+pub use cifar::{load_cifar10, Cifar10, CifarSplit, IMAGE_BYTES, IMAGE_SIDE, NUM_CLASSES};
+pub use config::{DeviceChoice, TrainConfig, TrainValidConfig};
+pub use error::{Error, Result};
+pub use model::{num_params, SchemeNet};
+pub use paper_log::PaperLog;
+pub use run::{resolve_device, threads_per_job, train_schemes, RunSummary};
+pub use schedule::lr_for_epoch;
+pub use select::{parse_ids, Shard};
+pub use sgd::Sgd;
+pub use stats::{loss_mean, loss_median, EpochStats};
+pub use trainer::{
+    build_model, device_name, epoch_order, train_scheme, DeviceData, Event, SchemeJob,
+    SchemeOutcome, SchemePaths,
+};

@@ -1,0 +1,168 @@
+//! `naap train`: the real binary on small slices of the shared JPEG CIFAR-10.
+//! With the `train` feature: exit codes, shards, and kill-and-resume; without
+//! it: the rebuild hint.
+
+use crate::util::{naap, run};
+
+#[cfg(not(feature = "train"))]
+#[test]
+fn without_the_feature_train_explains_how_to_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(naap().args(["train", "--out"]).arg(tmp.path().join("o")));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--features train"), "{stderr}");
+    assert!(!tmp.path().join("o").exists());
+}
+
+#[cfg(feature = "train")]
+mod with_libtorch {
+    use super::*;
+    use crate::util::{shared_dir, shared_naap440};
+    use std::path::Path;
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    /// `naap train` on scheme slices of the shared JPEG set, CPU, one thread, quiet.
+    fn train(out: &Path, extra: &[&str]) -> Command {
+        train_on(&shared_dir().join("cifar10/cifar10-jpg.tar.gz"), out, extra)
+    }
+
+    /// `extra` holds flag-value pairs; a flag given there replaces the default.
+    fn train_on(data: &Path, out: &Path, extra: &[&str]) -> Command {
+        let mut flags = vec![
+            ["--device", "cpu"],
+            ["--threads", "1"],
+            ["--train-limit", "2000"],
+            ["--test-limit", "500"],
+        ];
+        for pair in extra.chunks(2) {
+            match flags.iter_mut().find(|f| f[0] == pair[0]) {
+                Some(f) => f[1] = pair[1],
+                None => flags.push([pair[0], pair[1]]),
+            }
+        }
+        let mut cmd = naap();
+        cmd.arg("train")
+            .arg("--schemes")
+            .arg(shared_naap440("generated_schemes.json"))
+            .arg("--data")
+            .arg(data)
+            .arg("--out")
+            .arg(out)
+            .args(flags.concat());
+        cmd
+    }
+
+    fn log_bodies(path: &Path) -> Vec<String> {
+        let text = std::fs::read_to_string(path).unwrap();
+        text.lines().map(|l| l[15..].to_string()).collect()
+    }
+
+    #[test]
+    fn a_killed_run_resumes_to_the_same_log() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (straight, killed) = (tmp.path().join("straight"), tmp.path().join("killed"));
+        let args = ["--ids", "1", "--epochs", "4"];
+        let out = run(&mut train(&straight, &args));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        let mut child = train(&killed, &args)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let ckpt = killed.join("checkpoints/scheme_1.ckpt");
+        let start = Instant::now();
+        while !ckpt.exists() {
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "no checkpoint appeared"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let out = run(&mut train(&killed, &args));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let epochs_run: usize = stderr
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("scheme 1: trained ")?
+                    .strip_suffix(" epoch(s)")?
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or_else(|| panic!("no 'trained' line in {stderr}"));
+        assert!(epochs_run < 4, "the rerun started over: {stderr}");
+        assert_eq!(
+            log_bodies(&killed.join("scheme_1.txt")),
+            log_bodies(&straight.join("scheme_1.txt"))
+        );
+
+        // Finished schemes are skipped.
+        let out = run(&mut train(&killed, &args));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("scheme 1: already done"));
+    }
+
+    #[test]
+    fn a_shard_trains_its_slice_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = run(&mut train(
+            tmp.path(),
+            &[
+                "--ids",
+                "1-3",
+                "--shard",
+                "2/2",
+                "--epochs",
+                "1",
+                "--train-limit",
+                "500",
+            ],
+        ));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let logs: Vec<bool> = (1..=3)
+            .map(|id| tmp.path().join(format!("scheme_{id}.txt")).exists())
+            .collect();
+        assert_eq!(logs, [false, true, false]);
+    }
+
+    #[test]
+    fn bad_input_exits_2_without_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let o = tmp.path().join("o");
+        for (extra, needle) in [
+            (vec!["--ids", "441"], "441 is outside 1..=440"),
+            (vec!["--shard", "3/2"], "shard must be I/N"),
+            (
+                vec!["--device", "gpu"],
+                "device must be auto, cpu, cuda or cuda:K",
+            ),
+            (vec!["--epochs", "0"], "epochs must be in 1..=10000"),
+        ] {
+            let out = run(&mut train(&o, &extra));
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
+            assert!(stderr.contains(needle), "{extra:?}: {stderr}");
+        }
+        let out = run(&mut train_on(
+            &tmp.path().join("none.tar.gz"),
+            &o,
+            &["--ids", "1"],
+        ));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("reading CIFAR-10"), "{stderr}");
+        assert!(!o.exists());
+    }
+}

@@ -1,0 +1,48 @@
+//! Train-step throughput of schemes, in images per second (batch 256 by default).
+//!
+//! `cargo run --release -p naap-train --example step_bench -- SCHEMES.json ID[,ID...] [--threads N]
+//! [--device cpu|cuda:K] [--batch N] [--steps N] [--warmup N]`; prints one
+//! `scheme <id>: <img/s> img/s` line per id. bench/train.sh runs it beside
+//! dev/tools/torch_bench.py.
+
+use naap_train::{train_step_throughput, DeviceChoice, SchemeJob};
+use std::error::Error;
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str, default: &str| -> String {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1).cloned())
+            .unwrap_or_else(|| default.to_string())
+    };
+    let [schemes_path, ids, ..] = args.as_slice() else {
+        return Err("usage: step_bench SCHEMES.json ID[,ID...] [--threads N] [--device D] [--batch N] [--steps N] [--warmup N]".into());
+    };
+    let schemes = naap_space::read_schemes(std::path::Path::new(schemes_path))?;
+    let threads: i32 = flag("--threads", "0").parse()?;
+    if threads > 0 {
+        tch::set_num_threads(threads);
+    }
+    let device = naap_train::resolve_device(flag("--device", "cpu").parse::<DeviceChoice>()?)?;
+    let (batch, steps, warmup) = (
+        flag("--batch", "256").parse()?,
+        flag("--steps", "40").parse()?,
+        flag("--warmup", "5").parse()?,
+    );
+    println!(
+        "naap-train (tch 0.24), device {:?}, {} threads, batch {batch}",
+        device,
+        tch::get_num_threads()
+    );
+    for id in naap_train::parse_ids(ids, schemes.len())? {
+        let job = SchemeJob {
+            id,
+            scheme: schemes[id - 1].clone(),
+            macs: 0,
+        };
+        let ips = train_step_throughput(&job, device, batch, warmup, steps)?;
+        println!("scheme {id}: {ips:.0} img/s");
+    }
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! Per-epoch checkpoints: weights (BatchNorm running statistics included),
+//! SGD momentum buffers, the epoch records and the log so far, in one file
+//! written atomically (temporary file, then rename), so a run killed at any
+//! moment resumes from its last finished epoch.
+//!
+//! No random-number state needs saving: the init is seeded once before the
+//! first epoch, and each epoch's shuffle is drawn from its own ChaCha stream
+//! of the seed (see `trainer::epoch_order`), so the seed in the recipe is the
+//! whole RNG state.
+
+use crate::{EpochStats, Error, PaperLog, Result, Sgd};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use tch::{nn, Device, Kind, Tensor};
+
+const FORMAT: u32 = 1;
+const META: &str = "meta";
+const VAR: &str = "var/";
+const MOMENTUM: &str = "momentum/";
+
+/// Everything that must be equal for a checkpoint to be resumed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recipe {
+    /// The scheme's layers, as JSON.
+    pub scheme: String,
+    /// Images per step.
+    pub batch_size: usize,
+    /// Cycle-start learning rate.
+    pub lr: f64,
+    /// Per-epoch learning-rate factor.
+    pub lr_decay: f64,
+    /// Epochs per learning-rate cycle.
+    pub lr_cycle_epochs: usize,
+    /// SGD momentum.
+    pub momentum: f64,
+    /// SGD weight decay.
+    pub weight_decay: f64,
+    /// Init and shuffle seed.
+    pub seed: u64,
+    /// Training images used.
+    pub train_images: usize,
+    /// Test images used.
+    pub test_images: usize,
+}
+
+/// The non-tensor part of a checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointMeta {
+    /// File format version.
+    pub format: u32,
+    /// The recipe the run was started with.
+    pub recipe: Recipe,
+    /// Records of the finished epochs, epoch 1 first.
+    pub epochs: Vec<EpochStats>,
+    /// The log up to the last finished epoch.
+    pub log: PaperLog,
+}
+
+/// Writes a checkpoint atomically to `path`.
+pub fn save(path: &Path, meta: &CheckpointMeta, vs: &nn::VarStore, sgd: &Sgd) -> Result<()> {
+    let json = serde_json::to_vec(meta).expect("checkpoint metadata always serializes");
+    let mut named: Vec<(String, Tensor)> = vec![(META.into(), Tensor::f_from_slice(&json)?)];
+    let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+    vars.sort_by(|a, b| a.0.cmp(&b.0));
+    named.extend(vars.into_iter().map(|(n, t)| (format!("{VAR}{n}"), t)));
+    named.extend(
+        sgd.buffers()
+            .into_iter()
+            .map(|(n, t)| (format!("{MOMENTUM}{n}"), t)),
+    );
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(Error::io(dir))?;
+    Tensor::save_multi_to_stream(&named, tmp.as_file_mut())?;
+    tmp.as_file().sync_all().map_err(Error::io(path))?;
+    tmp.persist(path).map_err(|e| Error::io(path)(e.error))?;
+    Ok(())
+}
+
+/// A checkpoint read back, not yet applied.
+pub struct Loaded {
+    /// Its metadata.
+    pub meta: CheckpointMeta,
+    vars: Vec<(String, Tensor)>,
+    momentum: Vec<(String, Tensor)>,
+}
+
+/// Reads a checkpoint if `path` exists.
+pub fn load(path: &Path) -> Result<Option<Loaded>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let bad = |m: String| Error::data(path, m);
+    let tensors = Tensor::load_multi_with_device(path, Device::Cpu)
+        .map_err(|e| bad(format!("not a readable checkpoint: {e}")))?;
+    let (mut meta, mut vars, mut momentum) = (None, Vec::new(), Vec::new());
+    for (name, t) in tensors {
+        if name == META {
+            let bytes = Vec::<u8>::try_from(t.f_to_kind(Kind::Uint8)?.f_flatten(0, -1)?)?;
+            meta = Some(
+                serde_json::from_slice::<CheckpointMeta>(&bytes)
+                    .map_err(|e| bad(format!("bad metadata: {e}")))?,
+            );
+        } else if let Some(n) = name.strip_prefix(VAR) {
+            vars.push((n.to_string(), t));
+        } else if let Some(n) = name.strip_prefix(MOMENTUM) {
+            momentum.push((n.to_string(), t));
+        }
+    }
+    let meta = meta.ok_or_else(|| bad("no metadata".into()))?;
+    if meta.format != FORMAT {
+        return Err(bad(format!(
+            "format {} is not the supported {FORMAT}",
+            meta.format
+        )));
+    }
+    Ok(Some(Loaded {
+        meta,
+        vars,
+        momentum,
+    }))
+}
+
+impl CheckpointMeta {
+    /// Metadata of a run before its first epoch.
+    pub fn new(recipe: Recipe, log: PaperLog) -> CheckpointMeta {
+        CheckpointMeta {
+            format: FORMAT,
+            recipe,
+            epochs: Vec::new(),
+            log,
+        }
+    }
+}
+
+impl Loaded {
+    /// Fails unless the checkpoint was made with `recipe`; names the first differing setting.
+    pub fn check_recipe(&self, path: &Path, recipe: &Recipe) -> Result<()> {
+        if &self.meta.recipe == recipe {
+            return Ok(());
+        }
+        let (a, b) = (
+            serde_json::to_value(&self.meta.recipe),
+            serde_json::to_value(recipe),
+        );
+        let message = match (a, b) {
+            (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) => a
+                .iter()
+                .find(|(k, v)| b.get(*k) != Some(v))
+                .map(|(k, v)| format!("{k} {v} there, {} now", b[k]))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        Err(Error::CheckpointMismatch {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+
+    /// Copies the saved weights and momentum into a freshly built model and optimizer.
+    pub fn restore(self, path: &Path, vs: &nn::VarStore, sgd: &mut Sgd) -> Result<CheckpointMeta> {
+        let mut live = vs.variables();
+        if live.len() != self.vars.len() {
+            return Err(Error::data(
+                path,
+                format!(
+                    "{} variables saved, the model has {}",
+                    self.vars.len(),
+                    live.len()
+                ),
+            ));
+        }
+        tch::no_grad(|| -> Result<()> {
+            for (name, saved) in &self.vars {
+                let target = live.get_mut(name).ok_or_else(|| {
+                    Error::data(path, format!("variable {name} is not in the model"))
+                })?;
+                if target.size() != saved.size() {
+                    return Err(Error::data(
+                        path,
+                        format!(
+                            "variable {name} has shape {:?}, the model {:?}",
+                            saved.size(),
+                            target.size()
+                        ),
+                    ));
+                }
+                target.f_copy_(saved)?;
+            }
+            Ok(())
+        })?;
+        sgd.set_buffers(self.momentum)?;
+        Ok(self.meta)
+    }
+}

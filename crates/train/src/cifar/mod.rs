@@ -1,0 +1,162 @@
+//! CIFAR-10 input: the official binary batches or an image folder
+//! `{train,test}/{class}/*.{png,jpg}` (classes sorted), each as a folder or a
+//! `.tar.gz` read without unpacking. Images are checked, decoded once and kept
+//! as one normalised tensor per split.
+
+mod binary;
+mod images;
+mod source;
+
+use crate::{Error, Result};
+use std::path::Path;
+use tch::{Device, Kind, Tensor};
+
+/// Side of a CIFAR-10 image in pixels.
+pub const IMAGE_SIDE: usize = 32;
+/// Bytes of one image, channel-major (3 × 32 × 32).
+pub const IMAGE_BYTES: usize = 3 * IMAGE_SIDE * IMAGE_SIDE;
+/// Number of classes; labels are 0..=9.
+pub const NUM_CLASSES: usize = 10;
+
+/// One split as raw pixels: `images` holds `len()` images of [`IMAGE_BYTES`] bytes, channel-major.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CifarSplit {
+    images: Vec<u8>,
+    labels: Vec<u8>,
+}
+
+impl CifarSplit {
+    /// Builds a split, checking that sizes agree and labels are 0..=9.
+    pub fn new(images: Vec<u8>, labels: Vec<u8>) -> Result<CifarSplit> {
+        if images.len() != labels.len() * IMAGE_BYTES {
+            return Err(Error::Config(format!(
+                "{} image bytes do not hold {} images of {IMAGE_BYTES} bytes",
+                images.len(),
+                labels.len()
+            )));
+        }
+        if let Some(bad) = labels.iter().find(|&&l| l as usize >= NUM_CLASSES) {
+            return Err(Error::Config(format!("label {bad} is outside 0..=9")));
+        }
+        Ok(CifarSplit { images, labels })
+    }
+    /// Number of images.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+    /// Whether the split has no image.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+    /// The labels, 0..=9, in image order.
+    pub fn labels(&self) -> &[u8] {
+        &self.labels
+    }
+    /// The pixels of image `i`, channel-major.
+    pub fn image(&self, i: usize) -> &[u8] {
+        &self.images[i * IMAGE_BYTES..(i + 1) * IMAGE_BYTES]
+    }
+
+    /// The split on `device`: images as float `[N, 3, 32, 32]` normalised as
+    /// `(x / 255 - 0.5) / 0.5`, labels as int64 `[N]`.
+    pub fn to_tensors(&self, device: Device) -> Result<(Tensor, Tensor)> {
+        let n = self.len() as i64;
+        let side = IMAGE_SIDE as i64;
+        let x = Tensor::f_from_slice(&self.images)?
+            .f_view([n, 3, side, side])?
+            .f_to_device(device)?
+            .f_to_kind(Kind::Float)?
+            .f_div_scalar(255.0)?
+            .f_sub_scalar(0.5)?
+            .f_div_scalar(0.5)?;
+        let y = Tensor::f_from_slice(&self.labels)?
+            .f_to_kind(Kind::Int64)?
+            .f_to_device(device)?;
+        Ok((x, y))
+    }
+}
+
+/// Both splits of CIFAR-10.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cifar10 {
+    /// The training images.
+    pub train: CifarSplit,
+    /// The test images.
+    pub test: CifarSplit,
+}
+
+/// Reads CIFAR-10 from a folder or `.tar.gz` of either layout, keeping at most
+/// `train_limit` / `test_limit` images per split, spread evenly over it.
+pub fn load_cifar10(
+    path: &Path,
+    train_limit: Option<usize>,
+    test_limit: Option<usize>,
+) -> Result<Cifar10> {
+    let files = source::gather(path)?;
+    let has_binary = files.iter().any(|f| source::binary_base(&f.name).is_some());
+    let has_images = files.iter().any(|f| source::image_place(&f.name).is_some());
+    let data = match (has_binary, has_images) {
+        (true, true) => {
+            return Err(Error::data(
+                path,
+                "holds both binary batches and image folders; point at one of them",
+            ))
+        }
+        (true, false) => binary::read(path, &files, train_limit, test_limit)?,
+        (false, true) => images::read(path, &files, train_limit, test_limit)?,
+        (false, false) => {
+            return Err(Error::data(
+                path,
+                "no CIFAR-10 found: expected data_batch_1..5.bin and test_batch.bin, \
+                 or {train,test}/{class}/ image folders",
+            ))
+        }
+    };
+    for (name, split) in [("train", &data.train), ("test", &data.test)] {
+        if split.is_empty() {
+            return Err(Error::data(path, format!("the {name} split has no image")));
+        }
+    }
+    Ok(data)
+}
+
+/// Indices of `limit` items spread evenly over `len` (all of them without a limit).
+///
+/// Even spacing keeps the classes balanced in class-sorted image folders.
+pub(crate) fn spread(len: usize, limit: Option<usize>) -> Vec<usize> {
+    match limit {
+        Some(k) if k < len => (0..k).map(|i| i * len / k).collect(),
+        _ => (0..len).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_is_even_and_capped() {
+        assert_eq!(spread(10, Some(5)), vec![0, 2, 4, 6, 8]);
+        assert_eq!(spread(3, Some(5)), vec![0, 1, 2]);
+        assert_eq!(spread(4, None), vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn split_checks_sizes_and_labels() {
+        assert!(CifarSplit::new(vec![0; IMAGE_BYTES], vec![9]).is_ok());
+        assert!(CifarSplit::new(vec![0; IMAGE_BYTES], vec![10]).is_err());
+        assert!(CifarSplit::new(vec![0; 5], vec![1]).is_err());
+    }
+
+    #[test]
+    fn tensors_are_normalised_to_minus_one_one() {
+        let mut px = vec![0u8; IMAGE_BYTES];
+        px[1] = 255;
+        let split = CifarSplit::new(px, vec![3]).unwrap();
+        let (x, y) = split.to_tensors(Device::Cpu).unwrap();
+        assert_eq!(x.size(), [1, 3, 32, 32]);
+        assert_eq!(x.double_value(&[0, 0, 0, 0]), -1.0);
+        assert_eq!(x.double_value(&[0, 0, 0, 1]), 1.0);
+        assert_eq!(y.int64_value(&[0]), 3);
+    }
+}

@@ -1,0 +1,87 @@
+//! The error type of the training stage.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while loading data or training a scheme.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or folder could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The underlying failure.
+        source: std::io::Error,
+    },
+    /// Input data (CIFAR-10 files, a checkpoint) is malformed; the message names the place.
+    #[error("{path}: {message}")]
+    Data {
+        /// The file or archive entry involved.
+        path: PathBuf,
+        /// What was found and what was expected.
+        message: String,
+    },
+    /// A config value is out of its documented range.
+    #[error("invalid config: {0}")]
+    Config(String),
+    /// A scheme cannot be built into a network (e.g. a residual over a shape change).
+    #[error("scheme {id}: {message}")]
+    Scheme {
+        /// 1-based scheme id.
+        id: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The loss became NaN or infinite: the run diverged.
+    #[error("diverged in epoch {epoch}: batch loss is {loss}")]
+    Diverged {
+        /// 1-based epoch in which it happened.
+        epoch: usize,
+        /// The non-finite loss value.
+        loss: f64,
+    },
+    /// A checkpoint belongs to a different recipe than the one asked for.
+    #[error(
+        "{path}: checkpoint was made with a different recipe ({message}); use another --out folder"
+    )]
+    CheckpointMismatch {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// Which setting differs.
+        message: String,
+    },
+    /// libtorch reported an error.
+    #[error("libtorch: {0}")]
+    Torch(#[from] tch::TchError),
+    /// The scheme or log stage reported an error.
+    #[error(transparent)]
+    Space(#[from] naap_space::Error),
+}
+
+impl Error {
+    /// Whether the error is caused by the user's input (maps to exit code 2).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            Error::Data { .. }
+                | Error::Config(_)
+                | Error::Scheme { .. }
+                | Error::CheckpointMismatch { .. }
+        )
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+
+    pub(crate) fn data(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
+        Error::Data {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Result alias of the training stage.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,384 @@
+//! Training one scheme: the epoch loop, resumable from its checkpoint.
+
+use crate::checkpoint::{self, CheckpointMeta, Recipe};
+use crate::stats::{loss_mean, loss_median};
+use crate::{
+    lr_for_epoch, Cifar10, EpochStats, Error, PaperLog, Result, SchemeNet, Sgd, TrainValidConfig,
+};
+use naap_space::Scheme;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+use tch::{nn, Device, Kind, Reduction, Tensor};
+
+/// Images per forward pass when measuring test accuracy.
+const EVAL_BATCH: i64 = 1000;
+
+/// libtorch's generator is global: seeding and init must not interleave between jobs.
+static INIT_LOCK: Mutex<()> = Mutex::new(());
+
+/// One scheme to train.
+#[derive(Debug, Clone)]
+pub struct SchemeJob {
+    /// 1-based scheme id (the ModelId).
+    pub id: usize,
+    /// Its layers.
+    pub scheme: Scheme,
+    /// Its multiply-accumulates, from the profiler, for the log header.
+    pub macs: u64,
+}
+
+/// CIFAR-10 resident on the training device, decoded and normalised once.
+pub struct DeviceData {
+    train_x: Tensor,
+    train_y: Tensor,
+    test_x: Tensor,
+    test_y: Tensor,
+}
+
+impl DeviceData {
+    /// Moves both splits to `device`.
+    pub fn new(data: &Cifar10, device: Device) -> Result<DeviceData> {
+        let (train_x, train_y) = data.train.to_tensors(device)?;
+        let (test_x, test_y) = data.test.to_tensors(device)?;
+        Ok(DeviceData {
+            train_x,
+            train_y,
+            test_x,
+            test_y,
+        })
+    }
+    /// Another handle to the same tensors, for another job thread.
+    pub fn share(&self) -> DeviceData {
+        DeviceData {
+            train_x: self.train_x.shallow_clone(),
+            train_y: self.train_y.shallow_clone(),
+            test_x: self.test_x.shallow_clone(),
+            test_y: self.test_y.shallow_clone(),
+        }
+    }
+    /// Training images.
+    pub fn train_len(&self) -> usize {
+        self.train_y.size()[0] as usize
+    }
+    /// Test images.
+    pub fn test_len(&self) -> usize {
+        self.test_y.size()[0] as usize
+    }
+    fn device(&self) -> Device {
+        self.train_x.device()
+    }
+}
+
+/// Progress of a run, reported through the caller's callback.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A scheme starts (or resumes) training.
+    SchemeStarted {
+        /// Scheme id.
+        id: usize,
+        /// Epochs already done (from a checkpoint).
+        epochs_done: usize,
+        /// Epochs in total.
+        epochs: usize,
+        /// SGD steps per epoch.
+        batches: usize,
+    },
+    /// One SGD step finished.
+    BatchDone {
+        /// Scheme id.
+        id: usize,
+        /// 1-based epoch.
+        epoch: usize,
+        /// 1-based step within the epoch.
+        batch: usize,
+    },
+    /// One epoch finished and was checkpointed.
+    EpochDone {
+        /// Scheme id.
+        id: usize,
+        /// 1-based epoch.
+        epoch: usize,
+        /// Its learning rate.
+        lr: f64,
+        /// Its losses and accuracy.
+        stats: EpochStats,
+        /// Wall time of the epoch, evaluation included.
+        secs: f64,
+    },
+    /// A scheme finished, was already finished, or failed.
+    SchemeFinished {
+        /// Scheme id.
+        id: usize,
+        /// What happened.
+        outcome: SchemeOutcome,
+    },
+}
+
+/// How one scheme's training ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeOutcome {
+    /// Trained `epochs_run` epochs in this run and is now finished.
+    Trained {
+        /// Epochs run now (fewer than the total after a resume).
+        epochs_run: usize,
+    },
+    /// Its log was already complete; nothing was run.
+    AlreadyDone,
+    /// It failed (diverged, bad scheme, I/O); others carry on.
+    Failed(String),
+}
+
+/// Where a scheme's outputs go inside the run folder.
+pub struct SchemePaths {
+    /// `scheme_{id}.txt`, the log in the paper's format.
+    pub log: PathBuf,
+    /// `checkpoints/scheme_{id}.ckpt`.
+    pub checkpoint: PathBuf,
+    /// `checkpoints/scheme_{id}.diverged`, present when the run diverged.
+    pub diverged: PathBuf,
+}
+
+impl SchemePaths {
+    /// The paths of scheme `id` under `out_dir`.
+    pub fn new(out_dir: &Path, id: usize) -> SchemePaths {
+        let ckpt = out_dir.join("checkpoints");
+        SchemePaths {
+            log: out_dir.join(format!("scheme_{id}.txt")),
+            checkpoint: ckpt.join(format!("scheme_{id}.ckpt")),
+            diverged: ckpt.join(format!("scheme_{id}.diverged")),
+        }
+    }
+}
+
+/// Trains one scheme to `config.epochs()`, resuming from its checkpoint, and
+/// returns the number of epochs run now (0 when it was already finished).
+pub fn train_scheme(
+    job: &SchemeJob,
+    data: &DeviceData,
+    config: &TrainValidConfig,
+    out_dir: &Path,
+    on_event: &(dyn Fn(Event) + Sync),
+) -> Result<usize> {
+    let paths = SchemePaths::new(out_dir, job.id);
+    if let Ok(reason) = std::fs::read_to_string(&paths.diverged) {
+        return Err(Error::Scheme {
+            id: job.id,
+            message: format!("{} (earlier run)", reason.trim()),
+        });
+    }
+    let recipe = recipe(job, data, config);
+    let loaded = checkpoint::load(&paths.checkpoint)?;
+    if let Some(l) = &loaded {
+        l.check_recipe(&paths.checkpoint, &recipe)?;
+        if l.meta.epochs.len() >= config.epochs() {
+            write_file(&paths.log, l.meta.log.text().as_bytes())?;
+            return Ok(0);
+        }
+    }
+    let (vs, net, params) = build_model(job, config.seed(), data.device())?;
+    let mut sgd = Sgd::new(&vs, config.get().momentum, config.get().weight_decay);
+    let mut meta = match loaded {
+        Some(l) => l.restore(&paths.checkpoint, &vs, &mut sgd)?,
+        None => CheckpointMeta::new(
+            recipe,
+            PaperLog::start(&job.scheme, &device_name(data.device()), params, job.macs),
+        ),
+    };
+    let first = meta.epochs.len() + 1;
+    let batches = data.train_len().div_ceil(config.batch_size());
+    on_event(Event::SchemeStarted {
+        id: job.id,
+        epochs_done: first - 1,
+        epochs: config.epochs(),
+        batches,
+    });
+    for epoch in first..=config.epochs() {
+        let start = Instant::now();
+        let lr = lr_for_epoch(config, epoch);
+        meta.log.epoch_started(epoch, lr);
+        let losses = train_epoch(&net, &mut sgd, data, config, epoch, lr, &|batch| {
+            on_event(Event::BatchDone {
+                id: job.id,
+                epoch,
+                batch,
+            })
+        })?;
+        let stats = match epoch_stats(&losses, epoch, evaluate(&net, data)?) {
+            Ok(s) => s,
+            Err(e) => {
+                write_file(&paths.diverged, e.to_string().as_bytes())?;
+                return Err(e);
+            }
+        };
+        meta.log.epoch_finished(&stats);
+        meta.epochs.push(stats);
+        checkpoint::save(&paths.checkpoint, &meta, &vs, &sgd)?;
+        write_file(&paths.log, meta.log.text().as_bytes())?;
+        on_event(Event::EpochDone {
+            id: job.id,
+            epoch,
+            lr,
+            stats,
+            secs: start.elapsed().as_secs_f64(),
+        });
+    }
+    Ok(config.epochs() + 1 - first)
+}
+
+fn recipe(job: &SchemeJob, data: &DeviceData, config: &TrainValidConfig) -> Recipe {
+    let c = config.get();
+    Recipe {
+        scheme: serde_json::to_string(&job.scheme).expect("schemes serialize"),
+        batch_size: c.batch_size,
+        lr: c.lr,
+        lr_decay: c.lr_decay,
+        lr_cycle_epochs: c.lr_cycle_epochs,
+        momentum: c.momentum,
+        weight_decay: c.weight_decay,
+        seed: c.seed,
+        train_images: data.train_len(),
+        test_images: data.test_len(),
+    }
+}
+
+/// Builds and initialises the network on the CPU from the seed (so the init is the
+/// same on every device), then moves it to `device`.
+pub fn build_model(
+    job: &SchemeJob,
+    seed: u64,
+    device: Device,
+) -> Result<(nn::VarStore, SchemeNet, i64)> {
+    let mut vs = nn::VarStore::new(Device::Cpu);
+    let net = {
+        let _lock = INIT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        tch::manual_seed(seed as i64);
+        SchemeNet::new(&vs.root(), job.id, &job.scheme)?
+    };
+    vs.set_device(device);
+    let params = crate::model::num_params(&vs);
+    Ok((vs, net, params))
+}
+
+/// The order of the training images in a 1-based epoch: a shuffle drawn from
+/// the epoch's own ChaCha stream of the seed, so no RNG state outlives an epoch.
+pub fn epoch_order(seed: u64, epoch: usize, len: usize) -> Vec<i64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(epoch as u64);
+    let mut order: Vec<i64> = (0..len as i64).collect();
+    order.shuffle(&mut rng);
+    order
+}
+
+/// One pass over the shuffled training set; returns the batch losses.
+fn train_epoch(
+    net: &SchemeNet,
+    sgd: &mut Sgd,
+    data: &DeviceData,
+    config: &TrainValidConfig,
+    epoch: usize,
+    lr: f64,
+    on_batch: &dyn Fn(usize),
+) -> Result<Vec<f64>> {
+    let (n, bs) = (data.train_len(), config.batch_size());
+    let order =
+        Tensor::f_from_slice(&epoch_order(config.seed(), epoch, n))?.f_to_device(data.device())?;
+    let mut losses = Vec::with_capacity(n.div_ceil(bs));
+    for (b, start) in (0..n).step_by(bs).enumerate() {
+        let idx = order.f_narrow(0, start as i64, bs.min(n - start) as i64)?;
+        let x = data.train_x.f_index_select(0, &idx)?; // [B, 3, 32, 32]
+        let y = data.train_y.f_index_select(0, &idx)?; // [B]
+        let loss = net.forward_t(&x, true)?.f_cross_entropy_loss::<Tensor>(
+            &y,
+            None,
+            Reduction::Mean,
+            -100,
+            0.0,
+        )?;
+        sgd.zero_grad();
+        loss.f_backward()?;
+        sgd.step(lr)?;
+        losses.push(loss.f_detach()?);
+        on_batch(b + 1);
+    }
+    // One device-to-host copy per epoch, not one per step.
+    let all = Tensor::f_stack(&losses, 0)?
+        .f_to_kind(Kind::Double)?
+        .f_to_device(Device::Cpu)?;
+    Ok(Vec::<f64>::try_from(all)?)
+}
+
+/// Test accuracy with BatchNorm in eval mode and no gradients.
+fn evaluate(net: &SchemeNet, data: &DeviceData) -> Result<f64> {
+    let _guard = tch::no_grad_guard();
+    let n = data.test_len() as i64;
+    let mut correct = Tensor::f_zeros([], (Kind::Int64, data.device()))?;
+    for start in (0..n).step_by(EVAL_BATCH as usize) {
+        let len = EVAL_BATCH.min(n - start);
+        let logits = net.forward_t(&data.test_x.f_narrow(0, start, len)?, false)?;
+        let hits = logits
+            .f_argmax(-1, false)?
+            .f_eq_tensor(&data.test_y.f_narrow(0, start, len)?)?;
+        correct = correct.f_add(&hits.f_sum(Kind::Int64)?)?;
+    }
+    Ok(correct.int64_value(&[]) as f64 / n as f64)
+}
+
+/// The epoch's record; a non-finite batch loss means the run diverged.
+fn epoch_stats(losses: &[f64], epoch: usize, accuracy: f64) -> Result<EpochStats> {
+    if let Some(&loss) = losses.iter().find(|l| !l.is_finite()) {
+        return Err(Error::Diverged { epoch, loss });
+    }
+    match (loss_mean(losses), loss_median(losses)) {
+        (Some(loss_mean), Some(loss_median)) => Ok(EpochStats {
+            loss_mean,
+            loss_median,
+            accuracy,
+        }),
+        _ => Err(Error::Config("an epoch without training images".into())),
+    }
+}
+
+/// How the log names a device: `cpu`, `cuda:0`.
+pub fn device_name(device: Device) -> String {
+    match device {
+        Device::Cuda(k) => format!("cuda:{k}"),
+        Device::Cpu => "cpu".into(),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(Error::io(dir))?;
+    tmp.write_all(bytes).map_err(Error::io(path))?;
+    tmp.persist(path).map_err(|e| Error::io(path)(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_orders_are_permutations_that_differ_by_epoch() {
+        let a = epoch_order(1, 1, 100);
+        let mut sorted = a.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..100).collect::<Vec<_>>());
+        assert_eq!(a, epoch_order(1, 1, 100));
+        assert_ne!(a, epoch_order(1, 2, 100));
+        assert_ne!(a, epoch_order(2, 1, 100));
+    }
+
+    #[test]
+    fn a_nan_loss_is_a_divergence() {
+        let err = epoch_stats(&[1.0, f64::NAN], 4, 0.1).unwrap_err();
+        assert_eq!(err.to_string(), "diverged in epoch 4: batch loss is NaN");
+        assert_eq!(epoch_stats(&[1.0, 3.0], 1, 0.5).unwrap().loss_mean, 2.0);
+    }
+}
