@@ -111,30 +111,57 @@ mod with_libtorch {
     }
 
     #[test]
-    fn a_shard_trains_its_slice_only() {
+    fn a_shard_trains_its_slice_and_the_run_builds_a_dataset() {
         let tmp = tempfile::tempdir().unwrap();
-        let out = run(&mut train(
-            tmp.path(),
-            &[
-                "--ids",
-                "1-3",
-                "--shard",
-                "2/2",
-                "--epochs",
-                "1",
-                "--train-limit",
-                "500",
-            ],
-        ));
+        let run_dir = tmp.path().join("run");
+        let args = [
+            "--ids",
+            "1-4",
+            "--shard",
+            "2/2",
+            "--epochs",
+            "1",
+            "--train-limit",
+            "500",
+        ];
+        let out = run(&mut train(&run_dir, &args));
         assert!(
             out.status.success(),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let logs: Vec<bool> = (1..=3)
-            .map(|id| tmp.path().join(format!("scheme_{id}.txt")).exists())
+        let logs: Vec<bool> = (1..=4)
+            .map(|id| run_dir.join(format!("scheme_{id}.txt")).exists())
             .collect();
-        assert_eq!(logs, [false, true, false]);
+        assert_eq!(logs, [false, true, false, true]);
+
+        // The run folder is what `naap dataset build` reads.
+        let csv = tmp.path().join("run.csv");
+        let build = [
+            "dataset",
+            "build",
+            "--test-bins",
+            "1",
+            "--line-ending",
+            "lf",
+            "-o",
+        ];
+        let out = run(naap().args(build).arg(&csv).arg(&run_dir));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(rows.len(), 3, "{text}");
+        assert!(rows[0].ends_with(",e1Accuracy"), "{}", rows[0]);
+        for (row, id) in rows[1..].iter().zip([2, 4]) {
+            let log = log_bodies(&run_dir.join(format!("scheme_{id}.txt")));
+            let acc = log.last().unwrap().replace("Test accuracy: ", "");
+            assert!(row.starts_with(&format!("{id},")), "{row}");
+            assert!(row.ends_with(&format!(",{acc}")), "{row} vs {acc}");
+        }
     }
 
     #[test]

@@ -53,9 +53,12 @@ pub enum Error {
     /// libtorch reported an error.
     #[error("libtorch: {0}")]
     Torch(#[from] tch::TchError),
-    /// The scheme or log stage reported an error.
+    /// The scheme stage reported an error.
     #[error(transparent)]
     Space(#[from] naap_space::Error),
+    /// The log module refused or failed to write a line.
+    #[error("training log: {0}")]
+    Log(#[from] naap_dataset::Error),
 }
 
 impl Error {

@@ -1,131 +1,79 @@
-//! The training log in the paper's format (`scheme_{id}.txt`), kept as lines
-//! so that a checkpoint can carry the log so far and a resumed run continues it.
-//!
-//! Each line starts with a `YYYYMMDDHHMMSS` UTC timestamp. Losses are rounded
-//! to 5 decimals and numbers printed in Python's shortest form, as in the
-//! published logs, so `naap dataset build` reads these logs like the originals.
+//! The training log in the paper's format (`scheme_{id}.txt`), written through
+//! the dataset stage's log module so `naap dataset build` reads it like the
+//! published logs. The text so far travels in each checkpoint, and a resumed
+//! run continues it.
 
-use crate::EpochStats;
+use crate::{EpochStats, Result};
+use naap_dataset::{py_round, LineEnding, LogWriter, TrainingLog};
 use naap_space::Scheme;
 use serde::{Deserialize, Serialize};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::Path;
 
-/// A log in the making: its lines, oldest first, without line ends.
+/// A log in the making: its text so far (LF line ends, as the trainer writes it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaperLog {
-    lines: Vec<String>,
+    text: String,
 }
 
 impl PaperLog {
     /// The header the paper writes before the first epoch.
-    pub fn start(scheme: &Scheme, device: &str, params: i64, macs: u64) -> PaperLog {
-        let mut log = PaperLog::default();
-        log.push(format!("Network scheme: {}", python_json(scheme)));
-        log.push(format!("Network has been init on device {device}"));
-        log.push(format!("Network #params: {params}, #MACs: {macs}"));
-        log.push("Training set is ready".into());
-        log.push("Ready to start training".into());
-        log
+    pub fn start(scheme: &Scheme, device: &str, params: u64, macs: u64) -> Result<PaperLog> {
+        let mut w = LogWriter::new(Vec::new(), LineEnding::Lf);
+        w.header(scheme, device, params, macs)?;
+        Ok(PaperLog { text: into_text(w) })
     }
 
     /// The line opening a 1-based epoch.
-    pub fn epoch_started(&mut self, epoch: usize, lr: f64) {
-        self.push(format!("Epoch {epoch}, LR: {}", py_float(round_to(lr, 10))));
+    pub fn epoch_started(&mut self, epoch: usize, lr: f64) -> Result<()> {
+        self.append(|w| w.epoch_started(epoch as u32, lr))
     }
 
-    /// The two lines closing an epoch: losses, then test accuracy.
-    pub fn epoch_finished(&mut self, stats: &EpochStats) {
-        self.push(format!(
-            "Loss mean, median: {}, {}",
-            py_float(round_to(stats.loss_mean, 5)),
-            py_float(round_to(stats.loss_median, 5))
-        ));
-        self.push(format!("Test accuracy: {}", py_float(stats.accuracy)));
-    }
-
-    /// The whole log as file text, one line per entry, `\n`-terminated.
-    pub fn text(&self) -> String {
-        self.lines.iter().map(|l| format!("{l}\n")).collect()
-    }
-
-    /// The lines, oldest first.
-    pub fn lines(&self) -> &[String] {
-        &self.lines
-    }
-
-    fn push(&mut self, message: String) {
-        self.lines
-            .push(format!("{} {message}", utc_timestamp(SystemTime::now())));
-    }
-}
-
-/// The scheme as Python's `json.dumps` prints it (`", "` and `": "` separators).
-fn python_json(scheme: &Scheme) -> String {
-    let layers: Vec<String> = scheme
-        .layers
-        .iter()
-        .map(|l| {
-            format!(
-                "{{\"kernel_size\": {}, \"width\": {}, \"stride\": {}, \"residual\": {}}}",
-                l.kernel_size, l.width, l.stride, l.residual
-            )
+    /// The two lines closing an epoch: losses rounded to 5 decimals as the
+    /// paper prints them, then the test accuracy.
+    pub fn epoch_finished(&mut self, stats: &EpochStats) -> Result<()> {
+        self.append(|w| {
+            w.losses(py_round(stats.loss_mean, 5), py_round(stats.loss_median, 5))?;
+            w.accuracy(stats.accuracy)
         })
-        .collect();
-    format!("[{}]", layers.join(", "))
-}
+    }
 
-fn round_to(x: f64, decimals: i32) -> f64 {
-    let scale = 10f64.powi(decimals);
-    (x * scale).round() / scale
-}
+    /// The whole log as file text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
 
-/// Shortest round-trip form with Python's `.0` for integral values.
-fn py_float(x: f64) -> String {
-    let s = format!("{x}");
-    if x.is_finite() && !s.contains('.') && !s.contains('e') {
-        format!("{s}.0")
-    } else {
-        s
+    /// The log parsed back, as `naap dataset build` will read it.
+    pub fn parsed(&self) -> Result<TrainingLog> {
+        Ok(TrainingLog::parse(
+            self.text.as_bytes(),
+            Path::new("scheme log"),
+        )?)
+    }
+
+    fn append(
+        &mut self,
+        write: impl FnOnce(&mut LogWriter<Vec<u8>>) -> naap_dataset::Result<()>,
+    ) -> Result<()> {
+        // Continuing from the parsed text keeps the writer's order checks across epochs.
+        let existing = self.parsed()?;
+        let mut w = LogWriter::continuing(std::mem::take(&mut self.text).into_bytes(), &existing);
+        write(&mut w)?;
+        self.text = into_text(w);
+        Ok(())
     }
 }
 
-/// `YYYYMMDDHHMMSS` in UTC.
-fn utc_timestamp(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+fn into_text(w: LogWriter<Vec<u8>>) -> String {
+    String::from_utf8(w.into_inner()).expect("log lines are UTF-8")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use naap_space::Layer;
-    use std::time::Duration;
 
     #[test]
-    fn lines_match_the_published_log_format() {
+    fn lines_match_the_published_log_format_and_parse_back() {
         let scheme = Scheme {
             layers: vec![Layer {
                 kernel_size: 3,
@@ -134,14 +82,15 @@ mod tests {
                 residual: false,
             }],
         };
-        let mut log = PaperLog::start(&scheme, "cpu", 2566, 231600);
-        log.epoch_started(2, 0.1 * 0.1);
-        log.epoch_finished(&EpochStats {
+        let mut log = PaperLog::start(&scheme, "cpu", 2566, 231600).unwrap();
+        log.epoch_started(1, 0.01).unwrap();
+        let stats = EpochStats {
             loss_mean: 1.865128,
             loss_median: 1.5620999,
             accuracy: 0.3625,
-        });
-        let bodies: Vec<&str> = log.lines().iter().map(|l| &l[15..]).collect();
+        };
+        log.epoch_finished(&stats).unwrap();
+        let bodies: Vec<&str> = log.text().lines().map(|l| &l[15..]).collect();
         assert_eq!(
             bodies,
             [
@@ -150,24 +99,27 @@ mod tests {
                 "Network #params: 2566, #MACs: 231600",
                 "Training set is ready",
                 "Ready to start training",
-                "Epoch 2, LR: 0.01",
+                "Epoch 1, LR: 0.01",
                 "Loss mean, median: 1.86513, 1.5621",
                 "Test accuracy: 0.3625",
             ]
         );
-        assert!(log.lines()[0].as_bytes()[..14]
-            .iter()
-            .all(u8::is_ascii_digit));
+        let parsed = log.parsed().unwrap();
+        assert_eq!(parsed.epochs().len(), 1);
+        assert_eq!(parsed.num_params(), 2566);
     }
 
     #[test]
-    fn timestamps_are_utc_calendar_dates() {
-        let t = UNIX_EPOCH + Duration::from_secs(1_661_990_000); // `date -u -d @1661990000`
-        assert_eq!(utc_timestamp(t), "20220831235320");
-        assert_eq!(
-            utc_timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)),
-            "20000229000000"
-        );
-        assert_eq!(py_float(2.0), "2.0");
+    fn epochs_out_of_order_are_refused() {
+        let scheme = Scheme {
+            layers: vec![Layer {
+                kernel_size: 1,
+                width: 4,
+                stride: 1,
+                residual: false,
+            }],
+        };
+        let mut log = PaperLog::start(&scheme, "cpu", 1, 1).unwrap();
+        assert!(log.epoch_started(2, 0.1).is_err());
     }
 }

@@ -7,8 +7,9 @@ use crate::TrainValidConfig;
 pub fn lr_for_epoch(config: &TrainValidConfig, epoch: usize) -> f64 {
     let c = config.get();
     let step = (epoch.max(1) - 1) % c.lr_cycle_epochs;
-    // Repeated multiplication, not powi, to match how a PyTorch scheduler builds the value.
-    (0..step).fold(c.lr, |lr, _| lr * c.lr_decay)
+    // Dividing by the inverse factor gives the paper's exact rates (0.1 / 10 = 0.01),
+    // where 0.1 * 0.1 would give 0.010000000000000002.
+    c.lr / (1.0 / c.lr_decay).powi(step as i32)
 }
 
 #[cfg(test)]
@@ -21,10 +22,16 @@ mod tests {
     fn published_schedule_cycles_every_three_epochs() {
         let c = TrainConfig::default().validate().unwrap();
         let lrs: Vec<f64> = (1..=7).map(|e| lr_for_epoch(&c, e)).collect();
-        for (got, want) in lrs.iter().zip([0.1, 0.01, 0.001, 0.1, 0.01, 0.001, 0.1]) {
-            assert_relative_eq!(*got, want, max_relative = 1e-12);
+        // Exact, because the log prints these values in Python's shortest form.
+        assert_eq!(lrs, [0.1, 0.01, 0.001, 0.1, 0.01, 0.001, 0.1]);
+        assert_eq!(lr_for_epoch(&c, 90), 0.001);
+        let half = TrainConfig {
+            lr_decay: 0.5,
+            ..Default::default()
         }
-        assert_relative_eq!(lr_for_epoch(&c, 90), 0.001, max_relative = 1e-12);
+        .validate()
+        .unwrap();
+        assert_relative_eq!(lr_for_epoch(&half, 3), 0.025, max_relative = 1e-12);
     }
 
     #[test]

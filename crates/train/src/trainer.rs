@@ -185,7 +185,12 @@ pub fn train_scheme(
         Some(l) => l.restore(&paths.checkpoint, &vs, &mut sgd)?,
         None => CheckpointMeta::new(
             recipe,
-            PaperLog::start(&job.scheme, &device_name(data.device()), params, job.macs),
+            PaperLog::start(
+                &job.scheme,
+                &device_name(data.device()),
+                params as u64,
+                job.macs,
+            )?,
         ),
     };
     let first = meta.epochs.len() + 1;
@@ -199,7 +204,7 @@ pub fn train_scheme(
     for epoch in first..=config.epochs() {
         let start = Instant::now();
         let lr = lr_for_epoch(config, epoch);
-        meta.log.epoch_started(epoch, lr);
+        meta.log.epoch_started(epoch, lr)?;
         let losses = train_epoch(&net, &mut sgd, data, config, epoch, lr, &|batch| {
             on_event(Event::BatchDone {
                 id: job.id,
@@ -214,7 +219,7 @@ pub fn train_scheme(
                 return Err(e);
             }
         };
-        meta.log.epoch_finished(&stats);
+        meta.log.epoch_finished(&stats)?;
         meta.epochs.push(stats);
         checkpoint::save(&paths.checkpoint, &meta, &vs, &sgd)?;
         write_file(&paths.log, meta.log.text().as_bytes())?;

@@ -23,21 +23,14 @@ pub fn jpeg_tar() -> PathBuf {
     shared_dir().join("cifar10/cifar10-jpg.tar.gz")
 }
 
-/// Per-epoch (loss mean, loss median, accuracy) read back from a log in the paper's format.
+/// Per-epoch (loss mean, loss median, accuracy) read back by the dataset stage's log parser.
 pub fn parse_log(text: &str) -> Vec<(f64, f64, f64)> {
-    let mut out = Vec::new();
-    let mut losses = None;
-    for line in text.lines() {
-        let body = &line[15..];
-        if let Some(rest) = body.strip_prefix("Loss mean, median: ") {
-            let (a, b) = rest.split_once(", ").expect("two losses");
-            losses = Some((a.parse().unwrap(), b.parse().unwrap()));
-        } else if let Some(acc) = body.strip_prefix("Test accuracy: ") {
-            let (m, d) = losses.take().expect("losses before accuracy");
-            out.push((m, d, acc.parse().unwrap()));
-        }
-    }
-    out
+    let log = naap_dataset::TrainingLog::parse(text.as_bytes(), "scheme log".as_ref())
+        .expect("log parses");
+    log.epochs()
+        .iter()
+        .map(|e| (e.loss_mean, e.loss_median, e.accuracy))
+        .collect()
 }
 
 /// A log without its timestamps, for comparing runs.
