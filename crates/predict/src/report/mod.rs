@@ -39,7 +39,7 @@ mod tests {
     fn results() -> BaselineResults {
         let models: Vec<Box<dyn Regressor>> = vec![Box::new(FirstColumn)];
         let sets = [FeatureSet::scheme(), FeatureSet::scheme_quantitative(3)];
-        run(&dataset(), &models, &sets, &[1, 2, 3], &|| {}).unwrap()
+        run(&dataset(), &models, &[true], &sets, &[1, 2, 3], &|| {}).unwrap()
     }
 
     #[test]
