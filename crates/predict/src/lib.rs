@@ -8,10 +8,10 @@ pub mod baseline;
 mod error;
 pub mod features;
 pub mod metrics;
+pub mod models;
 pub mod protocol;
 pub mod report;
 pub mod scaler;
-pub mod models;
 mod regressor;
 pub mod select;
 
