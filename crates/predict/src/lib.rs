@@ -10,9 +10,9 @@ pub mod features;
 pub mod metrics;
 pub mod models;
 pub mod protocol;
+mod regressor;
 pub mod report;
 pub mod scaler;
-mod regressor;
 pub mod select;
 
 pub use error::{Error, Result};
