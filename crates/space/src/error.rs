@@ -12,7 +12,7 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
     /// A file could not be read.
-    #[error("reading {}: {source}", path.display())]
+    #[error("reading {}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
