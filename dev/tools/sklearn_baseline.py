@@ -12,7 +12,10 @@ two files cell by cell:
   epochs` (the 6 v1 scheme features, then e1..eK LossMean/LossMedian/Accuracy);
 - each (model, feature set) runs with seeds 20220905..20220909; the reported
   run is the seed with the median violation count (stable sort, index 2);
-- violations: pairs with (pred_i - pred_j) * (true_i - true_j) < 0, strict.
+- violations: pairs with (pred_i - pred_j) * (true_i - true_j) < 0, strict;
+- every fit runs with one OpenMP thread: scikit-learn's k-NN breaks distance
+  ties differently with one heap per thread, so the reference would otherwise
+  depend on the machine's core count (5-NN on `Scheme`: 71 vs 75 violations).
 
 Usage: .venv/bin/python dev/tools/sklearn_baseline.py DATASET.csv OUT.csv [--jobs N]
 """
@@ -25,6 +28,7 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from scipy.stats import kendalltau, spearmanr
+from threadpoolctl import threadpool_limits
 from sklearn.ensemble import (
     AdaBoostRegressor,
     GradientBoostingRegressor,
@@ -111,7 +115,8 @@ def pair_counts(t, p):
 
 def run_one(factory, data, seed):
     x_tr, y_tr, x_te, y_te = data
-    pred = factory(seed).fit(x_tr, y_tr).predict(x_te)
+    with threadpool_limits(limits=1, user_api="openmp"):
+        pred = factory(seed).fit(x_tr, y_tr).predict(x_te)
     violations, ties = pair_counts(y_te, pred)
     return {
         "seed": seed,
