@@ -6,18 +6,10 @@
 //! predictions for every seed: the noise and the scoring stay exactly the
 //! protocol's own ([`crate::protocol::evaluate`]), per seed.
 
-use crate::models::{ModelFamily, ModelSpec};
+use crate::models::ModelSpec;
 use crate::protocol::{self, Evaluation, PredictionNoise, TrainTest};
 use crate::{FittedRegressor, Regressor, Result};
 use ndarray::{ArrayView1, ArrayView2};
-
-/// Whether a family's fit ignores the seed (no random choice anywhere).
-pub fn seed_independent(family: ModelFamily) -> bool {
-    matches!(
-        family,
-        ModelFamily::NearestNeighbors | ModelFamily::Linear | ModelFamily::Svr
-    )
-}
 
 /// [`protocol::evaluate`], fitting a seed-independent model only once.
 pub fn evaluate(
@@ -28,7 +20,7 @@ pub fn evaluate(
 ) -> Result<Evaluation> {
     let model = spec.regressor();
     match seeds.first() {
-        Some(&first) if seed_independent(spec.family()) => {
+        Some(&first) if !spec.uses_seed() => {
             let fitted = model.fit(data.x_train.view(), data.y_train.view(), first)?;
             let fixed = Fixed {
                 name: model.name(),

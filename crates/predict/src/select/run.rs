@@ -399,7 +399,7 @@ mod tests {
         let set = super::super::config::feature_set(data.format, 1).unwrap();
         let tt = TrainTest::published(&data, &set).unwrap();
         for spec in crate::models::extended_specs() {
-            if !fit_once::seed_independent(spec.family()) {
+            if spec.uses_seed() {
                 continue;
             }
             let predict = |seed| {
