@@ -7,8 +7,9 @@
 //! the per-run seed only.
 
 use crate::features::FeatureSet;
-use crate::protocol::{evaluate_seed, Evaluation, SeedScore, TrainTest};
-use crate::{Regressor, Result};
+use crate::models::{ModelFamily, ModelSpec};
+use crate::protocol::{score_seed, Evaluation, SeedScore, TrainTest};
+use crate::Result;
 use naap_dataset::Dataset;
 use rayon::prelude::*;
 
@@ -86,7 +87,7 @@ impl BaselineConfig {
     /// The record of a run over these models, sets and seeds.
     pub fn new(
         dataset: impl Into<String>,
-        models: &[Box<dyn Regressor>],
+        models: &[ModelSpec],
         feature_sets: &[FeatureSet],
         seeds: &[u64],
         figures: bool,
@@ -113,30 +114,66 @@ pub fn run_count(models: usize, feature_sets: usize, seeds: usize) -> usize {
     models * feature_sets * seeds
 }
 
+/// Models that share one fit: the `host` is fitted, every member (the host
+/// included) is read off it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FitGroup {
+    host: usize,
+    members: Vec<usize>,
+}
+
+/// Groups the ensembles of one family under their largest member; every
+/// other model is a group of its own. Groups come in model order.
+fn fit_groups(specs: &[ModelSpec]) -> Vec<FitGroup> {
+    let mut groups: Vec<FitGroup> = Vec::new();
+    for (m, spec) in specs.iter().enumerate() {
+        let shared = spec
+            .ensemble_size()
+            .filter(|_| spec.family() != ModelFamily::Custom);
+        let joined = shared.and_then(|size| {
+            groups
+                .iter_mut()
+                .find(|g| {
+                    let host = &specs[g.host];
+                    host.ensemble_size().is_some() && host.family() == spec.family()
+                })
+                .map(|g| (g, size))
+        });
+        match joined {
+            Some((group, size)) => {
+                group.members.push(m);
+                if specs[group.host].ensemble_size() < Some(size) {
+                    group.host = m;
+                }
+            }
+            None => groups.push(FitGroup {
+                host: m,
+                members: vec![m],
+            }),
+        }
+    }
+    groups
+}
+
 /// Runs every model on every feature set with every seed on the published
 /// split. `on_run_done` is called once per finished run, from any thread.
 ///
 /// Bad input (a feature the dataset lacks) fails the whole call; a model
 /// that fails to fit or predict fails only its cell.
-/// `uses_seed[m]` says whether model `m`'s fit depends on the seed (see
-/// [`crate::models::ModelSpec::uses_seed`]); a model that does not is fitted
-/// once per feature set and its run copied to every seed, which gives the
-/// same results as refitting at a fifth of the cost.
+///
+/// Two shortcuts give the same results as fitting every run on its own, at
+/// a fraction of the cost: a model whose fit ignores the seed
+/// ([`ModelSpec::uses_seed`]) is fitted once per feature set and its run
+/// copied to every seed; the ensembles of one family
+/// ([`ModelSpec::ensemble_size`]) are fitted once at the largest size and
+/// the smaller ones read off it ([`crate::FittedRegressor::predict_first`]).
 pub fn run(
     dataset: &Dataset,
-    models: &[Box<dyn Regressor>],
-    uses_seed: &[bool],
+    specs: &[ModelSpec],
     feature_sets: &[FeatureSet],
     seeds: &[u64],
     on_run_done: &(dyn Fn() + Sync),
 ) -> Result<BaselineResults> {
-    if uses_seed.len() != models.len() {
-        return Err(crate::Error::InvalidInput(format!(
-            "{} models but {} uses-seed flags",
-            models.len(),
-            uses_seed.len()
-        )));
-    }
     if seeds.is_empty() {
         return Err(crate::Error::InvalidInput(
             "the baseline needs at least one seed".into(),
@@ -147,37 +184,48 @@ pub fn run(
         .map(|set| TrainTest::published(dataset, set))
         .collect::<Result<Vec<_>>>()?;
     let (n_sets, n_seeds) = (feature_sets.len(), seeds.len());
-    // Only the runs that need a fit: every seed of a seeded model, the first
-    // seed of the others.
-    let jobs: Vec<(usize, usize, usize)> = (0..models.len())
-        .flat_map(|m| {
-            let fits = if uses_seed[m] { n_seeds } else { 1 };
-            (0..n_sets).flat_map(move |s| (0..fits).map(move |k| (m, s, k)))
+    let groups = fit_groups(specs);
+    // One job per fit: every seed of a seeded host, the first seed of the
+    // others. Last groups first: the forests and boosters sit at the end of
+    // the paper's list and are the longest jobs, so starting them first
+    // keeps all cores busy to the end.
+    let jobs: Vec<(&FitGroup, usize, usize)> = groups
+        .iter()
+        .rev()
+        .flat_map(|g| {
+            let fits = if specs[g.host].uses_seed() {
+                n_seeds
+            } else {
+                1
+            };
+            (0..n_sets).flat_map(move |s| (0..fits).map(move |k| (g, s, k)))
         })
         .collect();
-    let fitted: Vec<Result<SeedScore>> = jobs
+    let fitted: Vec<Vec<(usize, usize, usize, RunResult)>> = jobs
         .par_iter()
-        .map(|&(m, s, k)| {
-            let result = evaluate_seed(models[m].as_ref(), &splits[s], seeds[k], None);
-            for _ in 0..if uses_seed[m] { 1 } else { n_seeds } {
+        .map(|&(group, s, k)| {
+            let out = fit_group(specs, group, &splits[s], seeds[k]);
+            let copies = if specs[group.host].uses_seed() {
+                1
+            } else {
+                n_seeds
+            };
+            for _ in 0..copies * group.members.len() {
                 on_run_done();
             }
-            result
+            out.into_iter().map(|(m, r)| (m, s, k, r)).collect()
         })
         .collect();
-    // Expand back to one run per (model, set, seed), in that order.
-    let mut fitted = fitted.into_iter().map(|r| r.map_err(|e| e.to_string()));
-    let mut runs: Vec<std::result::Result<SeedScore, String>> =
-        Vec::with_capacity(run_count(models.len(), n_sets, n_seeds));
-    for &seeded in uses_seed {
-        for _ in 0..n_sets {
-            if seeded {
-                runs.extend(fitted.by_ref().take(n_seeds));
-            } else {
-                let first = fitted.next().expect("one fit per set");
-                for &seed in seeds {
-                    runs.push(first.clone().map(|score| SeedScore { seed, ..score }));
-                }
+
+    // Lay the runs out as (model, set, seed), copying seed-free fits.
+    let mut runs: Vec<Option<RunResult>> = vec![None; run_count(specs.len(), n_sets, n_seeds)];
+    for (m, s, k, result) in fitted.into_iter().flatten() {
+        let at = |k: usize| (m * n_sets + s) * n_seeds + k;
+        if specs[m].uses_seed() {
+            runs[at(k)] = Some(result);
+        } else {
+            for (k, &seed) in seeds.iter().enumerate() {
+                runs[at(k)] = Some(result.clone().map(|score| SeedScore { seed, ..score }));
             }
         }
     }
@@ -187,12 +235,12 @@ pub fn run(
         failures: Vec::new(),
     };
     for (c, cell_runs) in runs.chunks(n_seeds).enumerate() {
-        let (model, set) = (&models[c / n_sets], &feature_sets[c % n_sets]);
+        let (model, set) = (&specs[c / n_sets], &feature_sets[c % n_sets]);
         let split = &splits[c % n_sets];
         let mut per_seed = Vec::with_capacity(n_seeds);
         let mut failure = None;
         for (run, &seed) in cell_runs.iter().zip(seeds) {
-            match run {
+            match run.as_ref().expect("every run is laid out") {
                 Ok(score) => per_seed.push(score.clone()),
                 Err(e) => {
                     failure = Some(CellFailure {
@@ -220,20 +268,65 @@ pub fn run(
     Ok(results)
 }
 
+/// A run's score, or why the model could not be fitted or scored.
+type RunResult = std::result::Result<SeedScore, String>;
+
+/// Fits the group's host once with `seed` and scores every member.
+fn fit_group(
+    specs: &[ModelSpec],
+    group: &FitGroup,
+    split: &TrainTest,
+    seed: u64,
+) -> Vec<(usize, RunResult)> {
+    let host = specs[group.host].regressor();
+    let fitted = match host.fit(split.x_train.view(), split.y_train.view(), seed) {
+        Ok(fitted) => fitted,
+        Err(e) => {
+            let message = e.to_string();
+            return group
+                .members
+                .iter()
+                .map(|&m| (m, Err(message.clone())))
+                .collect();
+        }
+    };
+    group
+        .members
+        .iter()
+        .map(|&m| {
+            let x = split.x_test.view();
+            let predictions = match specs[m].ensemble_size() {
+                Some(size) if m != group.host => fitted
+                    .predict_first(x, size)
+                    .unwrap_or_else(|| fitted.predict(x)),
+                _ => fitted.predict(x),
+            };
+            let scored = predictions
+                .and_then(|p| score_seed(specs[m].name(), split, seed, p, None))
+                .map_err(|e| e.to_string());
+            (m, scored)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::protocol::tests::{dataset, FirstColumn};
     use crate::protocol::PAPER_SEEDS;
+    use crate::Regressor;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn runs_every_cell_in_fixed_order_and_counts_progress() {
         let d = dataset();
-        let models: Vec<Box<dyn Regressor>> = vec![Box::new(FirstColumn), Box::new(FirstColumn)];
+        let models = [
+            ModelSpec::custom(FirstColumn, true, false),
+            ModelSpec::custom(FirstColumn, false, false),
+        ];
         let sets = vec![FeatureSet::scheme(), FeatureSet::scheme_quantitative(3)];
         let done = AtomicUsize::new(0);
-        let r = run(&d, &models, &[true, false], &sets, &PAPER_SEEDS, &|| {
+        let r = run(&d, &models, &sets, &PAPER_SEEDS, &|| {
             done.fetch_add(1, Ordering::Relaxed);
         })
         .unwrap();
@@ -263,7 +356,7 @@ mod tests {
             .build()
             .unwrap();
         let single = pool
-            .install(|| run(&d, &models, &[true, false], &sets, &PAPER_SEEDS, &|| {}))
+            .install(|| run(&d, &models, &sets, &PAPER_SEEDS, &|| {}))
             .unwrap();
         assert_eq!(single, r);
     }
@@ -289,16 +382,11 @@ mod tests {
     #[test]
     fn a_failing_model_fails_only_its_cells() {
         let d = dataset();
-        let models: Vec<Box<dyn Regressor>> = vec![Box::new(Failing), Box::new(FirstColumn)];
-        let r = run(
-            &d,
-            &models,
-            &[true, true],
-            &[FeatureSet::scheme()],
-            &[1, 2],
-            &|| {},
-        )
-        .unwrap();
+        let models = [
+            ModelSpec::custom(Failing, true, false),
+            ModelSpec::custom(FirstColumn, true, false),
+        ];
+        let r = run(&d, &models, &[FeatureSet::scheme()], &[1, 2], &|| {}).unwrap();
         assert_eq!(r.cells.len(), 1);
         assert_eq!(r.cells[0].model, "first column");
         assert_eq!(r.failures.len(), 1);
@@ -309,17 +397,45 @@ mod tests {
     #[test]
     fn missing_epochs_fail_the_call() {
         let d = dataset();
-        let models: Vec<Box<dyn Regressor>> = vec![Box::new(FirstColumn)];
+        let models = [ModelSpec::custom(FirstColumn, true, false)];
         let err = run(
             &d,
             &models,
-            &[true],
             &[FeatureSet::scheme_quantitative(9)],
             &[1],
             &|| {},
         )
         .unwrap_err();
         assert!(err.to_string().contains("epoch 4"), "{err}");
+    }
+
+    #[test]
+    fn ensembles_sharing_a_fit_score_as_if_fitted_alone() {
+        let d = dataset();
+        let sets = [FeatureSet::scheme_quantitative(3)];
+        let seeds = [5, 6];
+        let pick = |names: &[&str]| -> Vec<ModelSpec> {
+            crate::models::baseline_specs()
+                .into_iter()
+                .filter(|s| names.contains(&s.name()))
+                .collect()
+        };
+        let names = [
+            "Gradient Boosting (N=25)",
+            "AdaBoost (N=50)",
+            "Gradient Boosting (N=100)",
+            "AdaBoost (N=25)",
+        ];
+        let groups = fit_groups(&pick(&names));
+        let hosts: Vec<(usize, usize)> = groups.iter().map(|g| (g.host, g.members.len())).collect();
+        // Registry order: GB 25, GB 100, AdaBoost 25, AdaBoost 50.
+        assert_eq!(hosts, [(1, 2), (3, 2)], "{groups:?}");
+        let shared = run(&d, &pick(&names), &sets, &seeds, &|| {}).unwrap();
+        assert_eq!(shared.cells.len(), 4);
+        for cell in &shared.cells {
+            let alone = run(&d, &pick(&[cell.model.as_str()]), &sets, &seeds, &|| {}).unwrap();
+            assert_eq!(alone.cells, [cell.clone()], "{}", cell.model);
+        }
     }
 
     fn shared_csv() -> std::path::PathBuf {
@@ -339,10 +455,8 @@ mod tests {
             .collect();
         // k-NN x5, the three linear models, the three SVRs.
         assert_eq!(specs.len(), 11);
-        let models: Vec<Box<dyn Regressor>> =
-            specs.into_iter().map(|s| s.into_regressor()).collect();
         let sets = FeatureSet::paper_sets();
-        let once = run(&d, &models, &[false; 11], &sets, &PAPER_SEEDS, &|| {}).unwrap();
+        let once = run(&d, &specs, &sets, &PAPER_SEEDS, &|| {}).unwrap();
         assert!(once.failures.is_empty(), "{:?}", once.failures);
         assert_eq!(once.cells.len(), 44);
         for cell in &once.cells {
@@ -361,8 +475,12 @@ mod tests {
         }
         // Fitting once per set gives what fitting every seed gives (checked on
         // the cheap models: k-NN and linear).
-        let cheap = &models[..8];
-        let every = run(&d, cheap, &[true; 8], &sets, &PAPER_SEEDS, &|| {}).unwrap();
+        let cheap: Vec<ModelSpec> = crate::models::baseline_specs()
+            .into_iter()
+            .take(8)
+            .map(|s| ModelSpec::custom(s.into_regressor(), true, false))
+            .collect();
+        let every = run(&d, &cheap, &sets, &PAPER_SEEDS, &|| {}).unwrap();
         assert_eq!(every.cells, once.cells[..32]);
     }
 }

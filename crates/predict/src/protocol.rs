@@ -115,11 +115,24 @@ pub fn evaluate_seed(
     noise: Option<PredictionNoise>,
 ) -> Result<SeedScore> {
     let fitted = model.fit(data.x_train.view(), data.y_train.view(), seed)?;
-    let mut predictions = fitted.predict(data.x_test.view())?;
+    let predictions = fitted.predict(data.x_test.view())?;
+    score_seed(model.name(), data, seed, predictions, noise)
+}
+
+/// Scores `predictions` of the test rows made by `model` fitted with
+/// `seed`: adds the seed's noise, if any, then computes the metrics. The
+/// second half of [`evaluate_seed`], for callers that obtain predictions
+/// another way (e.g. a prefix of a larger ensemble).
+pub fn score_seed(
+    model: &str,
+    data: &TrainTest,
+    seed: u64,
+    mut predictions: Vec<f64>,
+    noise: Option<PredictionNoise>,
+) -> Result<SeedScore> {
     if predictions.len() != data.y_test.len() {
         return Err(Error::InvalidInput(format!(
-            "{} predicted {} values for {} test rows",
-            model.name(),
+            "{model} predicted {} values for {} test rows",
             predictions.len(),
             data.y_test.len()
         )));
@@ -134,7 +147,7 @@ pub fn evaluate_seed(
         }
     }
     let scores = Scores::compute(&data.y_test, &predictions)
-        .map_err(|e| Error::InvalidInput(format!("scoring {} (seed {seed}): {e}", model.name())))?;
+        .map_err(|e| Error::InvalidInput(format!("scoring {model} (seed {seed}): {e}")))?;
     Ok(SeedScore {
         seed,
         predictions,

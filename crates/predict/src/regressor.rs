@@ -25,4 +25,38 @@ pub trait Regressor: Send + Sync {
 pub trait FittedRegressor: Send + Sync {
     /// Predicts one value per row of `x`.
     fn predict(&self, x: ArrayView2<'_, f64>) -> crate::Result<Vec<f64>>;
+
+    /// Predicts with the ensemble made of this fit's first `members`
+    /// members, or `None` for a model that is not an ensemble.
+    ///
+    /// The ensembles of this crate fit their members in sequence from one
+    /// random stream, so the first `members` members are exactly the
+    /// ensemble the same model would fit with `members` members and the
+    /// same seed: a protocol that needs N = 25, 50, 100 and 200 fits the
+    /// 200 once and reads the others off it.
+    fn predict_first(
+        &self,
+        x: ArrayView2<'_, f64>,
+        members: usize,
+    ) -> Option<crate::Result<Vec<f64>>> {
+        let _ = (x, members);
+        None
+    }
+}
+
+/// A boxed model is a model, so registries of `Box<dyn Regressor>` can be
+/// passed wherever one model is expected.
+impl<R: Regressor + ?Sized> Regressor for Box<R> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+
+    fn fit(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+        seed: u64,
+    ) -> crate::Result<Box<dyn FittedRegressor>> {
+        (**self).fit(x, y, seed)
+    }
 }

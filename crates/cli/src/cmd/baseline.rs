@@ -65,15 +65,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         figures::load_font(explicit.as_deref()).map_err(exit::usage)?;
     }
 
-    let specs = naap_predict::models::baseline_specs();
-    let uses_seed: Vec<bool> = specs.iter().map(|s| s.uses_seed()).collect();
-    let models: Vec<_> = specs.into_iter().map(|s| s.into_regressor()).collect();
+    let models = naap_predict::models::baseline_specs();
     let sets = FeatureSet::paper_sets();
     let seeds = PAPER_SEEDS;
     let bars = progress::bars_enabled(args.quiet);
     let runs = baseline::run_count(models.len(), sets.len(), seeds.len());
     let bar = progress::bar(runs as u64, "fitting", bars);
-    let results = baseline::run(&dataset, &models, &uses_seed, &sets, &seeds, &|| bar.inc(1));
+    let results = baseline::run(&dataset, &models, &sets, &seeds, &|| bar.inc(1));
     bar.finish_and_clear();
     let results = results
         .map_err(exit::usage)

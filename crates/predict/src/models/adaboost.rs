@@ -147,17 +147,20 @@ pub struct BoostedMedian {
     tree_weights: Vec<f64>,
 }
 
-impl FittedRegressor for BoostedMedian {
-    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+impl BoostedMedian {
+    /// The weighted median of the first `members` trees (all of them when
+    /// boosting stopped earlier, as it would have for the smaller model).
+    fn predict_with(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
         check_predict(self.n_features, x)?;
+        let members = members.min(self.trees.len());
         let rows = to_f32_rows(x);
-        let mut votes: Vec<(f64, f64)> = Vec::with_capacity(self.trees.len());
+        let mut votes: Vec<(f64, f64)> = Vec::with_capacity(members);
         Ok(rows
             .chunks_exact(self.n_features)
             .map(|row| {
                 votes.clear();
                 votes.extend(
-                    self.trees
+                    self.trees[..members]
                         .iter()
                         .zip(&self.tree_weights)
                         .map(|(t, &w)| (t.predict_row(row), w)),
@@ -165,6 +168,16 @@ impl FittedRegressor for BoostedMedian {
                 weighted_median(&mut votes)
             })
             .collect())
+    }
+}
+
+impl FittedRegressor for BoostedMedian {
+    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+        self.predict_with(x, self.trees.len())
+    }
+
+    fn predict_first(&self, x: ArrayView2<'_, f64>, members: usize) -> Option<Result<Vec<f64>>> {
+        Some(self.predict_with(x, members))
     }
 }
 

@@ -71,15 +71,27 @@ pub struct Forest {
     trees: Vec<Tree>,
 }
 
-impl FittedRegressor for Forest {
-    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+impl Forest {
+    /// The mean of the first `members` trees.
+    fn predict_with(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
         check_predict(self.n_features, x)?;
+        let trees = &self.trees[..members.min(self.trees.len())];
         let rows = to_f32_rows(x);
-        let n_trees = self.trees.len() as f64;
+        let n_trees = trees.len() as f64;
         Ok(rows
             .chunks_exact(self.n_features)
-            .map(|row| self.trees.iter().map(|t| t.predict_row(row)).sum::<f64>() / n_trees)
+            .map(|row| trees.iter().map(|t| t.predict_row(row)).sum::<f64>() / n_trees)
             .collect())
+    }
+}
+
+impl FittedRegressor for Forest {
+    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+        self.predict_with(x, self.trees.len())
+    }
+
+    fn predict_first(&self, x: ArrayView2<'_, f64>, members: usize) -> Option<Result<Vec<f64>>> {
+        Some(self.predict_with(x, members))
     }
 }
 

@@ -81,17 +81,28 @@ pub struct BoostedTrees {
     trees: Vec<Tree>,
 }
 
-impl FittedRegressor for BoostedTrees {
-    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+impl BoostedTrees {
+    /// The initial mean plus the shrunk sum of the first `members` trees.
+    fn predict_with(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
         check_predict(self.n_features, x)?;
+        let trees = &self.trees[..members.min(self.trees.len())];
         let rows = to_f32_rows(x);
         Ok(rows
             .chunks_exact(self.n_features)
             .map(|row| {
-                self.init
-                    + LEARNING_RATE * self.trees.iter().map(|t| t.predict_row(row)).sum::<f64>()
+                self.init + LEARNING_RATE * trees.iter().map(|t| t.predict_row(row)).sum::<f64>()
             })
             .collect())
+    }
+}
+
+impl FittedRegressor for BoostedTrees {
+    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+        self.predict_with(x, self.trees.len())
+    }
+
+    fn predict_first(&self, x: ArrayView2<'_, f64>, members: usize) -> Option<Result<Vec<f64>>> {
+        Some(self.predict_with(x, members))
     }
 }
 

@@ -46,21 +46,59 @@ pub enum ModelFamily {
     Svr,
     /// Random forest.
     RandomForest,
+    /// A model from outside this registry (see [`ModelSpec::custom`]).
+    Custom,
 }
 
 /// A model of the registry with its family and whether it extrapolates.
 pub struct ModelSpec {
     family: ModelFamily,
     extrapolates: bool,
+    uses_seed: bool,
+    ensemble_size: Option<usize>,
     regressor: Box<dyn Regressor>,
 }
 
 impl ModelSpec {
     fn new(family: ModelFamily, extrapolates: bool, regressor: impl Regressor + 'static) -> Self {
+        let uses_seed = matches!(
+            family,
+            ModelFamily::DecisionTree
+                | ModelFamily::GradientBoosting
+                | ModelFamily::AdaBoost
+                | ModelFamily::RandomForest
+        );
         Self {
             family,
             extrapolates,
+            uses_seed,
+            ensemble_size: None,
             regressor: Box::new(regressor),
+        }
+    }
+
+    /// An ensemble of `size` members whose smaller siblings of the same
+    /// family are prefixes of it (see [`crate::FittedRegressor::predict_first`]).
+    fn ensemble(family: ModelFamily, size: usize, regressor: impl Regressor + 'static) -> Self {
+        Self {
+            ensemble_size: Some(size),
+            ..Self::new(family, false, regressor)
+        }
+    }
+
+    /// Wraps a model from outside the registry, e.g. a user's own
+    /// [`Regressor`], so the baseline and search runners can run it.
+    /// `uses_seed` says whether its fit depends on the seed (if not, it is
+    /// fitted once per feature set); `extrapolates` whether it may run in
+    /// extrapolation modes.
+    pub fn custom(
+        regressor: impl Regressor + 'static,
+        uses_seed: bool,
+        extrapolates: bool,
+    ) -> Self {
+        Self {
+            uses_seed,
+            ..Self::new(ModelFamily::Custom, extrapolates, regressor)
         }
     }
 
@@ -85,13 +123,15 @@ impl ModelSpec {
     /// other models every seed gives the same predictions, so a protocol
     /// may fit them once and reuse the result.
     pub fn uses_seed(&self) -> bool {
-        matches!(
-            self.family,
-            ModelFamily::DecisionTree
-                | ModelFamily::GradientBoosting
-                | ModelFamily::AdaBoost
-                | ModelFamily::RandomForest
-        )
+        self.uses_seed
+    }
+
+    /// The number of members of an ensemble (boosting, forest). Two specs
+    /// of the same family with a size share their fits: the smaller one's
+    /// predictions are [`crate::FittedRegressor::predict_first`] of the
+    /// larger one's fit, exactly.
+    pub fn ensemble_size(&self) -> Option<usize> {
+        self.ensemble_size
     }
 
     /// The model itself.
@@ -135,14 +175,14 @@ pub fn baseline_specs() -> Vec<ModelSpec> {
     }
     specs.push(ModelSpec::new(F::DecisionTree, false, DecisionTree));
     for n in ENSEMBLE_SIZES {
-        specs.push(ModelSpec::new(
+        specs.push(ModelSpec::ensemble(
             F::GradientBoosting,
-            false,
+            n,
             GradientBoosting::new(n),
         ));
     }
     for n in ENSEMBLE_SIZES {
-        specs.push(ModelSpec::new(F::AdaBoost, false, AdaBoost::new(n)));
+        specs.push(ModelSpec::ensemble(F::AdaBoost, n, AdaBoost::new(n)));
     }
     // A linear or cubic decision function keeps growing outside the data;
     // the RBF one decays to the bias.
@@ -154,7 +194,11 @@ pub fn baseline_specs() -> Vec<ModelSpec> {
         specs.push(ModelSpec::new(F::Svr, extrapolates, Svr::new(kernel)));
     }
     for n in ENSEMBLE_SIZES {
-        specs.push(ModelSpec::new(F::RandomForest, false, RandomForest::new(n)));
+        specs.push(ModelSpec::ensemble(
+            F::RandomForest,
+            n,
+            RandomForest::new(n),
+        ));
     }
     specs
 }
@@ -271,6 +315,47 @@ mod tests {
                 assert_eq!(first, fit(12), "{} depends on the seed", spec.name());
             }
         }
+    }
+
+    #[test]
+    fn smaller_ensembles_are_exact_prefixes_of_the_largest() {
+        let x = ndarray::Array2::from_shape_fn((80, 4), |(i, j)| {
+            (((i * (j + 5)) % 31) as f64 - 15.0) / 7.0
+        });
+        let y = ndarray::Array1::from_shape_fn(80, |i| 0.2 + 0.6 * (((i * 13) % 37) as f64 / 37.0));
+        let q = ndarray::Array2::from_shape_fn((25, 4), |(i, j)| ((i * 3 + j) % 9) as f64 - 4.0);
+        let specs = baseline_specs();
+        let ensembles: Vec<&ModelSpec> = specs
+            .iter()
+            .filter(|s| s.ensemble_size().is_some())
+            .collect();
+        assert_eq!(ensembles.len(), 12);
+        for family in [
+            ModelFamily::GradientBoosting,
+            ModelFamily::AdaBoost,
+            ModelFamily::RandomForest,
+        ] {
+            let members: Vec<&&ModelSpec> =
+                ensembles.iter().filter(|s| s.family() == family).collect();
+            let largest = members.iter().max_by_key(|s| s.ensemble_size()).unwrap();
+            for seed in [3, 4] {
+                let big = largest.regressor().fit(x.view(), y.view(), seed).unwrap();
+                for spec in &members {
+                    let size = spec.ensemble_size().unwrap();
+                    let alone = spec
+                        .regressor()
+                        .fit(x.view(), y.view(), seed)
+                        .unwrap()
+                        .predict(q.view())
+                        .unwrap();
+                    let prefix = big.predict_first(q.view(), size).unwrap().unwrap();
+                    assert_eq!(prefix, alone, "{} seed {seed}", spec.name());
+                }
+            }
+        }
+        // Models that are not ensembles say so.
+        let tree = DecisionTree.fit(x.view(), y.view(), 1).unwrap();
+        assert!(tree.predict_first(q.view(), 1).is_none());
     }
 
     #[test]

@@ -33,13 +33,13 @@ mod tests {
     use super::*;
     use crate::baseline::{run, BaselineResults};
     use crate::features::FeatureSet;
+    use crate::models::ModelSpec;
     use crate::protocol::tests::{dataset, FirstColumn};
-    use crate::Regressor;
 
     fn results() -> BaselineResults {
-        let models: Vec<Box<dyn Regressor>> = vec![Box::new(FirstColumn)];
+        let models = [ModelSpec::custom(FirstColumn, true, false)];
         let sets = [FeatureSet::scheme(), FeatureSet::scheme_quantitative(3)];
-        run(&dataset(), &models, &[true], &sets, &[1, 2, 3], &|| {}).unwrap()
+        run(&dataset(), &models, &sets, &[1, 2, 3], &|| {}).unwrap()
     }
 
     #[test]
