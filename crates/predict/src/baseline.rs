@@ -434,7 +434,7 @@ mod tests {
         assert_eq!(shared.cells.len(), 4);
         for cell in &shared.cells {
             let alone = run(&d, &pick(&[cell.model.as_str()]), &sets, &seeds, &|| {}).unwrap();
-            assert_eq!(alone.cells, [cell.clone()], "{}", cell.model);
+            assert_eq!(alone.cells, std::slice::from_ref(cell), "{}", cell.model);
         }
     }
 
