@@ -5,7 +5,8 @@
 //! The trees are the building block of the decision tree, gradient
 //! boosting, AdaBoost and random forest models. Training rows are sorted
 //! once per feature ([`Presorted`]); every split then partitions those
-//! orders stably, so no node sorts again.
+//! orders stably, so no node sorts again. Each sorted entry carries its
+//! value, so a split scan walks memory in order.
 
 use ndarray::{ArrayView1, ArrayView2};
 use rand::seq::SliceRandom;
@@ -28,34 +29,37 @@ const LEAF: u32 = u32::MAX;
 pub(crate) struct Presorted {
     n_rows: usize,
     n_features: usize,
-    /// Feature-major features (`x[f * n_rows + row]`), rounded to `f32`
-    /// like scikit-learn's trees; one feature's column stays in cache
-    /// while a node scans it.
-    x: Vec<f32>,
-    /// Feature-major: `order[f * n_rows..][..n_rows]` lists rows by feature `f`.
-    order: Vec<u32>,
+    /// Feature-major: `order[f * n_rows..][..n_rows]` lists rows by
+    /// feature `f`, each with its value so a split scan reads them in
+    /// sequence instead of looking each one up.
+    order: Vec<Sorted>,
+}
+
+/// A row in one feature's sorted order, with its value of that feature
+/// rounded to `f32` like scikit-learn's trees.
+#[derive(Debug, Clone, Copy)]
+struct Sorted {
+    row: u32,
+    x: f32,
 }
 
 impl Presorted {
     /// Rounds `x` to `f32` and sorts the rows by each feature.
     pub(crate) fn new(x: ArrayView2<'_, f64>) -> Self {
         let (n_rows, n_features) = x.dim();
-        let x: Vec<f32> = x
-            .columns()
-            .into_iter()
-            .flat_map(|c| c.into_iter().map(|&v| v as f32))
-            .collect();
         let mut order = Vec::with_capacity(n_rows * n_features);
-        for f in 0..n_features {
-            let column = &x[f * n_rows..][..n_rows];
+        for column in x.columns() {
             let start = order.len();
-            order.extend(0..n_rows as u32);
-            order[start..].sort_by(|&a, &b| column[a as usize].total_cmp(&column[b as usize]));
+            order.extend(column.iter().enumerate().map(|(row, &v)| Sorted {
+                row: row as u32,
+                x: v as f32,
+            }));
+            // Stable: equal values keep row order.
+            order[start..].sort_by(|a, b| a.x.total_cmp(&b.x));
         }
         Self {
             n_rows,
             n_features,
-            x,
             order,
         }
     }
@@ -63,10 +67,6 @@ impl Presorted {
     /// The number of training rows.
     pub(crate) fn n_rows(&self) -> usize {
         self.n_rows
-    }
-
-    fn column(&self, feature: usize) -> &[f32] {
-        &self.x[feature * self.n_rows..][..self.n_rows]
     }
 }
 
@@ -162,9 +162,11 @@ struct Builder<'a> {
     max_depth: Option<usize>,
     /// Rows with positive weight.
     m: usize,
-    order: Vec<u32>,
-    goes_left: Vec<bool>,
-    scratch: Vec<u32>,
+    order: Vec<Sorted>,
+    /// 1 for rows going to the left child of the node being split.
+    goes_left: Vec<u8>,
+    /// The right child's rows while a feature's order is partitioned.
+    scratch: Vec<Sorted>,
 }
 
 impl<'a> Builder<'a> {
@@ -177,12 +179,15 @@ impl<'a> Builder<'a> {
         let n = data.n_rows;
         let w = weights.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
         // Keep each feature's presorted order, minus the rows of weight 0.
-        let order: Vec<u32> = data
-            .order
-            .iter()
-            .copied()
-            .filter(|&r| w[r as usize] > 0.0)
-            .collect();
+        // Branch-free, as a bootstrap leaves out a random third of the rows.
+        let mut order = data.order.clone();
+        let mut kept = 0;
+        for i in 0..order.len() {
+            let s = order[i];
+            order[kept] = s;
+            kept += usize::from(w[s.row as usize] > 0.0);
+        }
+        order.truncate(kept);
         let m = order.len() / data.n_features.max(1);
         let wy = w.iter().zip(y).map(|(w, y)| w * y).collect();
         Self {
@@ -193,8 +198,8 @@ impl<'a> Builder<'a> {
             max_depth,
             m,
             order,
-            goes_left: vec![false; n],
-            scratch: Vec::with_capacity(m),
+            goes_left: vec![0; n],
+            scratch: vec![Sorted { row: 0, x: 0.0 }; m],
         }
     }
 
@@ -261,7 +266,8 @@ impl<'a> Builder<'a> {
     /// Weight, weighted target sum and weighted variance of a node.
     fn node_stats(&self, start: usize, end: usize) -> (f64, f64, f64) {
         let (mut w_sum, mut y_sum, mut sq_sum) = (0.0, 0.0, 0.0);
-        for &r in &self.order[start..end] {
+        for s in &self.order[start..end] {
+            let r = s.row;
             let (w, y) = (self.w[r as usize], self.y[r as usize]);
             w_sum += w;
             y_sum += w * y;
@@ -285,20 +291,17 @@ impl<'a> Builder<'a> {
         let mut best_proxy = f64::NEG_INFINITY;
         for &f in features {
             let rows = &self.order[f * self.m + start..f * self.m + end];
-            let column = self.data.column(f);
-            let first = column[rows[0] as usize];
-            let last = column[rows[rows.len() - 1] as usize];
+            let first = rows[0].x;
+            let last = rows[rows.len() - 1].x;
             if last <= first + FEATURE_THRESHOLD {
                 continue;
             }
             let (mut w_left, mut y_left) = (0.0, 0.0);
-            let mut next = first;
-            for pos in 0..rows.len() - 1 {
-                let r = rows[pos] as usize;
+            for (pos, pair) in rows.windows(2).enumerate() {
+                let r = pair[0].row as usize;
                 w_left += self.w[r];
                 y_left += self.wy[r];
-                let here = next;
-                next = column[rows[pos + 1] as usize];
+                let (here, next) = (pair[0].x, pair[1].x);
                 if next <= here + FEATURE_THRESHOLD {
                     continue;
                 }
@@ -328,26 +331,28 @@ impl<'a> Builder<'a> {
     fn partition(&mut self, split: &Split, start: usize, end: usize) {
         let m = self.m;
         let chosen = &self.order[split.feature * m + start..split.feature * m + end];
-        for (pos, &r) in chosen.iter().enumerate() {
-            self.goes_left[r as usize] = pos < split.n_left;
+        for (pos, s) in chosen.iter().enumerate() {
+            self.goes_left[s.row as usize] = u8::from(pos < split.n_left);
         }
+        let right = &mut self.scratch[..end - start];
         for f in 0..self.data.n_features {
             if f == split.feature {
                 continue;
             }
             let rows = &mut self.order[f * m + start..f * m + end];
-            self.scratch.clear();
-            let mut left = 0;
+            // Branch-free: which side a row goes is a coin flip to the
+            // branch predictor, so every row is written to both sides and
+            // only the counter of its own side advances.
+            let (mut n_left, mut n_right) = (0, 0);
             for i in 0..rows.len() {
                 let r = rows[i];
-                if self.goes_left[r as usize] {
-                    rows[left] = r;
-                    left += 1;
-                } else {
-                    self.scratch.push(r);
-                }
+                let left = usize::from(self.goes_left[r.row as usize]);
+                rows[n_left] = r;
+                right[n_right] = r;
+                n_left += left;
+                n_right += 1 - left;
             }
-            rows[left..].copy_from_slice(&self.scratch);
+            rows[n_left..].copy_from_slice(&right[..n_right]);
         }
     }
 }
