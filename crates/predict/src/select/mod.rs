@@ -6,7 +6,6 @@
 
 pub mod checkpoint;
 pub mod config;
-pub mod fit_once;
 pub mod report;
 pub mod run;
 pub mod score;

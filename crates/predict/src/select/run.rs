@@ -3,7 +3,6 @@
 //! baseline's 5-seed median protocol on noisy predictions.
 
 use super::config::SelectValidConfig;
-use super::fit_once;
 use super::score::final_score;
 use super::search::{best_first, Evaluated, Flags, SearchConfig};
 use super::seed;
@@ -215,7 +214,7 @@ fn evaluate_subset(
         std_dev: config.noise_std(),
         seed: seed::mix(&[search_seed, flags.bits()]),
     };
-    fit_once::evaluate(spec, &subset, config.fit_seeds(), Some(noise))
+    protocol::evaluate_spec(spec, &subset, config.fit_seeds(), Some(noise))
 }
 
 fn search_one(
