@@ -10,7 +10,8 @@ use ndarray::{ArrayView1, ArrayView2};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::input::{check_fit, check_predict};
+use super::ensemble::{EnsembleSize, FittedTrees};
+use super::input::check_fit;
 use super::tree::{to_f32_rows, Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
@@ -19,24 +20,18 @@ const MAX_DEPTH: usize = 3;
 
 /// AdaBoost.R2 with linear loss over `n_trees` trees: `AdaBoost (N=…)`.
 #[derive(Debug, Clone)]
-pub struct AdaBoost {
-    n_trees: usize,
-    name: String,
-}
+pub struct AdaBoost(EnsembleSize);
 
 impl AdaBoost {
     /// AdaBoost.R2 with at most `n_trees` depth-3 trees.
     pub fn new(n_trees: usize) -> Self {
-        Self {
-            n_trees,
-            name: format!("AdaBoost (N={n_trees})"),
-        }
+        Self(EnsembleSize::new("AdaBoost", n_trees))
     }
 }
 
 impl Regressor for AdaBoost {
     fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
     fn fit(
@@ -45,7 +40,7 @@ impl Regressor for AdaBoost {
         y: ArrayView1<'_, f64>,
         seed: u64,
     ) -> Result<Box<dyn FittedRegressor>> {
-        check_fit(&self.name, x, y)?;
+        check_fit(&self.0.name, x, y)?;
         let data = Presorted::new(x);
         let rows = to_f32_rows(x);
         let n_features = x.ncols();
@@ -57,7 +52,7 @@ impl Regressor for AdaBoost {
         let mut cdf = vec![0.0; n];
         let mut trees = Vec::new();
         let mut tree_weights = Vec::new();
-        for round in 0..self.n_trees {
+        for round in 0..self.0.n_trees {
             weighted_bootstrap(&weights, &mut cdf, &mut counts, &mut rng);
             let tree = Tree::fit(&data, &y, Some(&counts), Some(MAX_DEPTH), &mut rng);
             let errors: Vec<f64> = rows
@@ -98,7 +93,7 @@ impl Regressor for AdaBoost {
             let beta = avg_loss / (1.0 - avg_loss);
             trees.push(tree);
             tree_weights.push((1.0 / beta).ln());
-            if round + 1 == self.n_trees {
+            if round + 1 == self.0.n_trees {
                 break;
             }
             for (w, &e) in weights.iter_mut().zip(&errors) {
@@ -113,8 +108,7 @@ impl Regressor for AdaBoost {
             weights.iter_mut().for_each(|w| *w /= total);
         }
         Ok(Box::new(BoostedMedian {
-            n_features,
-            trees,
+            trees: FittedTrees { n_features, trees },
             tree_weights,
         }))
     }
@@ -142,42 +136,35 @@ fn weighted_bootstrap(weights: &[f64], cdf: &mut [f64], counts: &mut [f64], rng:
 /// A fitted [`AdaBoost`] model.
 #[derive(Debug, Clone)]
 pub struct BoostedMedian {
-    n_features: usize,
-    trees: Vec<Tree>,
+    trees: FittedTrees,
     tree_weights: Vec<f64>,
 }
 
 impl BoostedMedian {
     /// The weighted median of the first `members` trees (all of them when
     /// boosting stopped earlier, as it would have for the smaller model).
-    fn predict_with(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
-        check_predict(self.n_features, x)?;
-        let members = members.min(self.trees.len());
-        let rows = to_f32_rows(x);
-        let mut votes: Vec<(f64, f64)> = Vec::with_capacity(members);
-        Ok(rows
-            .chunks_exact(self.n_features)
-            .map(|row| {
-                votes.clear();
-                votes.extend(
-                    self.trees[..members]
-                        .iter()
-                        .zip(&self.tree_weights)
-                        .map(|(t, &w)| (t.predict_row(row), w)),
-                );
-                weighted_median(&mut votes)
-            })
-            .collect())
+    fn predict_members(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
+        let mut votes: Vec<(f64, f64)> = Vec::with_capacity(self.tree_weights.len());
+        self.trees.predict_first(x, members, |trees, row| {
+            votes.clear();
+            votes.extend(
+                trees
+                    .iter()
+                    .zip(&self.tree_weights)
+                    .map(|(t, &w)| (t.predict_row(row), w)),
+            );
+            weighted_median(&mut votes)
+        })
     }
 }
 
 impl FittedRegressor for BoostedMedian {
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
-        self.predict_with(x, self.trees.len())
+        self.predict_members(x, usize::MAX)
     }
 
     fn predict_first(&self, x: ArrayView2<'_, f64>, members: usize) -> Option<Result<Vec<f64>>> {
-        Some(self.predict_with(x, members))
+        Some(self.predict_members(x, members))
     }
 }
 

@@ -8,30 +8,25 @@ use ndarray::{ArrayView1, ArrayView2};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::input::{check_fit, check_predict};
-use super::tree::{to_f32_rows, Presorted, Tree};
+use super::ensemble::{EnsembleSize, FittedTrees};
+use super::input::check_fit;
+use super::tree::{Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// A random forest of `n_trees` trees: `Random Forest (N=…)`.
 #[derive(Debug, Clone)]
-pub struct RandomForest {
-    n_trees: usize,
-    name: String,
-}
+pub struct RandomForest(EnsembleSize);
 
 impl RandomForest {
     /// A forest of `n_trees` bootstrapped, fully grown trees.
     pub fn new(n_trees: usize) -> Self {
-        Self {
-            n_trees,
-            name: format!("Random Forest (N={n_trees})"),
-        }
+        Self(EnsembleSize::new("Random Forest", n_trees))
     }
 }
 
 impl Regressor for RandomForest {
     fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
     fn fit(
@@ -40,13 +35,13 @@ impl Regressor for RandomForest {
         y: ArrayView1<'_, f64>,
         seed: u64,
     ) -> Result<Box<dyn FittedRegressor>> {
-        check_fit(&self.name, x, y)?;
+        check_fit(&self.0.name, x, y)?;
         let data = Presorted::new(x);
         let n = data.n_rows();
         let y = y.to_vec();
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut counts = vec![0.0; n];
-        let trees = (0..self.n_trees)
+        let trees = (0..self.0.n_trees)
             .map(|_| {
                 // A bootstrap sample as per-row counts: weighting a row by
                 // its count is the same as repeating it.
@@ -57,41 +52,33 @@ impl Regressor for RandomForest {
                 Tree::fit(&data, &y, Some(&counts), None, &mut rng)
             })
             .collect();
-        Ok(Box::new(Forest {
+        Ok(Box::new(Forest(FittedTrees {
             n_features: x.ncols(),
             trees,
-        }))
+        })))
     }
 }
 
 /// A fitted [`RandomForest`].
 #[derive(Debug, Clone)]
-pub struct Forest {
-    n_features: usize,
-    trees: Vec<Tree>,
-}
+pub struct Forest(FittedTrees);
 
 impl Forest {
     /// The mean of the first `members` trees.
-    fn predict_with(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
-        check_predict(self.n_features, x)?;
-        let trees = &self.trees[..members.min(self.trees.len())];
-        let rows = to_f32_rows(x);
-        let n_trees = trees.len() as f64;
-        Ok(rows
-            .chunks_exact(self.n_features)
-            .map(|row| trees.iter().map(|t| t.predict_row(row)).sum::<f64>() / n_trees)
-            .collect())
+    fn predict_members(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
+        self.0.predict_first(x, members, |trees, row| {
+            trees.iter().map(|t| t.predict_row(row)).sum::<f64>() / trees.len() as f64
+        })
     }
 }
 
 impl FittedRegressor for Forest {
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
-        self.predict_with(x, self.trees.len())
+        self.predict_members(x, usize::MAX)
     }
 
     fn predict_first(&self, x: ArrayView2<'_, f64>, members: usize) -> Option<Result<Vec<f64>>> {
-        Some(self.predict_with(x, members))
+        Some(self.predict_members(x, members))
     }
 }
 

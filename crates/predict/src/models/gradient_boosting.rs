@@ -8,7 +8,8 @@ use ndarray::{ArrayView1, ArrayView2};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::input::{check_fit, check_predict};
+use super::ensemble::{EnsembleSize, FittedTrees};
+use super::input::check_fit;
 use super::tree::{to_f32_rows, Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
@@ -19,24 +20,18 @@ const LEARNING_RATE: f64 = 0.1;
 
 /// Gradient boosting with `n_trees` trees: `Gradient Boosting (N=…)`.
 #[derive(Debug, Clone)]
-pub struct GradientBoosting {
-    n_trees: usize,
-    name: String,
-}
+pub struct GradientBoosting(EnsembleSize);
 
 impl GradientBoosting {
     /// Boosting with `n_trees` depth-3 trees and learning rate 0.1.
     pub fn new(n_trees: usize) -> Self {
-        Self {
-            n_trees,
-            name: format!("Gradient Boosting (N={n_trees})"),
-        }
+        Self(EnsembleSize::new("Gradient Boosting", n_trees))
     }
 }
 
 impl Regressor for GradientBoosting {
     fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
     fn fit(
@@ -45,7 +40,7 @@ impl Regressor for GradientBoosting {
         y: ArrayView1<'_, f64>,
         seed: u64,
     ) -> Result<Box<dyn FittedRegressor>> {
-        check_fit(&self.name, x, y)?;
+        check_fit(&self.0.name, x, y)?;
         let data = Presorted::new(x);
         let rows = to_f32_rows(x);
         let n_features = x.ncols();
@@ -53,8 +48,8 @@ impl Regressor for GradientBoosting {
         let mut current = vec![init; y.len()];
         let mut residual = vec![0.0; y.len()];
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut trees = Vec::with_capacity(self.n_trees);
-        for _ in 0..self.n_trees {
+        let mut trees = Vec::with_capacity(self.0.n_trees);
+        for _ in 0..self.0.n_trees {
             residual
                 .iter_mut()
                 .zip(y.iter().zip(&current))
@@ -66,9 +61,8 @@ impl Regressor for GradientBoosting {
             trees.push(tree);
         }
         Ok(Box::new(BoostedTrees {
-            n_features,
             init,
-            trees,
+            trees: FittedTrees { n_features, trees },
         }))
     }
 }
@@ -76,33 +70,26 @@ impl Regressor for GradientBoosting {
 /// A fitted [`GradientBoosting`] model.
 #[derive(Debug, Clone)]
 pub struct BoostedTrees {
-    n_features: usize,
     init: f64,
-    trees: Vec<Tree>,
+    trees: FittedTrees,
 }
 
 impl BoostedTrees {
     /// The initial mean plus the shrunk sum of the first `members` trees.
-    fn predict_with(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
-        check_predict(self.n_features, x)?;
-        let trees = &self.trees[..members.min(self.trees.len())];
-        let rows = to_f32_rows(x);
-        Ok(rows
-            .chunks_exact(self.n_features)
-            .map(|row| {
-                self.init + LEARNING_RATE * trees.iter().map(|t| t.predict_row(row)).sum::<f64>()
-            })
-            .collect())
+    fn predict_members(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
+        self.trees.predict_first(x, members, |trees, row| {
+            self.init + LEARNING_RATE * trees.iter().map(|t| t.predict_row(row)).sum::<f64>()
+        })
     }
 }
 
 impl FittedRegressor for BoostedTrees {
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
-        self.predict_with(x, self.trees.len())
+        self.predict_members(x, usize::MAX)
     }
 
     fn predict_first(&self, x: ArrayView2<'_, f64>, members: usize) -> Option<Result<Vec<f64>>> {
-        Some(self.predict_with(x, members))
+        Some(self.predict_members(x, members))
     }
 }
 

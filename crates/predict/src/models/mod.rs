@@ -5,6 +5,7 @@
 //! so that results can be compared cell by cell with the paper's tables.
 
 mod adaboost;
+mod ensemble;
 mod forest;
 mod gradient_boosting;
 mod input;
