@@ -1,6 +1,6 @@
 //! `naap dataset build` and `naap dataset check`.
 
-use crate::util::{naap, run, shared_naap440};
+use crate::util::{assert_rejected, naap, run, shared_naap440};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -130,13 +130,11 @@ fn truncated_log_fails_with_file_and_line_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
     let res = build(logs.path(), &out, &["--test-bins", "1"]);
-    assert_eq!(res.status.code(), Some(2), "{}", stderr(&res));
-    assert!(
-        stderr(&res).contains("scheme_2.txt:8: the log ends after epoch 1 of the 2 asked"),
-        "{}",
-        stderr(&res)
+    assert_rejected(
+        &res,
+        "scheme_2.txt:8: the log ends after epoch 1 of the 2 asked",
+        Some(&out),
     );
-    assert!(!out.exists());
 
     // Asking for more epochs than any log has is the same error.
     let res = build(
@@ -144,13 +142,11 @@ fn truncated_log_fails_with_file_and_line_and_writes_nothing() {
         &out,
         &["--test-bins", "1", "--epochs", "3"],
     );
-    assert_eq!(res.status.code(), Some(2));
-    assert!(
-        stderr(&res).contains("scheme_1.txt:11: the log ends after epoch 2 of the 3 asked"),
-        "{}",
-        stderr(&res)
+    assert_rejected(
+        &res,
+        "scheme_1.txt:11: the log ends after epoch 2 of the 3 asked",
+        Some(&out),
     );
-    assert!(!out.exists());
 
     // --skip-incomplete builds from the others and lists the skipped log.
     let res = build(
@@ -175,13 +171,11 @@ fn log_cut_mid_line_counts_as_incomplete() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
     let res = build(logs.path(), &out, &["--test-bins", "1"]);
-    assert_eq!(res.status.code(), Some(2));
-    assert!(
-        stderr(&res).contains("scheme_3.txt:11: the last line has no line ending"),
-        "{}",
-        stderr(&res)
+    assert_rejected(
+        &res,
+        "scheme_3.txt:11: the last line has no line ending",
+        Some(&out),
     );
-    assert!(!out.exists());
     let res = build(
         logs.path(),
         &out,
@@ -205,13 +199,11 @@ fn garbled_line_fails_with_file_and_line_even_when_skipping() {
         &["--test-bins", "1", "--skip-incomplete"],
     ] {
         let res = build(logs.path(), &out, extra);
-        assert_eq!(res.status.code(), Some(2), "{}", stderr(&res));
-        assert!(
-            stderr(&res).contains("scheme_3.txt:10: unrecognised log message 'Loss mean median"),
-            "{}",
-            stderr(&res)
+        assert_rejected(
+            &res,
+            "scheme_3.txt:10: unrecognised log message 'Loss mean median",
+            Some(&out),
         );
-        assert!(!out.exists());
     }
 }
 
@@ -226,10 +218,11 @@ fn params_not_matching_the_scheme_fail_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
     let res = build(logs.path(), &out, &["--test-bins", "1"]);
-    assert_eq!(res.status.code(), Some(2), "{}", stderr(&res));
-    let err = stderr(&res);
-    assert!(err.contains("scheme_1.txt:3: #params 2567 and #MACs 231600 do not match the scheme on line 1, which has 2566 params"), "{err}");
-    assert!(!out.exists());
+    assert_rejected(
+        &res,
+        "scheme_1.txt:3: #params 2567 and #MACs 231600 do not match the scheme on line 1, which has 2566 params",
+        Some(&out),
+    );
 }
 
 #[test]
@@ -240,11 +233,10 @@ fn check_rejects_a_broken_csv_naming_line_and_column() {
     assert_eq!(res.status.code(), Some(0), "{}", stderr(&res));
     edit(&out, ",0.5,1.68,", ",0.5,abc,");
     let check = run(naap().args(["dataset", "check"]).arg(&out));
-    assert_eq!(check.status.code(), Some(2));
-    assert!(
-        stderr(&check).contains("d.csv:3: column e1LossMean: expected a number, got 'abc'"),
-        "{}",
-        stderr(&check)
+    assert_rejected(
+        &check,
+        "d.csv:3: column e1LossMean: expected a number, got 'abc'",
+        None,
     );
 }
 
@@ -271,13 +263,7 @@ fn missing_log_source_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
     let res = build(&dir.path().join("nope"), &out, &[]);
-    assert_eq!(res.status.code(), Some(2));
-    assert!(stderr(&res).contains("nope"));
+    assert_rejected(&res, "nope", None);
     let res = build(dir.path(), &out, &[]);
-    assert_eq!(res.status.code(), Some(2));
-    assert!(
-        stderr(&res).contains("no scheme_{id}.txt logs"),
-        "{}",
-        stderr(&res)
-    );
+    assert_rejected(&res, "no scheme_{id}.txt logs", None);
 }

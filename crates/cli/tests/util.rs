@@ -27,3 +27,14 @@ pub fn shared_naap440(name: &str) -> PathBuf {
 pub fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("naap binary runs")
 }
+
+/// Checks a run rejected as bad input: exit code 2, `needle` in stderr and,
+/// when `out` is given, no output file left behind.
+pub fn assert_rejected(res: &Output, needle: &str, out: Option<&std::path::Path>) {
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(2), "{err}");
+    assert!(err.contains(needle), "expected {needle:?} in: {err}");
+    if let Some(out) = out {
+        assert!(!out.exists(), "{} written on bad input", out.display());
+    }
+}
