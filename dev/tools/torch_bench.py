@@ -5,7 +5,11 @@ scheme's network exactly as naap-train does (Conv-BN-ReLU blocks, residual adds,
 adaptive average pool, Linear), runs SGD(lr, momentum 0.9, weight decay 1e-4)
 train steps on a random batch and prints `scheme <id>: <img/s> img/s`.
 
-    python dev/tools/torch_bench.py SCHEMES.json 1,432 [--threads N] [--device cpu]
+    python dev/tools/torch_bench.py SCHEMES.json 1,432 [--threads N] [--device cpu] [--channels-last]
+
+--channels-last runs the same steps with the model and batch in NHWC memory format, the
+one layout change that could make a libtorch trainer beat this reference on CPU; on the
+2-core machine it was slower for scheme 1 and 1.13x faster for scheme 432.
 """
 
 import argparse
@@ -47,11 +51,15 @@ def ids_of(text):
     return out
 
 
-def throughput(layers, device, batch, warmup, steps):
+def throughput(layers, device, batch, warmup, steps, channels_last=False):
     model = SchemeNet(layers).to(device).train()
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
     x = torch.randn(batch, 3, 32, 32, device=device)
     y = torch.randint(0, 10, (batch,), device=device)
+    if channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
     loss_fn = nn.CrossEntropyLoss()
 
     def step():
@@ -83,15 +91,18 @@ def main():
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--steps", type=int, default=40)
     p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--channels-last", action="store_true")
     a = p.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     schemes = json.load(open(a.schemes))
     device = torch.device(a.device)
-    print(f"pytorch {torch.__version__}, device {device}, {torch.get_num_threads()} threads, batch {a.batch}")
+    layout = "channels_last" if a.channels_last else "contiguous"
+    print(f"pytorch {torch.__version__}, device {device}, {torch.get_num_threads()} threads, batch {a.batch}, {layout}")
     for i in ids_of(a.ids):
-        print(f"scheme {i}: {throughput(schemes[i - 1], device, a.batch, a.warmup, a.steps):.0f} img/s")
+        rate = throughput(schemes[i - 1], device, a.batch, a.warmup, a.steps, a.channels_last)
+        print(f"scheme {i}: {rate:.0f} img/s")
 
 
 if __name__ == "__main__":
