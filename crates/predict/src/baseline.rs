@@ -7,7 +7,7 @@
 //! the per-run seed only.
 
 use crate::features::FeatureSet;
-use crate::models::{ModelFamily, ModelSpec};
+use crate::models::ModelSpec;
 use crate::protocol::{score_seed, Evaluation, SeedScore, TrainTest};
 use crate::Result;
 use naap_dataset::Dataset;
@@ -127,10 +127,8 @@ struct FitGroup {
 fn fit_groups(specs: &[ModelSpec]) -> Vec<FitGroup> {
     let mut groups: Vec<FitGroup> = Vec::new();
     for (m, spec) in specs.iter().enumerate() {
-        let shared = spec
-            .ensemble_size()
-            .filter(|_| spec.family() != ModelFamily::Custom);
-        let joined = shared.and_then(|size| {
+        // Only registry ensembles have a size (`ModelSpec::custom` has none).
+        let joined = spec.ensemble_size().and_then(|size| {
             groups
                 .iter_mut()
                 .find(|g| {
@@ -296,9 +294,16 @@ fn fit_group(
         .map(|&m| {
             let x = split.x_test.view();
             let predictions = match specs[m].ensemble_size() {
-                Some(size) if m != group.host => fitted
-                    .predict_first(x, size)
-                    .unwrap_or_else(|| fitted.predict(x)),
+                // A host that is not an ensemble would make every member
+                // predict as the host: refuse instead.
+                Some(size) if m != group.host => {
+                    fitted.predict_first(x, size).unwrap_or_else(|| {
+                        Err(crate::Error::InvalidInput(format!(
+                            "{} cannot predict with its first {size} members",
+                            specs[group.host].name()
+                        )))
+                    })
+                }
                 _ => fitted.predict(x),
             };
             let scored = predictions
