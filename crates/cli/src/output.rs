@@ -1,59 +1,29 @@
-//! Atomic output files: write to a temporary file beside the target, then rename.
+//! The CLI side of `naap-output`: its errors carry the exit code they deserve.
 //!
-//! An interrupted run never leaves a half-written file that looks valid, and
-//! a command that fails before `commit` leaves no output at all.
+//! Every command that writes a run folder claims it with [`claim`] before any
+//! work; every command that writes one file prepares it with [`file`] before
+//! any work and commits it after.
 
-use anyhow::Context;
-use std::io::Write;
+use crate::exit;
+pub use naap_output::{Claim, OutputFile, RunDir};
 use std::path::Path;
 
-/// Writes `bytes` to `path` atomically, refusing to replace an existing file
-/// unless `force` is set.
-pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> anyhow::Result<()> {
-    refuse_overwrite(path, force)?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.flush())
-        .with_context(|| format!("writing {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("renaming into {}", path.display()))?;
-    Ok(())
+/// Maps an output error to an exit code: bad, busy or occupied output paths
+/// are the user's (2); a write failing after the work is a runtime failure (1).
+pub fn error(err: naap_output::Error) -> anyhow::Error {
+    if err.is_input_error() {
+        exit::usage(err)
+    } else {
+        anyhow::Error::new(err)
+    }
 }
 
-/// Fails with a usage error if `path` exists and `force` is not set.
-pub fn refuse_overwrite(path: &Path, force: bool) -> anyhow::Result<()> {
-    if !force && path.exists() {
-        return Err(crate::exit::usage(anyhow::anyhow!(
-            "{} already exists; pass --force to replace it",
-            path.display()
-        )));
-    }
-    Ok(())
+/// Claims a run folder (see [`RunDir::claim`]).
+pub fn claim(dir: &Path, claim: &Claim) -> anyhow::Result<RunDir> {
+    RunDir::claim(dir, claim).map_err(error)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn writes_and_refuses_overwrite_without_force() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("sub/out.csv");
-        write_atomic(&target, b"a,b\n", false).unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"a,b\n");
-        assert!(write_atomic(&target, b"x", false).is_err());
-        write_atomic(&target, b"x", true).unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"x");
-        // Only the target is left behind: no temporary files.
-        assert_eq!(
-            std::fs::read_dir(target.parent().unwrap()).unwrap().count(),
-            1
-        );
-    }
+/// Prepares a single output file, `-` meaning stdout (see [`OutputFile::prepare`]).
+pub fn file(path: &Path, force: bool) -> anyhow::Result<OutputFile> {
+    OutputFile::prepare(path, force).map_err(error)
 }

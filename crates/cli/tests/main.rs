@@ -3,6 +3,7 @@
 mod baseline;
 mod dataset;
 mod download;
+mod outputs;
 mod select_features;
 mod space;
 mod train;

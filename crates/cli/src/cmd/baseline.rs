@@ -8,7 +8,7 @@ use naap_predict::baseline::{self, BaselineConfig};
 use naap_predict::features::FeatureSet;
 use naap_predict::protocol::PAPER_SEEDS;
 use naap_predict::report::{self, figures};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// Arguments of `naap baseline`.
@@ -47,9 +47,6 @@ pub struct Args {
 /// Runs `naap baseline`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let results_path = args.output.join("results.csv");
-    // Fail before any work if earlier results are in the way.
-    output::refuse_overwrite(&results_path, args.force)?;
     let dataset_path = args.dataset.clone().unwrap_or_else(|| {
         data_dir::naap440_file(&data_dir::from_env(args.data_dir.as_deref()), "naap440.csv")
     });
@@ -64,6 +61,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .or_else(|| std::env::var_os("NAAP_FONT").map(PathBuf::from));
         figures::load_font(explicit.as_deref()).map_err(exit::usage)?;
     }
+    // The folder is ours from here on: a second run into it fails at once,
+    // and with --force nothing of an earlier run (old figures) survives.
+    let run_dir = output::claim(
+        &args.output,
+        &output::Claim {
+            outputs: OUTPUTS,
+            finished: FINISHED,
+            force: args.force,
+            keep: &[],
+        },
+    )?;
 
     let models = naap_predict::models::baseline_specs();
     let sets = FeatureSet::paper_sets();
@@ -84,18 +92,22 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         &seeds,
         !args.no_figures,
     );
-    write_outputs(&args.output, &results, &config)?;
+    write_outputs(&run_dir, &results, &config)?;
     let mut n_figures = 0;
     if !args.no_figures {
         let bar = progress::bar(results.cells.len() as u64 * 2, "drawing", bars);
         let drawn = figures::all_figures(&results.cells, &|| bar.inc(1));
         bar.finish_and_clear();
-        let figure_dir = args.output.join("figures");
         for (name, png) in drawn? {
-            output::write_atomic(&figure_dir.join(name), &png, true)?;
+            run_dir
+                .write(&format!("figures/{name}"), &png)
+                .map_err(output::error)?;
             n_figures += 1;
         }
     }
+    // results.csv last, after the figures: its presence marks a finished run.
+    let csv = report::results_csv(&results.cells).context("building results.csv")?;
+    run_dir.finish(&csv).map_err(output::error)?;
 
     for f in &results.failures {
         eprintln!(
@@ -122,27 +134,26 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     })
 }
 
+/// Everything `naap baseline` may write into its folder besides [`FINISHED`].
+const OUTPUTS: &[&str] = &["config.toml", "table.md", "table.tex", "figures"];
+/// The file whose presence marks a finished run.
+const FINISHED: &str = "results.csv";
+
 fn write_outputs(
-    dir: &Path,
+    run_dir: &output::RunDir,
     results: &baseline::BaselineResults,
     config: &BaselineConfig,
 ) -> anyhow::Result<()> {
-    // `run` refused to start over an earlier results.csv without --force, so
-    // anything else here is a leftover of an interrupted run or was allowed.
-    let force = true;
     let toml = toml::to_string(config).context("serializing config.toml")?;
-    output::write_atomic(&dir.join("config.toml"), toml.as_bytes(), force)?;
-    output::write_atomic(
-        &dir.join("table.md"),
-        report::table_markdown(&results.cells).as_bytes(),
-        force,
-    )?;
-    output::write_atomic(
-        &dir.join("table.tex"),
-        report::table_tex(&results.cells).as_bytes(),
-        force,
-    )?;
-    // results.csv last: its presence marks a finished run.
-    let csv = report::results_csv(&results.cells).context("building results.csv")?;
-    output::write_atomic(&dir.join("results.csv"), &csv, force)
+    let tables = [
+        ("config.toml", toml),
+        ("table.md", report::table_markdown(&results.cells)),
+        ("table.tex", report::table_tex(&results.cells)),
+    ];
+    for (name, text) in tables {
+        run_dir
+            .write(name, text.as_bytes())
+            .map_err(output::error)?;
+    }
+    Ok(())
 }

@@ -53,7 +53,7 @@ pub struct BuildArgs {
     /// Folder of scheme_{id}.txt training logs, or a .tar.gz of one.
     #[arg(value_name = "RAW_DIR")]
     raw: PathBuf,
-    /// Output CSV file.
+    /// Output CSV file (`-`: stdout).
     #[arg(short, long, value_name = "PATH")]
     output: PathBuf,
     /// Column set: v1 (naap440.csv) or v2 (naap440v2.csv).
@@ -100,8 +100,8 @@ pub fn run(cmd: Command) -> anyhow::Result<Outcome> {
 
 fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    // Fail before any work if the output is in the way.
-    output::refuse_overwrite(&args.output, args.force)?;
+    // Fail before any work if the output is in the way (`-o -` is stdout).
+    let out = output::file(&args.output, args.force)?;
     let config = BuildConfig {
         format: match args.format {
             FormatArg::V1 => Format::V1,
@@ -133,7 +133,8 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         .with_context(|| format!("building a dataset from {}", args.raw.display()))?;
 
     let ds = &built.dataset;
-    output::write_atomic(&args.output, ds.to_csv(ending).as_bytes(), args.force)?;
+    out.commit(ds.to_csv(ending).as_bytes())
+        .map_err(output::error)?;
     for skipped in &built.skipped {
         eprintln!("naap: skipped {}", skipped.reason);
     }
@@ -147,7 +148,7 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         logs.len(),
         built.skipped.len(),
         started.elapsed().as_secs_f64(),
-        args.output.display()
+        out.display()
     );
     Ok(if built.skipped.is_empty() {
         Outcome::Done

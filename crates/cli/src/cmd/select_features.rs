@@ -10,7 +10,7 @@ use naap_predict::features::FeatureSet;
 use naap_predict::report::figures;
 use naap_predict::select::{self, checkpoint, Mode, SearchResult, SelectConfig, SelectEvent};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -93,13 +93,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let valid = config.clone().validate().map_err(exit::usage)?;
     let out = &args.output;
-    let (results_path, best_path, config_path) = (
-        out.join("results.csv"),
-        out.join("best.md"),
-        out.join("config.toml"),
-    );
-    for p in [&results_path, &best_path, &config_path] {
-        output::refuse_overwrite(p, args.force)?;
+    let checkpoint_path = out.join(CHECKPOINT);
+    if checkpoint_path.exists() && !args.resume && !args.force {
+        return Err(exit::usage(anyhow::anyhow!(
+            "{} holds the searches of an earlier run; pass --resume to reuse them or --force to start over",
+            checkpoint_path.display()
+        )));
     }
     if !args.no_figures {
         let font = std::env::var_os("NAAP_FONT").map(PathBuf::from);
@@ -116,8 +115,18 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .map_err(exit::usage)
         .with_context(|| format!("preparing features from {}", path.display()))?;
     let fingerprint = checkpoint::fingerprint(&valid, &bytes);
-    let checkpoint_path = out.join("checkpoint.csv");
-    let done = open_checkpoint(&checkpoint_path, &fingerprint, &sets, &args)?;
+    // The folder is ours from here on; a resumed checkpoint stays, every other
+    // output of an earlier run is refused (or cleared with --force).
+    let run_dir = output::claim(
+        out,
+        &output::Claim {
+            outputs: OUTPUTS,
+            finished: FINISHED,
+            force: args.force,
+            keep: if args.resume { &[CHECKPOINT] } else { &[] },
+        },
+    )?;
+    let done = open_checkpoint(&run_dir, &fingerprint, &sets, args.resume)?;
     let journal = Mutex::new(
         std::fs::OpenOptions::new()
             .append(true)
@@ -175,19 +184,23 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         select: config,
     };
     let toml = toml::to_string_pretty(&resolved).context("serialising config.toml")?;
-    output::write_atomic(&config_path, toml.as_bytes(), args.force)?;
-    let csv = select::report::results_csv(&results)?;
-    output::write_atomic(&results_path, &csv, args.force)?;
     let md = select::report::best_markdown(&results);
-    output::write_atomic(&best_path, md.as_bytes(), args.force)?;
+    for (name, bytes) in [("config.toml", toml.as_bytes()), ("best.md", md.as_bytes())] {
+        run_dir.write(name, bytes).map_err(output::error)?;
+    }
     let mut figure_count = 0;
     if !args.no_figures {
         let cells = select::best_cells(&dataset, &valid, &results)?;
         for (name, png) in figures::all_figures(&cells, &|| {})? {
-            output::write_atomic(&out.join("figures").join(name), &png, true)?;
+            run_dir
+                .write(&format!("figures/{name}"), &png)
+                .map_err(output::error)?;
             figure_count += 1;
         }
     }
+    // results.csv last, after the figures: its presence marks a finished run.
+    let csv = select::report::results_csv(&results)?;
+    run_dir.finish(&csv).map_err(output::error)?;
     let subsets: usize = results.iter().map(|r| r.evaluated.len()).sum();
     eprintln!(
         "naap select-features: {} searches ({} resumed), {subsets} subsets, {figure_count} figures in {:.1}s; outputs in {}",
@@ -203,25 +216,26 @@ fn or_default<T: Clone>(given: &[T], default: &[T]) -> Vec<T> {
     if given.is_empty() { default } else { given }.to_vec()
 }
 
+/// Everything `naap select-features` may write into its folder besides [`FINISHED`].
+const OUTPUTS: &[&str] = &[CHECKPOINT, "config.toml", "best.md", "figures"];
+/// The file whose presence marks a finished run.
+const FINISHED: &str = "results.csv";
+/// The journal of finished searches that `--resume` reads.
+const CHECKPOINT: &str = "checkpoint.csv";
+
 /// Reads the finished searches of an interrupted run (with `--resume`) and
 /// rewrites the checkpoint with just those, so that appending starts on a
 /// clean line; starts a fresh checkpoint otherwise.
 fn open_checkpoint(
-    path: &Path,
+    run_dir: &output::RunDir,
     fingerprint: &str,
     sets: &[FeatureSet],
-    args: &Args,
+    resume: bool,
 ) -> anyhow::Result<Vec<SearchResult>> {
-    let exists = path.exists();
-    if exists && !args.resume && !args.force {
-        return Err(exit::usage(anyhow::anyhow!(
-            "{} holds the searches of an earlier run; pass --resume to reuse them or --force to start over",
-            path.display()
-        )));
-    }
-    let done = if exists && args.resume {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let path = run_dir.path().join(CHECKPOINT);
+    let done = if resume && path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
         checkpoint::read(&text, fingerprint, sets)
             .map_err(exit::usage)
             .with_context(|| format!("resuming from {}", path.display()))?
@@ -232,7 +246,9 @@ fn open_checkpoint(
     for r in &done {
         text.push_str(&checkpoint::search_lines(r));
     }
-    output::write_atomic(path, text.as_bytes(), true)?;
+    run_dir
+        .write(CHECKPOINT, text.as_bytes())
+        .map_err(output::error)?;
     Ok(done)
 }
 

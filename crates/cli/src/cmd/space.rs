@@ -7,7 +7,7 @@ use anyhow::Context;
 use naap_profile::{ProfileConfig, ProfileValidConfig};
 use naap_space::{SpaceConfig, SpaceValidConfig};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// Subcommands of `naap space`.
@@ -32,7 +32,7 @@ pub enum Command {
 /// Where a command writes its result.
 #[derive(Debug, clap::Args)]
 pub struct OutputArgs {
-    /// Output file [default: stdout].
+    /// Output file (`-`: stdout) [default: stdout].
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
     /// Replace the output file if it exists.
@@ -80,7 +80,7 @@ pub fn run(cmd: Command) -> anyhow::Result<Outcome> {
 
 fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
     let start = Instant::now();
-    check_output(&args.out)?;
+    let dest = check_output(&args.out)?;
     let space = match &args.space {
         Some(path) => SpaceConfig::from_file(path).map_err(space_error)?,
         None => SpaceConfig::default().validate().map_err(space_error)?,
@@ -92,7 +92,8 @@ fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
             space_name(&args.space)
         )));
     }
-    emit(&args.out, &naap_space::to_published_json(&schemes))?;
+    dest.commit(&naap_space::to_published_json(&schemes))
+        .map_err(output::error)?;
     summary(
         "generated",
         schemes.len(),
@@ -105,7 +106,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
 
 fn profile(args: ProfileArgs) -> anyhow::Result<Outcome> {
     let start = Instant::now();
-    check_output(&args.out)?;
+    let dest = check_output(&args.out)?;
     let path = match args.schemes {
         Some(p) => p,
         None => data_dir::naap440_file(
@@ -126,7 +127,8 @@ fn profile(args: ProfileArgs) -> anyhow::Result<Outcome> {
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    emit(&args.out, naap_profile::to_csv(&profiles).as_bytes())?;
+    dest.commit(naap_profile::to_csv(&profiles).as_bytes())
+        .map_err(output::error)?;
     let from = format!("from {}", path.display());
     summary("profiled", profiles.len(), &from, &args.out, start);
     Ok(Outcome::Done)
@@ -155,32 +157,19 @@ fn space_summary(space: &SpaceValidConfig) -> String {
     )
 }
 
-/// Refuses early, before any work, if the output exists and --force is not set.
-fn check_output(out: &OutputArgs) -> anyhow::Result<()> {
+/// Checks the output early, before any work (`-` or no `-o`: stdout).
+fn check_output(out: &OutputArgs) -> anyhow::Result<output::OutputFile> {
     match &out.output {
-        Some(path) => output::refuse_overwrite(path, out.force),
-        None => Ok(()),
-    }
-}
-
-fn emit(out: &OutputArgs, bytes: &[u8]) -> anyhow::Result<()> {
-    match &out.output {
-        Some(path) => output::write_atomic(path, bytes, out.force),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(bytes)
-                .and_then(|()| stdout.flush())
-                .context("writing to stdout")
-        }
+        Some(path) => output::file(path, out.force),
+        None => Ok(output::OutputFile::Stdout),
     }
 }
 
 fn summary(verb: &str, n: usize, detail: &str, out: &OutputArgs, start: Instant) {
-    let dest = out
-        .output
-        .as_deref()
-        .map_or_else(|| "stdout".into(), |p: &Path| p.display().to_string());
+    let dest = match out.output.as_deref() {
+        Some(p) if p.as_os_str() != "-" => p.display().to_string(),
+        _ => "stdout".into(),
+    };
     eprintln!(
         "naap space: {verb} {n} schemes ({detail}) in {:.2}s -> {dest}",
         start.elapsed().as_secs_f64()
