@@ -8,7 +8,12 @@ fn fixture_logs() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dataset/logs")
 }
 
-/// A temporary folder holding a copy of the three fixture logs.
+/// The first five schemes of the NAAP-440 space: what the fixture logs hold.
+fn fixture_schemes() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dataset/schemes.json")
+}
+
+/// A temporary folder holding a copy of the five fixture logs.
 fn copied_logs() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for entry in fs::read_dir(fixture_logs()).unwrap() {
@@ -32,6 +37,14 @@ fn build(raw: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
         .arg("-o")
         .arg(out)
         .args(extra))
+}
+
+/// [`build`] against the fixture schemes list.
+fn build_fixture(raw: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let schemes = fixture_schemes();
+    let mut args = vec!["--schemes", schemes.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    build(raw, out, &args)
 }
 
 fn stderr(out: &std::process::Output) -> String {
@@ -64,15 +77,15 @@ fn published_logs_rebuild_both_csvs_byte_for_byte() {
 fn fixture_logs_build_and_check() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
-    let res = build(
+    let res = build_fixture(
         &fixture_logs(),
         &out,
-        &["--test-bins", "1", "--format", "v2"],
+        &["--test-bins", "2", "--format", "v2"],
     );
     assert_eq!(res.status.code(), Some(0), "{}", stderr(&res));
     let text = fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = text.split("\r\n").collect();
-    assert_eq!(lines.len(), 5, "header, 3 rows, final empty: {text}");
+    assert_eq!(lines.len(), 7, "header, 5 rows, final empty: {text}");
     assert!(lines[0].ends_with("NumPartialRFLayers,MaxAccuracy,e1LossMean,e1LossMedian,e1Accuracy,e2LossMean,e2LossMedian,e2Accuracy"));
     // Scheme 2: losses 1.66765 rounds to 1.6677 (4 decimals); max accuracy 0.5.
     assert_eq!(
@@ -84,16 +97,16 @@ fn fixture_logs_build_and_check() {
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
     let summary = String::from_utf8(check.stdout).unwrap();
     assert!(
-        summary.contains("format v2, 3 rows, 2 epochs, 2 train rows, 1 test rows"),
+        summary.contains("format v2, 5 rows, 2 epochs, 3 train rows, 2 test rows"),
         "{summary}"
     );
 
     // An existing output is kept without --force, replaced with it.
-    let again = build(&fixture_logs(), &out, &["--test-bins", "1"]);
+    let again = build_fixture(&fixture_logs(), &out, &["--test-bins", "2"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("--force"));
     assert_eq!(fs::read_to_string(&out).unwrap(), text);
-    let forced = build(&fixture_logs(), &out, &["--test-bins", "1", "--force"]);
+    let forced = build_fixture(&fixture_logs(), &out, &["--test-bins", "2", "--force"]);
     assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
     assert!(!fs::read_to_string(&out)
         .unwrap()
@@ -104,10 +117,10 @@ fn fixture_logs_build_and_check() {
 fn first_n_epochs_build_a_partial_dataset() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("e1.csv");
-    let res = build(
+    let res = build_fixture(
         &fixture_logs(),
         &out,
-        &["--test-bins", "1", "--epochs", "1"],
+        &["--test-bins", "2", "--epochs", "1"],
     );
     assert_eq!(res.status.code(), Some(0), "{}", stderr(&res));
     let text = fs::read_to_string(&out).unwrap();
@@ -129,7 +142,7 @@ fn truncated_log_fails_with_file_and_line_and_writes_nothing() {
     fs::write(&log, cut).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
-    let res = build(logs.path(), &out, &["--test-bins", "1"]);
+    let res = build_fixture(logs.path(), &out, &["--test-bins", "2"]);
     assert_rejected(
         &res,
         "scheme_2.txt:8: the log ends after epoch 1 of the 2 asked",
@@ -137,10 +150,10 @@ fn truncated_log_fails_with_file_and_line_and_writes_nothing() {
     );
 
     // Asking for more epochs than any log has is the same error.
-    let res = build(
+    let res = build_fixture(
         &fixture_logs(),
         &out,
-        &["--test-bins", "1", "--epochs", "3"],
+        &["--test-bins", "2", "--epochs", "3"],
     );
     assert_rejected(
         &res,
@@ -149,16 +162,16 @@ fn truncated_log_fails_with_file_and_line_and_writes_nothing() {
     );
 
     // --skip-incomplete builds from the others and lists the skipped log.
-    let res = build(
+    let res = build_fixture(
         logs.path(),
         &out,
-        &["--test-bins", "1", "--skip-incomplete"],
+        &["--test-bins", "2", "--skip-incomplete"],
     );
     assert_eq!(res.status.code(), Some(3), "{}", stderr(&res));
     assert!(stderr(&res).contains("skipped "), "{}", stderr(&res));
     assert!(stderr(&res).contains("scheme_2.txt:8"));
     let built = fs::read_to_string(&out).unwrap();
-    assert_eq!(built.lines().count(), 3);
+    assert_eq!(built.lines().count(), 5, "header and 4 rows");
     assert!(!built.contains("\r\n2,"));
 }
 
@@ -170,16 +183,16 @@ fn log_cut_mid_line_counts_as_incomplete() {
     fs::write(&log, &text[..text.len() - 4]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
-    let res = build(logs.path(), &out, &["--test-bins", "1"]);
+    let res = build_fixture(logs.path(), &out, &["--test-bins", "2"]);
     assert_rejected(
         &res,
         "scheme_3.txt:11: the last line has no line ending",
         Some(&out),
     );
-    let res = build(
+    let res = build_fixture(
         logs.path(),
         &out,
-        &["--test-bins", "1", "--skip-incomplete"],
+        &["--test-bins", "2", "--skip-incomplete"],
     );
     assert_eq!(res.status.code(), Some(3), "{}", stderr(&res));
 }
@@ -195,10 +208,10 @@ fn garbled_line_fails_with_file_and_line_even_when_skipping() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
     for extra in [
-        &["--test-bins", "1"][..],
-        &["--test-bins", "1", "--skip-incomplete"],
+        &["--test-bins", "2"][..],
+        &["--test-bins", "2", "--skip-incomplete"],
     ] {
-        let res = build(logs.path(), &out, extra);
+        let res = build_fixture(logs.path(), &out, extra);
         assert_rejected(
             &res,
             "scheme_3.txt:10: unrecognised log message 'Loss mean median",
@@ -217,7 +230,7 @@ fn params_not_matching_the_scheme_fail_with_file_and_line() {
     );
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
-    let res = build(logs.path(), &out, &["--test-bins", "1"]);
+    let res = build_fixture(logs.path(), &out, &["--test-bins", "2"]);
     assert_rejected(
         &res,
         "scheme_1.txt:3: #params 2567 and #MACs 231600 do not match the scheme on line 1, which has 2566 params",
@@ -229,7 +242,7 @@ fn params_not_matching_the_scheme_fail_with_file_and_line() {
 fn check_rejects_a_broken_csv_naming_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
-    let res = build(&fixture_logs(), &out, &["--test-bins", "1"]);
+    let res = build_fixture(&fixture_logs(), &out, &["--test-bins", "2"]);
     assert_eq!(res.status.code(), Some(0), "{}", stderr(&res));
     edit(&out, ",0.5,1.68,", ",0.5,abc,");
     let check = run(naap().args(["dataset", "check"]).arg(&out));
@@ -266,4 +279,156 @@ fn missing_log_source_is_a_usage_error() {
     assert_rejected(&res, "nope", None);
     let res = build(dir.path(), &out, &[]);
     assert_rejected(&res, "no scheme_{id}.txt logs", None);
+}
+
+#[test]
+fn issue12_swapped_duplicated_or_extra_logs_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.csv");
+    // Swapped: scheme_1.txt holds scheme 2's log and the other way round.
+    let logs = copied_logs();
+    let (a, b) = (
+        logs.path().join("scheme_1.txt"),
+        logs.path().join("scheme_2.txt"),
+    );
+    let (ta, tb) = (fs::read(&a).unwrap(), fs::read(&b).unwrap());
+    fs::write(&a, &tb).unwrap();
+    fs::write(&b, &ta).unwrap();
+    let res = build_fixture(logs.path(), &out, &["--test-bins", "2"]);
+    assert_rejected(
+        &res,
+        "scheme_1.txt:1: the network scheme is not scheme 1 of the schemes list: it is scheme 2",
+        Some(&out),
+    );
+    // Duplicated: scheme 1's log copied as scheme_3.txt.
+    let logs = copied_logs();
+    fs::copy(
+        logs.path().join("scheme_1.txt"),
+        logs.path().join("scheme_3.txt"),
+    )
+    .unwrap();
+    let res = build_fixture(logs.path(), &out, &["--test-bins", "2"]);
+    assert_rejected(
+        &res,
+        "scheme_3.txt:1: the network scheme is not scheme 3",
+        Some(&out),
+    );
+    // Extra: a log for a scheme the list does not have.
+    let logs = copied_logs();
+    fs::copy(
+        logs.path().join("scheme_1.txt"),
+        logs.path().join("scheme_6.txt"),
+    )
+    .unwrap();
+    let res = build_fixture(logs.path(), &out, &["--test-bins", "2"]);
+    assert_rejected(
+        &res,
+        "a log for ModelId 6, but the schemes list has 5 schemes",
+        Some(&out),
+    );
+    // The default schemes list is the published space: its scheme 1 is
+    // the fixture's scheme 1, but 435 of its logs are missing.
+    let res = build(&fixture_logs(), &out, &["--test-bins", "2"]);
+    assert_rejected(
+        &res,
+        "no log for 435 of the 440 expected ModelIds",
+        Some(&out),
+    );
+}
+
+#[test]
+fn issue12_a_missing_log_needs_skip_incomplete_or_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d.csv");
+    let logs = copied_logs();
+    fs::remove_file(logs.path().join("scheme_4.txt")).unwrap();
+    let res = build_fixture(logs.path(), &out, &["--test-bins", "2"]);
+    assert_rejected(
+        &res,
+        "no log for 1 of the 5 expected ModelIds (4); pass --skip-incomplete",
+        Some(&out),
+    );
+    let res = build_fixture(
+        logs.path(),
+        &out,
+        &["--test-bins", "2", "--skip-incomplete"],
+    );
+    assert_eq!(res.status.code(), Some(3), "{}", stderr(&res));
+    assert!(
+        stderr(&res).contains("scheme_4.txt: missing"),
+        "{}",
+        stderr(&res)
+    );
+    let res = build_fixture(
+        logs.path(),
+        &out,
+        &["--test-bins", "2", "--ids", "1,2,3,5", "--force"],
+    );
+    assert_eq!(res.status.code(), Some(0), "{}", stderr(&res));
+    let text = fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 5, "header and 4 rows: {text}");
+}
+
+#[test]
+fn issue12_degenerate_datasets_are_input_errors_for_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.csv");
+    let res = build_fixture(&fixture_logs(), &good, &["--test-bins", "2"]);
+    assert_eq!(res.status.code(), Some(0), "{}", stderr(&res));
+    let text = fs::read_to_string(&good).unwrap();
+    let cases = [
+        // Row 3 (line 4) no longer a test row: one test row is left.
+        (
+            "\r\n3,1,",
+            "\r\n3,0,",
+            "d.csv:1: column IsTest: 1 test rows, at least 2",
+        ),
+        // An accuracy above 1 (MaxAccuracy of ModelId 2, line 3).
+        (
+            ",0.5,1.68,",
+            ",1.5,1.68,",
+            "d.csv:3: column MaxAccuracy: expected an accuracy in [0, 1]",
+        ),
+        // A negative loss.
+        (
+            ",0.5,1.68,",
+            ",0.5,-1.68,",
+            "d.csv:3: column e1LossMean: expected a loss",
+        ),
+        // MaxAccuracy that is not the best epoch.
+        (
+            ",0.5,1.68,",
+            ",0.49,1.68,",
+            "d.csv:3: column MaxAccuracy: 0.49 is not the best",
+        ),
+    ];
+    for (from, to, want) in cases {
+        assert!(text.contains(from), "{from}");
+        let bad = dir.path().join("d.csv");
+        fs::write(&bad, text.replacen(from, to, 1)).unwrap();
+        let check = run(naap().args(["dataset", "check"]).arg(&bad));
+        assert_rejected(&check, want, None);
+        let out = dir.path().join("baseline");
+        let res = run(naap()
+            .args(["baseline", "--quiet", "--no-figures", "--dataset"])
+            .arg(&bad)
+            .arg("-o")
+            .arg(&out));
+        assert_rejected(&res, want, Some(&out));
+    }
+    // A constant target on the test rows: ModelIds 2 and 3 both reach 0.5.
+    let constant = text.replacen(
+        ",0.55,1.67,1.6577,0.45,1.37,1.3577,0.55",
+        ",0.5,1.67,1.6577,0.45,1.37,1.3577,0.5",
+        1,
+    );
+    assert_ne!(constant, text);
+    let bad = dir.path().join("d.csv");
+    fs::write(&bad, constant).unwrap();
+    let check = run(naap().args(["dataset", "check"]).arg(&bad));
+    assert_rejected(
+        &check,
+        "column MaxAccuracy: the target is constant (0.5) on all 2 test rows",
+        None,
+    );
 }

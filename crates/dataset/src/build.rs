@@ -6,10 +6,11 @@ use crate::pyfloat::py_round;
 use crate::source::LogFile;
 use crate::{Dataset, EpochRecord, Error, Format, Result, Row, SchemeFeatures};
 use naap_profile::{profile, Profile, ProfileConfig};
+use naap_space::Scheme;
 use std::path::{Path, PathBuf};
 
 /// Settings of a dataset build (unchecked; see [`BuildConfig::validate`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildConfig {
     /// Column set to write. Default [`Format::V1`].
     pub format: Format,
@@ -23,6 +24,11 @@ pub struct BuildConfig {
     /// test row. Default 40 (the published split); ≥ 1, and the build needs
     /// at least two rows per bin.
     pub test_bins: usize,
+    /// The ModelIds to build, each needing its log; logs of other ids are
+    /// left out. Default `None`: every scheme of the schemes list needs its
+    /// log (a missing one is an error unless `skip_incomplete`). If set, not
+    /// empty, no repeats, each ≥ 1.
+    pub ids: Option<Vec<u32>>,
 }
 
 impl Default for BuildConfig {
@@ -32,12 +38,13 @@ impl Default for BuildConfig {
             epochs: None,
             skip_incomplete: false,
             test_bins: 40,
+            ids: None,
         }
     }
 }
 
 /// A checked [`BuildConfig`]; only [`BuildConfig::validate`] makes one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildValidConfig(BuildConfig);
 
 impl BuildConfig {
@@ -48,6 +55,18 @@ impl BuildConfig {
         }
         if self.test_bins == 0 {
             return Err(Error::Config("test bins must be at least 1, got 0".into()));
+        }
+        if let Some(ids) = &self.ids {
+            if ids.is_empty() || ids.contains(&0) {
+                return Err(Error::Config(
+                    "ids must be a non-empty list of ModelIds ≥ 1".into(),
+                ));
+            }
+            let mut sorted = ids.clone();
+            sorted.sort_unstable();
+            if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+                return Err(Error::Config(format!("ModelId {} is listed twice", w[0])));
+            }
         }
         Ok(BuildValidConfig(self))
     }
@@ -80,24 +99,32 @@ pub struct Built {
 
 /// Builds the dataset from log files (any order).
 ///
+/// `schemes` is the space the logs were trained from: the log
+/// `scheme_{id}.txt` must hold scheme `id` (1-based) of it, so a swapped,
+/// duplicated or foreign log is an error, and so is a log whose id the list
+/// does not have. Every scheme (or every id of `config.ids`) needs its log; a
+/// missing one is an error, or with `skip_incomplete` a skipped item.
+///
 /// Fails on the first bad log, naming its file and line: a garbled or
 /// out-of-order line, `#params`/`#MACs` that do not match the scheme, or a
 /// log that ends early (unless `skip_incomplete`). `progress(done, total)`
 /// is called after each log is read.
 pub fn build(
     logs: &[LogFile],
+    schemes: &[Scheme],
     config: &BuildValidConfig,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Built> {
     let config = config.get();
+    let (logs, mut skipped) = match_schemes(logs, schemes, config)?;
     let profile_config = ProfileConfig::default()
         .validate()
         .expect("the default profile config is valid");
     let mut parsed = Vec::with_capacity(logs.len());
-    let mut skipped = Vec::new();
     for (i, file) in logs.iter().enumerate() {
         match TrainingLog::parse(&file.bytes, &file.path) {
             Ok(log) => {
+                check_scheme(&log, file, schemes)?;
                 let counts = check_counts(&log, &file.path, &profile_config)?;
                 parsed.push((file, log, counts));
             }
@@ -139,13 +166,12 @@ pub fn build(
             }
             return Err(err);
         }
-        rows.push(make_row(
-            file.model_id,
-            log,
-            counts,
-            config.format,
-            num_epochs,
-        ));
+        let row = make_row(file.model_id, log, counts, config.format, num_epochs);
+        // The values a reader would refuse (an accuracy above 1, a negative
+        // loss) are refused here, before they reach a CSV.
+        crate::validate::check_row(&row)
+            .map_err(|m| Error::Source(format!("{}: {}", file.path.display(), m)))?;
+        rows.push(row);
         names.push(file.name.as_str());
     }
     if num_epochs == 0 || rows.is_empty() {
@@ -160,12 +186,113 @@ pub fn build(
         rows[i].is_test = true;
     }
     rows.sort_by_key(|r| r.model_id);
-    Ok(Built {
-        dataset: Dataset {
-            format: config.format,
-            rows,
-        },
-        skipped,
+    let dataset = Dataset {
+        format: config.format,
+        rows,
+    };
+    // What every reader of the CSV checks (enough train and test rows, a
+    // target that varies) holds for what is written.
+    crate::validate::check_dataset(&dataset)
+        .map_err(|m| Error::Source(format!("the built dataset is unusable: {m}")))?;
+    Ok(Built { dataset, skipped })
+}
+
+/// The logs to build and the missing ones (skipped with `skip_incomplete`):
+/// checks that every log's id is a scheme of the list and that every
+/// expected id has a log.
+fn match_schemes<'a>(
+    logs: &'a [LogFile],
+    schemes: &[Scheme],
+    config: &BuildConfig,
+) -> Result<(Vec<&'a LogFile>, Vec<Skipped>)> {
+    let n = schemes.len();
+    let out_of_range = |id: u32| id as usize > n;
+    if let Some(log) = logs.iter().find(|l| out_of_range(l.model_id)) {
+        return Err(Error::Source(format!(
+            "{}: a log for ModelId {}, but the schemes list has {n} schemes",
+            log.path.display(),
+            log.model_id
+        )));
+    }
+    let expected: Vec<u32> = match &config.ids {
+        Some(ids) => {
+            if let Some(&id) = ids.iter().find(|&&id| out_of_range(id)) {
+                return Err(Error::Config(format!(
+                    "ModelId {id} asked, but the schemes list has {n} schemes"
+                )));
+            }
+            ids.clone()
+        }
+        None => (1..=n as u32).collect(),
+    };
+    let used: Vec<&LogFile> = logs
+        .iter()
+        .filter(|l| expected.contains(&l.model_id))
+        .collect();
+    let missing: Vec<u32> = expected
+        .iter()
+        .copied()
+        .filter(|id| !logs.iter().any(|l| l.model_id == *id))
+        .collect();
+    if missing.is_empty() {
+        return Ok((used, Vec::new()));
+    }
+    let source = logs
+        .first()
+        .and_then(|l| l.path.parent())
+        .unwrap_or(Path::new("."));
+    if !config.skip_incomplete {
+        let listed: Vec<String> = missing.iter().take(10).map(u32::to_string).collect();
+        let more = missing.len().saturating_sub(10);
+        return Err(Error::Source(format!(
+            "{}: no log for {} of the {} expected ModelIds ({}{}); pass --skip-incomplete \
+             to build without them, or --ids to build only some",
+            source.display(),
+            missing.len(),
+            expected.len(),
+            listed.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        )));
+    }
+    let skipped = missing
+        .iter()
+        .map(|id| {
+            let path = source.join(format!("scheme_{id}.txt"));
+            Skipped {
+                reason: Error::Source(format!("{}: missing", path.display())),
+                path,
+            }
+        })
+        .collect();
+    Ok((used, skipped))
+}
+
+/// Checks that the log holds the scheme its file name says.
+fn check_scheme(log: &TrainingLog, file: &LogFile, schemes: &[Scheme]) -> Result<()> {
+    let want = &schemes[file.model_id as usize - 1];
+    if log.scheme() == want {
+        return Ok(());
+    }
+    let line = log
+        .header()
+        .iter()
+        .position(|l| matches!(l.event, LogEvent::Scheme(_)))
+        .map_or(1, |i| i + 1);
+    let actual = match schemes.iter().position(|s| s == log.scheme()) {
+        Some(i) => format!("it is scheme {} (a swapped or copied log?)", i + 1),
+        None => "it is not in the schemes list at all".to_string(),
+    };
+    Err(Error::Parse {
+        path: file.path.clone(),
+        line,
+        message: format!(
+            "the network scheme is not scheme {} of the schemes list: {actual}",
+            file.model_id
+        ),
     })
 }
 

@@ -15,6 +15,7 @@ mod pyfloat;
 mod read;
 mod source;
 mod table;
+mod validate;
 mod write;
 
 pub use build::{build, test_rows, BuildConfig, BuildValidConfig, Built, Skipped};
@@ -24,3 +25,4 @@ pub use log::{LogEvent, LogLine, LogWriter, LoggedEpoch, Timestamp, TrainingLog}
 pub use pyfloat::{py_repr, py_round};
 pub use source::{model_id_of, read_logs, LogFile};
 pub use table::{epoch_column, Dataset, EpochRecord, Format, Row, SchemeFeatures, EPOCH_SUFFIXES};
+pub use validate::{MAX_LOSS, MIN_SPLIT_ROWS};

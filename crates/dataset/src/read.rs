@@ -1,16 +1,41 @@
 //! Parsing and validating a dataset CSV into a [`Dataset`].
 //!
 //! Every rejection names the file, the 1-based line and the column, so a
-//! broken cell in a 441-line file can be found without a hex editor.
+//! broken cell in a 441-line file can be found without a hex editor. Values
+//! outside their domain are rejected too (see `validate.rs`).
 
 use crate::table::{epoch_column, split_epoch_column, Dataset, EpochRecord, Format, Row};
 use crate::table::{SchemeFeatures, EPOCH_SUFFIXES};
+use crate::validate::{check_dataset, check_row};
 use crate::{Error, Result};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Parses CSV bytes (from `path`, used in messages) into a validated dataset.
-pub(crate) fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
+impl Dataset {
+    /// Reads and validates a v1 or v2 CSV (format detected from the header).
+    ///
+    /// Rejects missing or misplaced columns, non-numeric, NaN or infinite
+    /// cells, values outside their domain (accuracies outside [0, 1],
+    /// negative or absurd losses, zero counts, a MaxAccuracy that is not the
+    /// best epoch accuracy), duplicate ModelIds, epoch columns out of order,
+    /// fewer than 2 train or test rows and a constant target; the error names
+    /// the file, line and column.
+    pub fn read(path: &Path) -> Result<Dataset> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Dataset::parse(&bytes, path)
+    }
+
+    /// [`Dataset::read`] on bytes already in memory (for a caller that also
+    /// fingerprints them); `path` names the source in messages.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
+        parse(bytes, path)
+    }
+}
+
+fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
     let err = |line: usize, message: String| Error::Parse {
         path: path.to_path_buf(),
         line,
@@ -49,7 +74,9 @@ pub(crate) fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
             record: &record,
             columns: &columns,
         };
-        let row = parse_row(&cells, format, num_epochs).map_err(|m| err(line, m))?;
+        let row = parse_row(&cells, format, num_epochs)
+            .and_then(|row| check_row(&row).map(|()| row))
+            .map_err(|m| err(line, m))?;
         if let Some(first) = first_line_of_id.insert(row.model_id, line) {
             return Err(err(
                 line,
@@ -64,16 +91,9 @@ pub(crate) fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
     if rows.is_empty() {
         return Err(err(1, "no data rows after the header".into()));
     }
-    if !rows.iter().any(|r| r.is_test) {
-        return Err(err(
-            1,
-            format!(
-                "column IsTest: no test rows (IsTest is 0 on all {} rows)",
-                rows.len()
-            ),
-        ));
-    }
-    Ok(Dataset { format, rows })
+    let dataset = Dataset { format, rows };
+    check_dataset(&dataset).map_err(|m| err(1, m))?;
+    Ok(dataset)
 }
 
 /// Turns byte offsets of records into 1-based line numbers.
@@ -275,7 +295,9 @@ e2LossMean,e2LossMedian,e2Accuracy";
     fn small_v1() -> String {
         format!(
             "{HEADER_V1_2}\r\n1,0,10,20,3,2,12,16,0.5,1.8,1.7,0.4,1.6,1.5,0.5\r\n\
-             2,1,11,21,4,2,12,32,0.6,1.7,1.6,0.6,1.5,1.4,0.55\r\n"
+             2,1,11,21,4,2,12,32,0.6,1.7,1.6,0.6,1.5,1.4,0.55\r\n\
+             3,0,12,22,3,2,12,16,0.45,1.9,1.8,0.45,1.7,1.6,0.4\r\n\
+             4,1,13,23,4,3,12,32,0.7,1.6,1.5,0.65,1.4,1.3,0.7\r\n"
         )
     }
 
@@ -284,14 +306,14 @@ e2LossMean,e2LossMedian,e2Accuracy";
         let ds = read_str(&small_v1()).unwrap();
         assert_eq!(ds.format, Format::V1);
         assert_eq!(ds.num_epochs(), 2);
-        assert_eq!(ds.rows.len(), 2);
-        assert_eq!(ds.test_rows().count(), 1);
+        assert_eq!(ds.rows.len(), 4);
+        assert_eq!(ds.test_rows().count(), 2);
         assert_eq!(ds.train_rows().next().unwrap().model_id, 1);
         let r = &ds.rows[1];
         assert_eq!(r.scheme.num_skip_connections, None);
         assert_eq!(r.value("e2Accuracy"), Some(0.55));
         assert_eq!(r.value("NumLayers"), Some(4.0));
-        assert_eq!(ds.column("e1LossMean"), Some(vec![1.8, 1.7]));
+        assert_eq!(ds.column("e1LossMean"), Some(vec![1.8, 1.7, 1.9, 1.6]));
         assert_eq!(ds.column("NumSkipConnections"), None);
     }
 
@@ -342,7 +364,11 @@ e2LossMean,e2LossMedian,e2Accuracy";
     #[test]
     fn rejects_a_split_without_test_rows_and_short_rows() {
         let text = small_v1().replace("2,1,11", "2,0,11");
-        assert!(message(&text).contains("t.csv:1: column IsTest: no test rows"));
+        assert!(
+            message(&text).contains("t.csv:1: column IsTest: 1 test rows, at least 2"),
+            "{}",
+            message(&text)
+        );
         let text = small_v1().replace(",0.55", "");
         assert!(message(&text).starts_with("t.csv:3: expected 15 fields"));
         assert!(message(HEADER_V1_2).contains("no data rows"));
@@ -356,12 +382,85 @@ e2LossMean,e2LossMedian,e2Accuracy";
                 "LastLayerWidth,NumSkipConnections,NumPartialRFLayers,",
             )
             .replace(",16,0.5", ",16,1,0,0.5")
-            .replace(",32,0.6", ",32,0,1,0.6");
+            .replace(",32,0.6", ",32,0,1,0.6")
+            .replace(",16,0.45", ",16,0,0,0.45")
+            .replace(",32,0.7", ",32,1,1,0.7");
         let ds = read_str(&text).unwrap();
         assert_eq!(ds.format, Format::V2);
         assert_eq!(ds.rows[1].scheme.num_partial_rf_layers, Some(1));
         assert_eq!(ds.rows[0].scheme.to_vec(Format::V2)[6], 1.0);
         let only_one = text.replace("NumPartialRFLayers,", "");
         assert!(message(&only_one).contains("missing column NumPartialRFLayers"));
+    }
+
+    #[test]
+    fn issue12_values_outside_their_domain_name_line_and_column() {
+        let cases = [
+            // An accuracy above 1.
+            (
+                "32,0.6,1.7",
+                "32,1.6,1.7",
+                "t.csv:3: column MaxAccuracy: expected an accuracy",
+            ),
+            (
+                "1.4,0.55",
+                "1.4,-0.55",
+                "t.csv:3: column e2Accuracy: expected an accuracy",
+            ),
+            (
+                "1.5,1.4,0.55",
+                "-1.5,1.4,0.55",
+                "t.csv:3: column e2LossMean: expected a loss",
+            ),
+            (
+                "1.5,1.4,0.55",
+                "1e308,1.4,0.55",
+                "t.csv:3: column e2LossMean: expected a loss",
+            ),
+            (
+                "2,1,11,21",
+                "2,1,0,21",
+                "t.csv:3: column NumParams: expected a positive count",
+            ),
+            (
+                "2,1,11,21",
+                "2,1,-11,21",
+                "t.csv:3: column NumParams: expected a non-negative",
+            ),
+            (
+                "2,1,11,21,4,2",
+                "2,1,11,21,4,5",
+                "t.csv:3: column NumStages: 5 is more than NumLayers",
+            ),
+            // MaxAccuracy that is not the best epoch.
+            (
+                "32,0.6,",
+                "32,0.9,",
+                "t.csv:3: column MaxAccuracy: 0.9 is not the best epoch accuracy (0.6)",
+            ),
+        ];
+        for (from, to, want) in cases {
+            let text = small_v1().replacen(from, to, 1);
+            assert_ne!(text, small_v1(), "{from} not found");
+            assert!(message(&text).starts_with(want), "{to}: {}", message(&text));
+        }
+    }
+
+    #[test]
+    fn issue12_degenerate_splits_and_constant_targets_are_rejected() {
+        // One train row: row 3 becomes a test row.
+        let text = small_v1().replace("3,0,12", "3,1,12");
+        assert!(message(&text).contains("column IsTest: 1 train rows, at least 2"));
+        // The same MaxAccuracy on both test rows (epochs kept consistent).
+        let text = small_v1().replace(
+            "0.7,1.6,1.5,0.65,1.4,1.3,0.7",
+            "0.6,1.6,1.5,0.6,1.4,1.3,0.55",
+        );
+        assert!(
+            message(&text)
+                .contains("column MaxAccuracy: the target is constant (0.6) on all 2 test rows"),
+            "{}",
+            message(&text)
+        );
     }
 }

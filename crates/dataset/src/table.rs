@@ -2,9 +2,7 @@
 //!
 //! Column names and order follow the published `naap440.csv` (v1) and
 //! `naap440v2.csv` (v2); [`Format::columns`] lists them. Reading lives in
-//! `read.rs`, writing in `write.rs`.
-
-use std::path::Path;
+//! `read.rs` (which adds [`Dataset::read`]), writing in `write.rs`.
 
 /// Which published column set a dataset has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,19 +217,6 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Reads and validates a v1 or v2 CSV (format detected from the header).
-    ///
-    /// Rejects missing or misplaced columns, non-numeric, NaN or infinite
-    /// cells, duplicate ModelIds, epoch columns out of order and a split
-    /// with no test rows; the error names the file, line and column.
-    pub fn read(path: &Path) -> crate::Result<Dataset> {
-        let bytes = std::fs::read(path).map_err(|source| crate::Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        crate::read::parse(&bytes, path)
-    }
-
     /// Epochs per row (every row has the same number).
     pub fn num_epochs(&self) -> usize {
         self.rows.first().map_or(0, |r| r.epochs.len())

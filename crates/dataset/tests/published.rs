@@ -85,7 +85,8 @@ fn building_from_the_published_logs_reproduces_both_csvs() {
             format,
             ..BuildConfig::default()
         };
-        let built = build(&logs, &config.validate().unwrap(), |_, _| {}).unwrap();
+        let schemes = naap_space::generate(&naap_space::SpaceConfig::default().validate().unwrap());
+        let built = build(&logs, &schemes, &config.validate().unwrap(), |_, _| {}).unwrap();
         assert!(built.skipped.is_empty());
         let published = std::fs::read(shared_naap440(name)).unwrap();
         let ours = built.dataset.to_csv(LineEnding::Crlf);

@@ -68,6 +68,16 @@ pub struct BuildArgs {
     /// Line endings of the CSV (crlf matches the published files).
     #[arg(long, value_enum, default_value = "crlf")]
     line_ending: LineEndingArg,
+    /// Schemes the logs were trained from, as space generate writes them
+    /// [default: the NAAP-440 space].
+    ///
+    /// scheme_N.txt must hold scheme N of this list: a swapped, duplicated or
+    /// foreign log stops the build, and every scheme needs its log.
+    #[arg(long, value_name = "PATH")]
+    schemes: Option<PathBuf>,
+    /// Build only these ModelIds, comma-separated (each needs its log).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    ids: Vec<u32>,
     /// Test split: the middle row of each of N MaxAccuracy bins is a test row.
     #[arg(long, value_name = "N", default_value_t = 40)]
     test_bins: usize,
@@ -110,9 +120,20 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         epochs: args.epochs.map(|n| n as usize),
         skip_incomplete: args.skip_incomplete,
         test_bins: args.test_bins,
+        ids: (!args.ids.is_empty()).then(|| args.ids.clone()),
     }
     .validate()
     .map_err(exit::usage)?;
+    let schemes = match &args.schemes {
+        Some(path) => naap_space::read_schemes(path)
+            .map_err(exit::usage)
+            .with_context(|| format!("reading schemes {}", path.display()))?,
+        None => naap_space::generate(
+            &naap_space::SpaceConfig::default()
+                .validate()
+                .expect("the default space is valid"),
+        ),
+    };
     let ending = match args.line_ending {
         LineEndingArg::Crlf => LineEnding::Crlf,
         LineEndingArg::Lf => LineEnding::Lf,
@@ -126,7 +147,9 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         "reading logs",
         progress::bars_enabled(args.quiet),
     );
-    let built = naap_dataset::build(&logs, &config, |done, _| bar.set_position(done as u64));
+    let built = naap_dataset::build(&logs, &schemes, &config, |done, _| {
+        bar.set_position(done as u64)
+    });
     bar.finish_and_clear();
     let built = built
         .map_err(exit::usage)
