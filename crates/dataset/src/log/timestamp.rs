@@ -56,6 +56,16 @@ impl Timestamp {
         Self::from_unix_secs(secs)
     }
 
+    /// Seconds since the Unix epoch (negative before 1970), so that two
+    /// log lines' timestamps give the wall time between them.
+    pub fn unix_secs(&self) -> i64 {
+        let days = days_from_civil(i64::from(self.year), self.month, self.day);
+        days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
+    }
+
     /// Parses exactly 14 digits `YYYYMMDDhhmmss`.
     pub fn parse(text: &str) -> Option<Self> {
         if text.len() != 14 || !text.bytes().all(|b| b.is_ascii_digit()) {
@@ -105,6 +115,18 @@ fn civil_from_days(days: i64) -> (i64, u8, u8) {
     (year, month, day)
 }
 
+/// Day count since 1970-01-01 of a Gregorian date: the inverse of
+/// [`civil_from_days`] (same era arithmetic, run backwards).
+fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month_index = i64::from(if month > 2 { month - 3 } else { month + 9 }); // 0 = March
+    let day_of_year = (153 * month_index + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +153,15 @@ mod tests {
             Timestamp::from_unix_secs(1_709_251_199).to_string(),
             "20240229235959"
         );
+    }
+
+    #[test]
+    fn unix_seconds_round_trip() {
+        for secs in [0, 1_662_041_567, 1_709_251_199, 951_782_400, 4_102_444_799] {
+            assert_eq!(Timestamp::from_unix_secs(secs).unix_secs(), secs as i64);
+        }
+        let a = Timestamp::parse("20220901141252").unwrap();
+        let b = Timestamp::parse("20220901144206").unwrap();
+        assert_eq!(b.unix_secs() - a.unix_secs(), 29 * 60 + 14);
     }
 }
