@@ -1,0 +1,177 @@
+//! `regret.png`: regret against cost, one line per strategy.
+//!
+//! Each search is a step function: after each paid batch its regret is the
+//! incumbent's, and after the search it is the returned scheme's. On a
+//! log-spaced cost grid, each strategy's line is the median over its
+//! searches and the band their interquartile range, drawn from the cost at
+//! which every search of the strategy has paid for its first batch.
+
+use crate::report::quantile;
+use crate::study::{RunRecord, StudyResults};
+use crate::{Error, Result};
+use plotters::prelude::*;
+
+/// Width and height of the figure, in pixels.
+pub const SIZE: (u32, u32) = (800, 560);
+
+/// The font family registered by `naap_predict::report::figures::load_font`.
+const FAMILY: &str = "sans-serif";
+
+/// Line colours, one per strategy in order (repeats after ten).
+const COLORS: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+const GRID_POINTS: usize = 120;
+
+fn draw_err(e: impl std::fmt::Display) -> Error {
+    Error::InvalidInput(format!("drawing regret.png: {e}"))
+}
+
+/// Regret of a search once `cost` has been spent; `None` before its first
+/// batch was paid.
+fn regret_at(run: &RunRecord, cost: f64) -> Option<f64> {
+    run.trajectory
+        .iter()
+        .take_while(|(c, _)| *c <= cost * (1.0 + 1e-12))
+        .last()
+        .map(|&(_, r)| r)
+}
+
+/// A strategy's (cost, median, q25, q75) on the grid.
+type Band = Vec<(f64, f64, f64, f64)>;
+
+fn band(runs: &[&RunRecord], grid: &[f64]) -> Result<Band> {
+    let mut out = Vec::new();
+    for &x in grid {
+        let values: Option<Vec<f64>> = runs.iter().map(|r| regret_at(r, x)).collect();
+        if let Some(v) = values {
+            out.push((
+                x,
+                quantile(&v, 0.5)?,
+                quantile(&v, 0.25)?,
+                quantile(&v, 0.75)?,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Draws the figure as PNG bytes. A font must have been registered.
+pub fn regret_png(results: &StudyResults) -> Result<Vec<u8>> {
+    let positive = |c: f64| c > 0.0 && c.is_finite();
+    let costs = results
+        .records
+        .iter()
+        .flat_map(|r| r.trajectory.iter().map(|p| p.0))
+        .filter(|&c| positive(c));
+    let (lo, hi) = costs.fold((f64::INFINITY, 0.0f64), |(a, b), c| (a.min(c), b.max(c)));
+    if !positive(lo) {
+        return Err(Error::InvalidInput(
+            "regret.png: no search paid anything".into(),
+        ));
+    }
+    let hi = hi.max(lo * 1.0001);
+    let grid: Vec<f64> = (0..GRID_POINTS)
+        .map(|i| lo * (hi / lo).powf(i as f64 / (GRID_POINTS - 1) as f64))
+        .collect();
+    let mut bands = Vec::new();
+    for name in &results.strategies {
+        let runs: Vec<&RunRecord> = results
+            .records
+            .iter()
+            .filter(|r| &r.strategy == name)
+            .collect();
+        bands.push((name.clone(), band(&runs, &grid)?));
+    }
+    let y_hi = bands
+        .iter()
+        .flat_map(|(_, b)| b.iter().map(|p| p.3))
+        .fold(0.0f64, f64::max)
+        .max(1e-3)
+        * 1.05;
+
+    let (w, h) = SIZE;
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("Regret against cost ({})", results.cost.unit()),
+                (FAMILY, 18),
+            )
+            .margin(14)
+            .x_label_area_size(46)
+            .y_label_area_size(64)
+            .build_cartesian_2d((lo * 0.9..hi * 1.1).log_scale(), 0.0..y_hi)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("cost paid ({}, log scale)", results.cost.unit()))
+            .y_desc("regret (best − found MaxAccuracy)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .label_style((FAMILY, 13))
+            .draw()
+            .map_err(draw_err)?;
+        for (i, (name, b)) in bands.iter().enumerate() {
+            let color = COLORS[i % COLORS.len()];
+            if b.is_empty() {
+                continue;
+            }
+            let mut outline: Vec<(f64, f64)> = b.iter().map(|p| (p.0, p.3)).collect();
+            outline.extend(b.iter().rev().map(|p| (p.0, p.2)));
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    color.mix(0.15).filled(),
+                )))
+                .map_err(draw_err)?;
+            chart
+                .draw_series(LineSeries::new(
+                    b.iter().map(|p| (p.0, p.1)),
+                    color.stroke_width(2),
+                ))
+                .map_err(draw_err)?
+                .label(name.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2))
+                });
+            // A search that pays once (exhaustive) is a single grid point:
+            // mark it so that it shows.
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (b[0].0, b[0].1),
+                    3,
+                    color.filled(),
+                )))
+                .map_err(draw_err)?;
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .label_font((FAMILY, 13))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    let mut png_bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png_bytes, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(draw_err)?;
+    writer.write_image_data(&rgb).map_err(draw_err)?;
+    writer.finish().map_err(draw_err)?;
+    Ok(png_bytes)
+}

@@ -1,0 +1,249 @@
+//! The meter: the one place where a search pays for training.
+//!
+//! A [`Meter`] wraps a [`CurveSource`], remembers how far each candidate has
+//! been trained, forwards only the epochs not yet paid for, charges them
+//! through the [`CostModel`] and keeps the curves bought so far. Strategies
+//! see nothing else, so they cannot read an unpaid value.
+
+use crate::cost::CostModel;
+use crate::source::{Advance, Candidate, CurveSource};
+use crate::{Error, Result};
+use naap_dataset::EpochRecord;
+use std::collections::BTreeMap;
+
+/// The state of a search after one paid batch: what it has spent and the
+/// scheme it would answer with if stopped there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spent {
+    /// Scheme-epochs trained so far.
+    pub epochs: u64,
+    /// Cost so far, in the cost model's unit.
+    pub cost: f64,
+    /// The incumbent: among the schemes trained longest, the one with the
+    /// best accuracy observed (ties: lower ModelId).
+    pub incumbent: u32,
+}
+
+/// Trains candidates through a source on request and charges for it.
+pub struct Meter<'s> {
+    source: &'s mut dyn CurveSource,
+    cost: &'s CostModel,
+    index: BTreeMap<u32, usize>,
+    curves: Vec<Vec<EpochRecord>>,
+    epochs_spent: u64,
+    cost_spent: f64,
+    budget: Option<f64>,
+    trajectory: Vec<Spent>,
+}
+
+impl<'s> Meter<'s> {
+    /// A meter with nothing paid yet.
+    pub fn new(source: &'s mut dyn CurveSource, cost: &'s CostModel) -> Meter<'s> {
+        let index = source
+            .candidates()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.model_id, i))
+            .collect();
+        let curves = vec![Vec::new(); source.candidates().len()];
+        Meter {
+            source,
+            cost,
+            index,
+            curves,
+            epochs_spent: 0,
+            cost_spent: 0.0,
+            budget: None,
+            trajectory: Vec::new(),
+        }
+    }
+
+    /// Caps what the search may spend: a batch that would take the cost
+    /// past `budget` is refused whole with [`Error::BudgetExhausted`].
+    pub fn with_budget(mut self, budget: Option<f64>) -> Meter<'s> {
+        self.budget = budget;
+        self
+    }
+
+    /// The schemes of the search, in ModelId order, with their free features.
+    pub fn candidates(&self) -> &[Candidate] {
+        self.source.candidates()
+    }
+
+    /// The ModelIds of the search, ascending.
+    pub fn ids(&self) -> Vec<u32> {
+        self.candidates().iter().map(|c| c.model_id).collect()
+    }
+
+    /// The longest training a scheme can get.
+    pub fn max_epochs(&self) -> u32 {
+        self.source.max_epochs()
+    }
+
+    fn position(&self, model_id: u32) -> Result<usize> {
+        self.index
+            .get(&model_id)
+            .copied()
+            .ok_or_else(|| Error::InvalidInput(format!("ModelId {model_id} is not in the pool")))
+    }
+
+    /// Trains each `(model_id, epochs)` of the batch up to `epochs` and pays
+    /// for the epochs not trained before; a scheme already trained that far
+    /// costs nothing. A scheme named twice is trained to the larger target.
+    pub fn train(&mut self, batch: &[(u32, u32)]) -> Result<()> {
+        let mut targets: BTreeMap<u32, u32> = BTreeMap::new();
+        for &(id, to) in batch {
+            if to > self.max_epochs() {
+                return Err(Error::InvalidInput(format!(
+                    "ModelId {id}: {to} epochs asked, the curves have {}",
+                    self.max_epochs()
+                )));
+            }
+            let t = targets.entry(id).or_insert(0);
+            *t = (*t).max(to);
+        }
+        let mut work = Vec::new();
+        for (id, to) in targets {
+            let from = self.curves[self.position(id)?].len() as u32;
+            if to > from {
+                work.push(Advance {
+                    model_id: id,
+                    from_epoch: from,
+                    to_epoch: to,
+                });
+            }
+        }
+        if work.is_empty() {
+            return Ok(());
+        }
+        // The bill, priced before training so that a batch over budget is
+        // refused whole: the only place cost is counted.
+        let mut bill = Vec::with_capacity(work.len());
+        for w in &work {
+            bill.push(f64::from(w.to_epoch - w.from_epoch) * self.cost.per_epoch(w.model_id)?);
+        }
+        if let Some(budget) = self.budget {
+            let total = self.cost_spent + bill.iter().sum::<f64>();
+            // A relative slack absorbs the rounding of summing costs.
+            if total > budget * (1.0 + 1e-12) {
+                return Err(Error::BudgetExhausted(format!(
+                    "the next batch would bring the cost to {total}, budget {budget}"
+                )));
+            }
+        }
+        let records = self.source.advance(&work)?;
+        if records.len() != work.len() {
+            return Err(Error::InvalidInput(format!(
+                "the curve source answered {} of {} training requests",
+                records.len(),
+                work.len()
+            )));
+        }
+        for ((w, new), price) in work.iter().zip(records).zip(bill) {
+            let epochs = w.to_epoch - w.from_epoch;
+            if new.len() != epochs as usize {
+                return Err(Error::InvalidInput(format!(
+                    "ModelId {}: the curve source returned {} epochs for {epochs} asked",
+                    w.model_id,
+                    new.len()
+                )));
+            }
+            self.epochs_spent += u64::from(epochs);
+            self.cost_spent += price;
+            let pos = self.position(w.model_id)?;
+            self.curves[pos].extend(new);
+        }
+        let incumbent = self.incumbent().expect("a batch was just trained");
+        self.trajectory.push(Spent {
+            epochs: self.epochs_spent,
+            cost: self.cost_spent,
+            incumbent,
+        });
+        Ok(())
+    }
+
+    /// How many epochs of `model_id` have been paid for.
+    pub fn trained_epochs(&self, model_id: u32) -> Result<u32> {
+        Ok(self.curves[self.position(model_id)?].len() as u32)
+    }
+
+    /// The paid part of a scheme's curve, epoch 1 first.
+    pub fn curve(&self, model_id: u32) -> Result<&[EpochRecord]> {
+        Ok(&self.curves[self.position(model_id)?])
+    }
+
+    /// Test accuracy of `model_id` after `epoch` (1-based); an error if that
+    /// epoch has not been paid for.
+    pub fn accuracy_at(&self, model_id: u32, epoch: u32) -> Result<f64> {
+        let curve = self.curve(model_id)?;
+        match epoch.checked_sub(1).and_then(|i| curve.get(i as usize)) {
+            Some(r) => Ok(r.accuracy),
+            None => Err(Error::NotPaid(format!(
+                "accuracy of ModelId {model_id} at epoch {epoch}, {} epochs trained",
+                curve.len()
+            ))),
+        }
+    }
+
+    /// The best test accuracy among the paid epochs of `model_id`; an error
+    /// if none was paid.
+    pub fn best_accuracy(&self, model_id: u32) -> Result<f64> {
+        let curve = self.curve(model_id)?;
+        if curve.is_empty() {
+            return Err(Error::NotPaid(format!(
+                "best accuracy of ModelId {model_id}, which was never trained"
+            )));
+        }
+        Ok(curve
+            .iter()
+            .map(|r| r.accuracy)
+            .fold(f64::NEG_INFINITY, f64::max))
+    }
+
+    /// The scheme the search would answer with if stopped now: among the
+    /// schemes trained longest, the best observed accuracy (ties: lower
+    /// ModelId); `None` before anything was trained.
+    pub fn incumbent(&self) -> Option<u32> {
+        let longest = self.curves.iter().map(Vec::len).max().filter(|&n| n > 0)?;
+        let mut best: Option<(u32, f64)> = None;
+        for (c, curve) in self.candidates().iter().zip(&self.curves) {
+            if curve.len() != longest {
+                continue;
+            }
+            let acc = curve
+                .iter()
+                .map(|r| r.accuracy)
+                .fold(f64::NEG_INFINITY, f64::max);
+            // Candidates are in ModelId order, so `>` keeps the lower id on ties.
+            if best.is_none_or(|(_, b)| acc > b) {
+                best = Some((c.model_id, acc));
+            }
+        }
+        best.map(|(id, _)| id)
+    }
+
+    /// Scheme-epochs paid so far.
+    pub fn epochs_spent(&self) -> u64 {
+        self.epochs_spent
+    }
+
+    /// Cost paid so far, in the cost model's unit.
+    pub fn cost_spent(&self) -> f64 {
+        self.cost_spent
+    }
+
+    /// What was spent and the incumbent after each paid batch, in order.
+    pub fn trajectory(&self) -> &[Spent] {
+        &self.trajectory
+    }
+
+    /// `(ModelId, epochs paid)` of every scheme trained at all, by ModelId.
+    pub fn paid(&self) -> Vec<(u32, u32)> {
+        self.candidates()
+            .iter()
+            .zip(&self.curves)
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(cand, c)| (cand.model_id, c.len() as u32))
+            .collect()
+    }
+}

@@ -1,0 +1,220 @@
+//! The study's tables: `results.csv` (one line per search) and
+//! `summary.md` (one line per strategy).
+
+use crate::study::{RunRecord, StudyResults};
+use crate::{Error, Result};
+
+/// The header of `results.csv`.
+pub const RESULTS_COLUMNS: [&str; 17] = [
+    "Strategy",
+    "Repeat",
+    "Fold",
+    "PoolSize",
+    "EpochsSpent",
+    "CostSpent",
+    "ExhaustiveCost",
+    "SpeedUp",
+    "FoundModelId",
+    "FoundMaxAccuracy",
+    "PoolBestMaxAccuracy",
+    "Regret",
+    "FoundRank",
+    "Top1",
+    "Top1Pct",
+    "Top5Pct",
+    "BudgetHit",
+];
+
+/// `results.csv`: one line per search, in the study's order.
+pub fn results_csv(results: &StudyResults) -> Result<Vec<u8>> {
+    let err = |e: csv::Error| Error::InvalidInput(format!("writing results.csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(RESULTS_COLUMNS).map_err(err)?;
+    for r in &results.records {
+        w.write_record([
+            r.strategy.clone(),
+            r.repeat.to_string(),
+            r.fold.map_or(String::new(), |f| f.to_string()),
+            r.pool_size.to_string(),
+            r.epochs_spent.to_string(),
+            r.cost_spent.to_string(),
+            r.exhaustive_cost.to_string(),
+            (r.exhaustive_cost / r.cost_spent).to_string(),
+            r.found_model_id.to_string(),
+            r.found_max_accuracy.to_string(),
+            r.pool_best_max_accuracy.to_string(),
+            r.regret.to_string(),
+            r.found_rank.to_string(),
+            u8::from(r.top1).to_string(),
+            u8::from(r.top1_pct).to_string(),
+            u8::from(r.top5_pct).to_string(),
+            u8::from(r.budget_hit).to_string(),
+        ])
+        .map_err(err)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::InvalidInput(format!("writing results.csv: {e}")))
+}
+
+/// One strategy's line of the summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// The strategy's label.
+    pub strategy: String,
+    /// Searches summarised (repeats, times two for fold strategies).
+    pub runs: usize,
+    /// Median regret.
+    pub regret_median: f64,
+    /// 25th percentile of regret.
+    pub regret_q25: f64,
+    /// 75th percentile of regret.
+    pub regret_q75: f64,
+    /// Median scheme-epochs paid.
+    pub epochs_median: f64,
+    /// Median cost paid.
+    pub cost_median: f64,
+    /// Median over searches of exhaustive cost / cost paid.
+    pub speed_up_median: f64,
+    /// Share of searches that found the pool's best.
+    pub top1_share: f64,
+    /// Share that found a top-1% scheme.
+    pub top1_pct_share: f64,
+    /// Share that found a top-5% scheme.
+    pub top5_pct_share: f64,
+    /// Exhaustive cost over the expected cost of finding a top-1% scheme by
+    /// rerunning the strategy until it does (mean cost / share); `None` if
+    /// it never did.
+    pub top1_pct_speed_up: Option<f64>,
+}
+
+/// The q-quantile of `values` with linear interpolation (numpy's default).
+pub fn quantile(values: &[f64], q: f64) -> Result<f64> {
+    if values.is_empty() || values.iter().any(|v| v.is_nan()) || !(0.0..=1.0).contains(&q) {
+        return Err(Error::InvalidInput(format!(
+            "quantile {q} of {} values (empty, NaN or q outside [0, 1])",
+            values.len()
+        )));
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let pos = q * (v.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    Ok(v[lo] + (v[hi] - v[lo]) * (pos - lo as f64))
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// One summary row per strategy, in the study's order.
+pub fn summarise(results: &StudyResults) -> Result<Vec<SummaryRow>> {
+    results
+        .strategies
+        .iter()
+        .map(|name| {
+            let runs: Vec<&RunRecord> = results
+                .records
+                .iter()
+                .filter(|r| &r.strategy == name)
+                .collect();
+            let col = |f: fn(&RunRecord) -> f64| runs.iter().map(|r| f(r)).collect::<Vec<f64>>();
+            let share = |f: fn(&RunRecord) -> bool| {
+                runs.iter().filter(|r| f(r)).count() as f64 / runs.len() as f64
+            };
+            let regret = col(|r| r.regret);
+            let cost = col(|r| r.cost_spent);
+            let p = share(|r| r.top1_pct);
+            Ok(SummaryRow {
+                strategy: name.clone(),
+                runs: runs.len(),
+                regret_median: quantile(&regret, 0.5)?,
+                regret_q25: quantile(&regret, 0.25)?,
+                regret_q75: quantile(&regret, 0.75)?,
+                epochs_median: quantile(&col(|r| r.epochs_spent as f64), 0.5)?,
+                cost_median: quantile(&cost, 0.5)?,
+                speed_up_median: quantile(&col(|r| r.exhaustive_cost / r.cost_spent), 0.5)?,
+                top1_share: share(|r| r.top1),
+                top1_pct_share: p,
+                top5_pct_share: share(|r| r.top5_pct),
+                top1_pct_speed_up: (p > 0.0)
+                    .then(|| mean(&col(|r| r.exhaustive_cost)) * p / mean(&cost)),
+            })
+        })
+        .collect()
+}
+
+/// `summary.md`: the table and what its columns mean.
+pub fn summary_markdown(results: &StudyResults, title: &str) -> Result<String> {
+    let rows = summarise(results)?;
+    let mut s = format!("# {title}\n\n");
+    s.push_str(&format!(
+        "Cost unit: {}. Regret = best MaxAccuracy of the pool − MaxAccuracy of the scheme \
+         found (accuracy as a fraction). Speed-up = the pool's exhaustive cost / cost paid.\n\n",
+        results.cost.unit()
+    ));
+    s.push_str(
+        "| Strategy | Runs | Regret median | Regret IQR | Median epochs | Median cost \
+         | Speed-up | Top-1 | Top-1% | Top-5% | Speed-up to a top-1% |\n",
+    );
+    s.push_str("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for r in &rows {
+        let top1_pct = r
+            .top1_pct_speed_up
+            .map_or("never".to_string(), |v| format!("{v:.1}x"));
+        s.push_str(&format!(
+            "| {} | {} | {:.4} | [{:.4}, {:.4}] | {:.0} | {} | {:.1}x | {:.0}% | {:.0}% | {:.0}% | {} |\n",
+            r.strategy,
+            r.runs,
+            r.regret_median,
+            r.regret_q25,
+            r.regret_q75,
+            r.epochs_median,
+            sig(r.cost_median),
+            r.speed_up_median,
+            100.0 * r.top1_share,
+            100.0 * r.top1_pct_share,
+            100.0 * r.top5_pct_share,
+            top1_pct,
+        ));
+    }
+    s.push_str(
+        "\n\"Speed-up to a top-1%\" answers the paper's question: how much cheaper than \
+         exhaustive training the strategy finds a top-1% scheme, counting reruns — the mean \
+         exhaustive cost divided by (mean cost / share of searches that found one). \
+         Fold strategies search each half of the pool knowing the other half's full curves, \
+         so their ranks and costs are relative to a half pool.\n",
+    );
+    Ok(s)
+}
+
+/// A cost for display: whole units from 100 up, else 4 significant digits.
+fn sig(v: f64) -> String {
+    if v.abs() >= 100.0 || v == 0.0 || !v.is_finite() {
+        return format!("{v:.0}");
+    }
+    let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
+    format!("{v:.digits$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_as_numpy() {
+        let v = [4.0, 1.0, 3.0, 2.0];
+        // numpy.quantile([1, 2, 3, 4], [0.25, 0.5, 0.75]) = 1.75, 2.5, 3.25
+        approx::assert_relative_eq!(quantile(&v, 0.25).unwrap(), 1.75);
+        approx::assert_relative_eq!(quantile(&v, 0.5).unwrap(), 2.5);
+        approx::assert_relative_eq!(quantile(&v, 0.75).unwrap(), 3.25);
+        assert!(quantile(&[], 0.5).is_err());
+        assert!(quantile(&[f64::NAN], 0.5).is_err());
+    }
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(sig(39600.0), "39600");
+        assert_eq!(sig(12.3456), "12.35");
+        assert_eq!(sig(0.001234567), "0.001235");
+    }
+}

@@ -1,0 +1,48 @@
+//! Where learning curves come from: the [`CurveSource`] trait.
+//!
+//! A source trains candidates on request and reports each new epoch's
+//! logged values. The simulator's source is [`crate::TableSource`], which
+//! reads them off stored curves; a live source (a crate that links the
+//! trainer) trains for real. Requests come in batches so that a live source
+//! can train them in parallel. A source never charges cost: the
+//! [`crate::Meter`] wrapping it does, in one place.
+
+use crate::Result;
+use naap_dataset::{EpochRecord, SchemeFeatures};
+
+/// A scheme a search may train: its id and what is known about it for free
+/// (features computed from the scheme alone, by the profiler).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// The scheme's ModelId.
+    pub model_id: u32,
+    /// Features of the scheme itself (no training needed).
+    pub scheme: SchemeFeatures,
+}
+
+/// One unit of training work: continue `model_id` from epoch `from_epoch`
+/// (the epochs already trained) up to epoch `to_epoch`, as a resumed
+/// checkpoint would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Advance {
+    /// The scheme to train.
+    pub model_id: u32,
+    /// Epochs already trained (0 for a fresh scheme).
+    pub from_epoch: u32,
+    /// The epoch to stop after (> `from_epoch`).
+    pub to_epoch: u32,
+}
+
+/// Something that trains candidates and reports their learning curves.
+pub trait CurveSource {
+    /// The schemes this source can train, in ModelId order.
+    fn candidates(&self) -> &[Candidate];
+
+    /// The longest training this source can give one scheme, in epochs.
+    fn max_epochs(&self) -> u32;
+
+    /// Trains every item of `work` (ids distinct, each resumed from its
+    /// `from_epoch`) and returns, per item in the same order, the records of
+    /// epochs `from_epoch + 1 ..= to_epoch`.
+    fn advance(&mut self, work: &[Advance]) -> Result<Vec<Vec<EpochRecord>>>;
+}

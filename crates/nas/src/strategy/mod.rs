@@ -1,0 +1,76 @@
+//! Search strategies: each a small type behind the one [`Strategy`] trait.
+//!
+//! A strategy sees only a [`Meter`] (what it has paid for) and a
+//! [`SearchContext`] (its seed and any curves it is allowed to know
+//! beforehand), and returns the ModelId it would pick. The same code runs on
+//! the stored table and on a live trainer.
+
+mod full;
+mod halving;
+mod ranked;
+
+pub use full::{Exhaustive, RandomSearch};
+pub use halving::{Hyperband, Rungs, SuccessiveHalving};
+pub use ranked::{Known, RankThenTrain, Ranker};
+
+use crate::meter::Meter;
+use crate::{Error, Result};
+use naap_dataset::Row;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// What a search may use besides what it pays for.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchContext<'a> {
+    /// Seed of every random choice of this search.
+    pub seed: u64,
+    /// Full curves known before the search (the other fold of the
+    /// `fold` protocol); empty for strategies that learn nothing in advance.
+    pub known: &'a [&'a Row],
+}
+
+/// A search strategy.
+pub trait Strategy: Send + Sync {
+    /// The strategy's label in every output (`successive-halving`, ...).
+    fn name(&self) -> &str;
+
+    /// Whether the strategy needs known curves: the study then splits each
+    /// pool into two folds and searches each knowing the other.
+    fn needs_known(&self) -> bool {
+        false
+    }
+
+    /// Runs the search, paying through `meter`; returns the chosen ModelId.
+    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<u32>;
+}
+
+/// The random stream of a search.
+pub(crate) fn rng(seed: u64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(seed)
+}
+
+/// `ids` ordered by descending score, ties by ascending ModelId; an error
+/// for a NaN score (a broken predictor must not pick at random).
+pub(crate) fn rank_desc(mut scored: Vec<(u32, f64)>) -> Result<Vec<u32>> {
+    if let Some((id, _)) = scored.iter().find(|(_, s)| s.is_nan()) {
+        return Err(Error::InvalidInput(format!("score of ModelId {id} is NaN")));
+    }
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(scored.into_iter().map(|(id, _)| id).collect())
+}
+
+/// Of fully paid schemes, the one with the best observed accuracy over its
+/// curve (ties: lower ModelId).
+pub(crate) fn best_observed(meter: &Meter<'_>, ids: &[u32]) -> Result<u32> {
+    let scored = ids
+        .iter()
+        .map(|&id| Ok((id, meter.best_accuracy(id)?)))
+        .collect::<Result<Vec<_>>>()?;
+    rank_desc(scored)?
+        .first()
+        .copied()
+        .ok_or_else(|| Error::InvalidInput("no scheme was trained".into()))
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,290 @@
+//! Rank after a short training, then train the best fully: the NAAP way
+//! (`predictor`), its scheme-only variant (`zero-shot`) and the model-free
+//! baseline (`last-accuracy`).
+
+use super::{best_observed, rank_desc, rng, SearchContext, Strategy};
+use crate::meter::Meter;
+use crate::predictor;
+use crate::{Error, Result};
+use naap_dataset::Row;
+use naap_predict::features::FeatureSet;
+use naap_predict::Regressor;
+use serde::{Deserialize, Serialize};
+
+/// Which full curves a predictor may learn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Known {
+    /// The other fold of the pool: fit once on its full curves.
+    Fold,
+    /// Only the schemes this search has fully trained itself, refitted
+    /// after every batch.
+    Online,
+}
+
+impl Known {
+    /// The name used on the command line and in labels.
+    pub fn name(self) -> &'static str {
+        match self {
+            Known::Fold => "fold",
+            Known::Online => "online",
+        }
+    }
+}
+
+impl std::str::FromStr for Known {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "fold" => Ok(Known::Fold),
+            "online" => Ok(Known::Online),
+            other => Err(format!(
+                "unknown protocol '{other}', expected fold or online"
+            )),
+        }
+    }
+}
+
+/// How the short-trained candidates are ranked.
+pub enum Ranker {
+    /// By test accuracy at the last paid epoch k, no model.
+    LastAccuracy,
+    /// By a regressor's predicted MaxAccuracy.
+    Model {
+        /// The model's inputs (scheme features and epochs 1..=k at most).
+        features: FeatureSet,
+        /// The model, fitted anew on every search.
+        model: Box<dyn Regressor>,
+        /// What it is fitted on.
+        known: Known,
+    },
+}
+
+/// Train every candidate k epochs, rank them, train the top m fully and
+/// return the best observed of those.
+pub struct RankThenTrain {
+    name: String,
+    k: u32,
+    m: usize,
+    batch: usize,
+    ranker: Ranker,
+}
+
+impl RankThenTrain {
+    fn new(name: String, k: u32, m: usize, batch: usize, ranker: Ranker) -> Result<RankThenTrain> {
+        if m == 0 {
+            return Err(Error::InvalidConfig(
+                "top-m must be at least 1, got 0".into(),
+            ));
+        }
+        if batch == 0 {
+            return Err(Error::InvalidConfig(
+                "online-batch must be at least 1, got 0".into(),
+            ));
+        }
+        Ok(RankThenTrain {
+            name,
+            k,
+            m,
+            batch,
+            ranker,
+        })
+    }
+
+    /// `last-accuracy`: rank by the accuracy at epoch k (k ≥ 1).
+    pub fn last_accuracy(k: u32, m: usize) -> Result<RankThenTrain> {
+        if k == 0 {
+            return Err(Error::InvalidConfig(
+                "last-accuracy needs k-epochs of at least 1, got 0".into(),
+            ));
+        }
+        Self::new("last-accuracy".into(), k, m, 1, Ranker::LastAccuracy)
+    }
+
+    /// `predictor`: the paper's `Scheme + Quantitative k epochs` features
+    /// (k ≥ 1), ranked by `model` fitted on the `known` curves; the online
+    /// protocol fully trains `batch` schemes between refits.
+    pub fn predictor(
+        k: u32,
+        m: usize,
+        model: Box<dyn Regressor>,
+        known: Known,
+        batch: usize,
+    ) -> Result<RankThenTrain> {
+        if k == 0 {
+            return Err(Error::InvalidConfig(
+                "predictor needs k-epochs of at least 1 (zero-shot is the 0-epoch one), got 0"
+                    .into(),
+            ));
+        }
+        let ranker = Ranker::Model {
+            features: FeatureSet::scheme_quantitative(k),
+            model,
+            known,
+        };
+        Self::new(format!("predictor-{}", known.name()), k, m, batch, ranker)
+    }
+
+    /// `zero-shot`: no training before ranking; the paper's `Scheme`
+    /// features (ln NumParams, NumStages).
+    pub fn zero_shot(
+        m: usize,
+        model: Box<dyn Regressor>,
+        known: Known,
+        batch: usize,
+    ) -> Result<RankThenTrain> {
+        let ranker = Ranker::Model {
+            features: FeatureSet::scheme(),
+            model,
+            known,
+        };
+        Self::new(format!("zero-shot-{}", known.name()), 0, m, batch, ranker)
+    }
+
+    /// Epochs every candidate is trained before ranking.
+    pub fn k(&self) -> u32 {
+        self.k
+    }
+
+    /// How many candidates are fully trained.
+    pub fn m(&self) -> usize {
+        self.m
+    }
+
+    fn train_fully(&self, meter: &mut Meter<'_>, ids: &[u32]) -> Result<()> {
+        let full = meter.max_epochs();
+        meter.train(&ids.iter().map(|&id| (id, full)).collect::<Vec<_>>())
+    }
+
+    /// Candidates ranked by a model fitted on `train` (full-curve rows).
+    fn rank_by_model(
+        &self,
+        meter: &Meter<'_>,
+        ids: &[u32],
+        train: &[&Row],
+        features: &FeatureSet,
+        model: &dyn Regressor,
+        seed: u64,
+    ) -> Result<Vec<u32>> {
+        let rows = ids
+            .iter()
+            .map(|&id| predictor::observed_row(meter, id, self.k, f64::NAN))
+            .collect::<Result<Vec<_>>>()?;
+        let refs: Vec<&Row> = rows.iter().collect();
+        let predicted = predictor::fit_predict(model, features, train, &refs, seed)?;
+        rank_desc(ids.iter().copied().zip(predicted).collect())
+    }
+
+    fn online(
+        &self,
+        meter: &mut Meter<'_>,
+        pool: &[u32],
+        features: &FeatureSet,
+        model: &dyn Regressor,
+        seed: u64,
+    ) -> Result<Vec<u32>> {
+        let mut remaining = pool.to_vec();
+        let mut trained: Vec<u32> = Vec::new();
+        while trained.len() < self.m && !remaining.is_empty() {
+            let take = self.batch.min(self.m - trained.len());
+            let ranked = if trained.is_empty() {
+                // Nothing to learn from yet: the first batch is the best at
+                // epoch k, or a random draw when nothing was trained (k = 0).
+                first_batch(meter, &remaining, self.k, seed)?
+            } else {
+                let full = meter.max_epochs();
+                let rows = trained
+                    .iter()
+                    .map(|&id| {
+                        let target = meter.best_accuracy(id)?;
+                        predictor::observed_row(meter, id, full, target)
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let refs: Vec<&Row> = rows.iter().collect();
+                self.rank_by_model(meter, &remaining, &refs, features, model, seed)?
+            };
+            let batch: Vec<u32> = ranked.into_iter().take(take).collect();
+            self.train_fully(meter, &batch)?;
+            remaining.retain(|id| !batch.contains(id));
+            trained.extend(batch);
+        }
+        Ok(trained)
+    }
+}
+
+fn first_batch(meter: &Meter<'_>, ids: &[u32], k: u32, seed: u64) -> Result<Vec<u32>> {
+    if k == 0 {
+        use rand::seq::SliceRandom;
+        let mut order = ids.to_vec();
+        order.shuffle(&mut rng(seed));
+        return Ok(order);
+    }
+    by_accuracy_at(meter, ids, k)
+}
+
+fn by_accuracy_at(meter: &Meter<'_>, ids: &[u32], k: u32) -> Result<Vec<u32>> {
+    let scored = ids
+        .iter()
+        .map(|&id| Ok((id, meter.accuracy_at(id, k)?)))
+        .collect::<Result<Vec<_>>>()?;
+    rank_desc(scored)
+}
+
+impl Strategy for RankThenTrain {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn needs_known(&self) -> bool {
+        matches!(
+            self.ranker,
+            Ranker::Model {
+                known: Known::Fold,
+                ..
+            }
+        )
+    }
+
+    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<u32> {
+        let pool = meter.ids();
+        if self.m > pool.len() {
+            return Err(Error::InvalidConfig(format!(
+                "{}: top-m {} is larger than the pool of {}",
+                self.name,
+                self.m,
+                pool.len()
+            )));
+        }
+        if self.k > 0 {
+            meter.train(&pool.iter().map(|&id| (id, self.k)).collect::<Vec<_>>())?;
+        }
+        let finalists = match &self.ranker {
+            Ranker::LastAccuracy => by_accuracy_at(meter, &pool, self.k)?,
+            Ranker::Model {
+                features,
+                model,
+                known: Known::Fold,
+            } => {
+                if ctx.known.is_empty() {
+                    return Err(Error::InvalidConfig(format!(
+                        "{} needs known curves (the other fold), got none",
+                        self.name
+                    )));
+                }
+                self.rank_by_model(meter, &pool, ctx.known, features, model.as_ref(), ctx.seed)?
+            }
+            Ranker::Model {
+                features,
+                model,
+                known: Known::Online,
+            } => {
+                let trained = self.online(meter, &pool, features, model.as_ref(), ctx.seed)?;
+                return best_observed(meter, &trained);
+            }
+        };
+        let top: Vec<u32> = finalists.into_iter().take(self.m).collect();
+        self.train_fully(meter, &top)?;
+        best_observed(meter, &top)
+    }
+}

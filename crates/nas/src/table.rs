@@ -1,0 +1,92 @@
+//! The oracle: stored full learning curves served as a [`CurveSource`].
+
+use crate::source::{Advance, Candidate, CurveSource};
+use crate::{Error, Result};
+use naap_dataset::{EpochRecord, Row};
+
+/// Serves the curves of dataset rows as if training them, epoch by epoch.
+///
+/// It only answers requests; the strategies never see it, only the
+/// [`crate::Meter`] that wraps it and charges for each new epoch.
+#[derive(Debug, Clone)]
+pub struct TableSource<'a> {
+    rows: Vec<&'a Row>,
+    candidates: Vec<Candidate>,
+    max_epochs: u32,
+}
+
+impl<'a> TableSource<'a> {
+    /// A source over `rows` (any order; served in ModelId order). Every row
+    /// needs the same, non-zero number of epochs and a distinct ModelId.
+    pub fn new(rows: impl IntoIterator<Item = &'a Row>) -> Result<TableSource<'a>> {
+        let mut rows: Vec<&Row> = rows.into_iter().collect();
+        rows.sort_by_key(|r| r.model_id);
+        if rows.is_empty() {
+            return Err(Error::InvalidInput(
+                "a search needs at least one scheme".into(),
+            ));
+        }
+        if let Some(w) = rows.windows(2).find(|w| w[0].model_id == w[1].model_id) {
+            return Err(Error::InvalidInput(format!(
+                "ModelId {} appears twice in the pool",
+                w[0].model_id
+            )));
+        }
+        let epochs = rows[0].epochs.len();
+        if epochs == 0 {
+            return Err(Error::InvalidInput("the curves have no epochs".into()));
+        }
+        if let Some(r) = rows.iter().find(|r| r.epochs.len() != epochs) {
+            return Err(Error::InvalidInput(format!(
+                "ModelId {} has {} epochs, ModelId {} has {epochs}",
+                r.model_id,
+                r.epochs.len(),
+                rows[0].model_id
+            )));
+        }
+        let candidates = rows
+            .iter()
+            .map(|r| Candidate {
+                model_id: r.model_id,
+                scheme: r.scheme,
+            })
+            .collect();
+        Ok(TableSource {
+            rows,
+            candidates,
+            max_epochs: epochs as u32,
+        })
+    }
+
+    fn row(&self, model_id: u32) -> Result<&'a Row> {
+        self.rows
+            .binary_search_by_key(&model_id, |r| r.model_id)
+            .map(|i| self.rows[i])
+            .map_err(|_| Error::InvalidInput(format!("ModelId {model_id} is not in the pool")))
+    }
+}
+
+impl CurveSource for TableSource<'_> {
+    fn candidates(&self) -> &[Candidate] {
+        &self.candidates
+    }
+
+    fn max_epochs(&self) -> u32 {
+        self.max_epochs
+    }
+
+    fn advance(&mut self, work: &[Advance]) -> Result<Vec<Vec<EpochRecord>>> {
+        work.iter()
+            .map(|w| {
+                let row = self.row(w.model_id)?;
+                if w.from_epoch >= w.to_epoch || w.to_epoch > self.max_epochs {
+                    return Err(Error::InvalidInput(format!(
+                        "ModelId {}: cannot train from epoch {} to {} of {}",
+                        w.model_id, w.from_epoch, w.to_epoch, self.max_epochs
+                    )));
+                }
+                Ok(row.epochs[w.from_epoch as usize..w.to_epoch as usize].to_vec())
+            })
+            .collect()
+    }
+}
