@@ -34,6 +34,9 @@ enum Command {
     Baseline(cmd::baseline::Args),
     /// NAAP-440e: search feature subsets per model, in four split modes.
     SelectFeatures(cmd::select_features::Args),
+    /// Replay neural-architecture search strategies on the stored curves.
+    #[command(subcommand)]
+    Nas(cmd::nas::Command),
     /// Train schemes on CIFAR-10 with the NAAP recipe (needs the `train` feature).
     Train(cmd::train::Args),
 }
@@ -46,6 +49,7 @@ fn main() {
         Command::Dataset(c) => cmd::dataset::run(c),
         Command::Baseline(a) => cmd::baseline::run(a),
         Command::SelectFeatures(a) => cmd::select_features::run(a),
+        Command::Nas(c) => cmd::nas::run(c),
         Command::Train(a) => cmd::train::run(a),
     };
     if let Err(err) = &result {

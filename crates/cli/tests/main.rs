@@ -3,6 +3,7 @@
 mod baseline;
 mod dataset;
 mod download;
+mod nas;
 mod outputs;
 mod select_features;
 mod space;

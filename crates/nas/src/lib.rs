@@ -29,5 +29,7 @@ pub use error::{Error, Result};
 pub use meter::{Meter, Spent};
 pub use source::{Advance, Candidate, CurveSource};
 pub use strategy::{SearchContext, Strategy};
-pub use study::{run_count, run_study, search, RunRecord, SearchOutcome, StudyResults};
+pub use study::{
+    check_study, run_count, run_study, search, RunRecord, SearchOutcome, StudyResults,
+};
 pub use table::TableSource;

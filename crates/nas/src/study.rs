@@ -187,8 +187,10 @@ pub fn run_count(config: &StudyValidConfig) -> Result<usize> {
     Ok(per_repeat * config.repeats() as usize)
 }
 
-/// Checks the settings that depend on the dataset before any search runs.
-fn check_against(dataset: &Dataset, cost: &CostModel, config: &StudyValidConfig) -> Result<()> {
+/// Checks the settings that depend on the dataset (pool size, epochs, how
+/// many schemes each strategy trains fully, the cost of every row) before
+/// any search runs; [`run_study`] calls it first too.
+pub fn check_study(dataset: &Dataset, cost: &CostModel, config: &StudyValidConfig) -> Result<()> {
     let rows = dataset.rows.len();
     let bad = |m: String| Err(Error::InvalidConfig(m));
     let pool = match config.pool() {
@@ -245,7 +247,7 @@ pub fn run_study(
     config: &StudyValidConfig,
     on_search: &(dyn Fn() + Sync),
 ) -> Result<StudyResults> {
-    check_against(dataset, cost, config)?;
+    check_study(dataset, cost, config)?;
     let strategies = config.strategies()?;
     let mut rows: Vec<&Row> = dataset.rows.iter().collect();
     rows.sort_by_key(|r| r.model_id);

@@ -1,0 +1,278 @@
+//! `naap nas`: neural-architecture search replayed on the stored curves.
+
+use crate::exit::{self, Outcome};
+use crate::{data_dir, output, progress};
+use anyhow::Context;
+use naap_dataset::Dataset;
+use naap_nas::strategy::Known;
+use naap_nas::{report, CostKind, CostModel, StudyConfig};
+use naap_predict::report::figures;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Subcommands of `naap nas`.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Replay search strategies on the 440 stored learning curves.
+    ///
+    /// Each strategy pays for every epoch it trains (training resumes where
+    /// a scheme stopped) and sees nothing it has not paid for; it is scored
+    /// by the regret of the scheme it returns (best MaxAccuracy of the pool
+    /// minus the found one's), over --repeats repeats run in parallel.
+    /// Writes results.csv (one line per search), summary.md (per strategy:
+    /// regret median and IQR, median cost, speed-up against exhaustive,
+    /// top-1 / top-1% / top-5% shares), regret.png and config.toml, and
+    /// prints the summary table.
+    ///
+    /// Strategies: exhaustive (the pool to the full epochs), random
+    /// (--random-n schemes fully), successive-halving and hyperband
+    /// (--eta, --min-epochs, --max-epochs), predictor (train all
+    /// --k-epochs, rank by a model fitted on --known curves, fully train the
+    /// --top-m best), zero-shot (the same from scheme features alone) and
+    /// last-accuracy (rank by the accuracy at epoch k). Under `--known fold`
+    /// the pool is split in two folds by a seeded shuffle and each fold is
+    /// searched knowing the other's full curves.
+    Simulate(SimulateArgs),
+}
+
+/// Arguments of `naap nas simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// Dataset CSV [default: <data>/naap440/naap440.csv].
+    #[arg(long, value_name = "PATH")]
+    dataset: Option<PathBuf>,
+    /// Raw logs for --cost logged [default: <data>/naap440/raw_data.tar.gz].
+    #[arg(long, value_name = "PATH")]
+    logs: Option<PathBuf>,
+    /// Data folder for the defaults [default: $NAAP_DATA_DIR or ./data].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Strategies, comma-separated, or `all` [default: all].
+    #[arg(
+        long,
+        value_name = "NAME",
+        value_delimiter = ',',
+        help_heading = "Study"
+    )]
+    strategy: Vec<String>,
+    /// Schemes per repeat: `all`, or N drawn at random per repeat [default: all].
+    #[arg(long, value_name = "all|N", help_heading = "Study")]
+    pool: Option<String>,
+    /// Repeats per strategy [default: 100].
+    #[arg(long, value_name = "N", help_heading = "Study")]
+    repeats: Option<u32>,
+    /// Seed of every random choice [default: 20220819].
+    #[arg(long, value_name = "N", help_heading = "Study")]
+    seed: Option<u64>,
+    /// Cost model: epochs, logged (seconds from the logs) or macs [default: epochs].
+    #[arg(long, value_name = "MODEL", help_heading = "Study")]
+    cost: Option<CostKind>,
+    /// Most one search may spend, in the cost unit [default: no cap].
+    #[arg(long, value_name = "X", help_heading = "Study")]
+    budget: Option<f64>,
+    /// Successive halving / Hyperband: reduction factor [default: 3].
+    #[arg(long, value_name = "N", help_heading = "Strategies")]
+    eta: Option<u32>,
+    /// Successive halving / Hyperband: epochs of the first rung r [default: 10].
+    #[arg(long, value_name = "N", help_heading = "Strategies")]
+    min_epochs: Option<u32>,
+    /// Successive halving / Hyperband: epochs of the last rung, r*eta^s [default: 90].
+    #[arg(long, value_name = "N", help_heading = "Strategies")]
+    max_epochs: Option<u32>,
+    /// Random search: schemes fully trained [default: 20].
+    #[arg(long, value_name = "N", help_heading = "Strategies")]
+    random_n: Option<usize>,
+    /// Predictor / last-accuracy: epochs every scheme is trained first [default: 3].
+    #[arg(long, value_name = "K", help_heading = "Strategies")]
+    k_epochs: Option<u32>,
+    /// Predictor / zero-shot / last-accuracy: schemes fully trained [default: 10].
+    #[arg(long, value_name = "M", help_heading = "Strategies")]
+    top_m: Option<usize>,
+    /// Predictor / zero-shot: fold, online or both [default: fold,online].
+    #[arg(
+        long,
+        value_name = "PROTOCOL",
+        value_delimiter = ',',
+        help_heading = "Strategies"
+    )]
+    known: Vec<Known>,
+    /// Online protocol: schemes fully trained between refits [default: 5].
+    #[arg(long, value_name = "N", help_heading = "Strategies")]
+    online_batch: Option<usize>,
+    /// Predictor / zero-shot model, a name of `naap baseline` [default: Linear Regression].
+    #[arg(long, value_name = "NAME", help_heading = "Strategies")]
+    model: Option<String>,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = "nas")]
+    output: PathBuf,
+    /// Skip regret.png.
+    #[arg(long)]
+    no_figures: bool,
+    /// TrueType font for the figure [default: $NAAP_FONT, else a system font].
+    #[arg(long, value_name = "PATH")]
+    font: Option<PathBuf>,
+    /// Replace results already in the output folder.
+    #[arg(long)]
+    force: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Runs `naap nas`.
+pub fn run(command: Command) -> anyhow::Result<Outcome> {
+    match command {
+        Command::Simulate(args) => simulate(args),
+    }
+}
+
+/// The study settings: built-in defaults, then the flags given.
+fn study_config(args: &SimulateArgs, dataset: &Path, logs: Option<&Path>) -> StudyConfig {
+    let mut c = StudyConfig {
+        dataset: dataset.display().to_string(),
+        logs: logs.map(|p| p.display().to_string()),
+        ..StudyConfig::default()
+    };
+    if !(args.strategy.is_empty() || args.strategy.iter().any(|s| s == "all")) {
+        c.strategies = args.strategy.clone();
+    }
+    if !args.known.is_empty() {
+        c.known = args.known.clone();
+    }
+    macro_rules! set {
+        ($($field:ident),*) => {$(
+            if let Some(v) = args.$field.clone() {
+                c.$field = v;
+            }
+        )*};
+    }
+    set!(
+        pool,
+        repeats,
+        seed,
+        cost,
+        eta,
+        min_epochs,
+        max_epochs,
+        random_n,
+        k_epochs,
+        top_m,
+        online_batch,
+        model
+    );
+    c.budget = args.budget;
+    c
+}
+
+/// Everything `naap nas simulate` may write into its folder besides [`FINISHED`].
+const OUTPUTS: &[&str] = &["config.toml", "summary.md", "regret.png"];
+/// The file whose presence marks a finished run.
+const FINISHED: &str = "results.csv";
+
+fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let data = data_dir::from_env(args.data_dir.as_deref());
+    let dataset_path = args
+        .dataset
+        .clone()
+        .unwrap_or_else(|| data_dir::naap440_file(&data, "naap440.csv"));
+    let wants_logs = args.cost == Some(CostKind::Logged);
+    let logs_path = wants_logs.then(|| {
+        args.logs
+            .clone()
+            .unwrap_or_else(|| data_dir::naap440_file(&data, "raw_data.tar.gz"))
+    });
+    let config = study_config(&args, &dataset_path, logs_path.as_deref())
+        .validate()
+        .map_err(exit::usage)
+        .context("checking the study settings")?;
+    let dataset = Dataset::read(&dataset_path)
+        .map_err(exit::usage)
+        .with_context(|| format!("reading dataset {}", dataset_path.display()))?;
+    let cost = match (config.cost(), &logs_path) {
+        (CostKind::Epochs, _) => CostModel::epochs(),
+        (CostKind::Macs, _) => CostModel::macs(&dataset.rows),
+        (CostKind::Logged, Some(logs)) => CostModel::logged_from(logs)
+            .map_err(exit::usage)
+            .with_context(|| format!("reading the training logs {}", logs.display()))?,
+        (CostKind::Logged, None) => unreachable!("logs are resolved for the logged cost"),
+    };
+    if !args.no_figures {
+        // Find the font before the study, not after it.
+        let explicit = args
+            .font
+            .clone()
+            .or_else(|| std::env::var_os("NAAP_FONT").map(PathBuf::from));
+        figures::load_font(explicit.as_deref()).map_err(exit::usage)?;
+    }
+
+    naap_nas::check_study(&dataset, &cost, &config)
+        .map_err(exit::usage)
+        .context("checking the study against the dataset")?;
+    // The folder is ours from here on: a second run into it fails at once,
+    // and with --force nothing of an earlier run (an old regret.png) survives.
+    let run_dir = output::claim(
+        &args.output,
+        &output::Claim {
+            outputs: OUTPUTS,
+            finished: FINISHED,
+            force: args.force,
+            keep: &[],
+        },
+    )?;
+
+    let searches = naap_nas::run_count(&config).map_err(exit::usage)?;
+    let bar = progress::bar(
+        searches as u64,
+        "searching",
+        progress::bars_enabled(args.quiet),
+    );
+    let results = naap_nas::run_study(&dataset, &cost, &config, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let results = results
+        .map_err(|e| match e {
+            naap_nas::Error::InvalidConfig(_)
+            | naap_nas::Error::InvalidInput(_)
+            | naap_nas::Error::Dataset(_) => exit::usage(e),
+            other => other.into(),
+        })
+        .with_context(|| format!("replaying the study on {}", dataset_path.display()))?;
+
+    let title = format!(
+        "NAS replay on {}: {} repeats, pool {}, seed {}",
+        dataset_path.display(),
+        config.repeats(),
+        config.config().pool,
+        config.seed()
+    );
+    let summary = report::summary_markdown(&results, &title).context("summarising the study")?;
+    let figure = if args.no_figures {
+        None
+    } else {
+        Some(naap_nas::figure::regret_png(&results).context("drawing regret.png")?)
+    };
+    let toml = toml::to_string(config.config()).context("serializing config.toml")?;
+    run_dir
+        .write("config.toml", toml.as_bytes())
+        .map_err(output::error)?;
+    run_dir
+        .write("summary.md", summary.as_bytes())
+        .map_err(output::error)?;
+    if let Some(png) = &figure {
+        run_dir.write("regret.png", png).map_err(output::error)?;
+    }
+    // results.csv last: its presence marks a finished run.
+    let csv = report::results_csv(&results).context("building results.csv")?;
+    run_dir.finish(&csv).map_err(output::error)?;
+
+    print!("{summary}");
+    eprintln!(
+        "naap: nas simulate {} searches ({} strategies x {} repeats) in {:.1}s: {}",
+        results.records.len(),
+        results.strategies.len(),
+        config.repeats(),
+        started.elapsed().as_secs_f64(),
+        args.output.display()
+    );
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,229 @@
+//! `naap nas simulate`: successive halving on the shared NAAP-440 CSV checked
+//! against an independent computation, the outputs, and input errors.
+
+use crate::util::{assert_rejected, naap, run, shared_naap440};
+use std::path::Path;
+
+const HEADER: &str = "Strategy,Repeat,Fold,PoolSize,EpochsSpent,CostSpent,ExhaustiveCost,\
+SpeedUp,FoundModelId,FoundMaxAccuracy,PoolBestMaxAccuracy,Regret,FoundRank,Top1,Top1Pct,Top5Pct,\
+BudgetHit";
+
+fn simulate(out: &Path, extra: &[&str]) -> std::process::Output {
+    run(naap()
+        .args(["nas", "simulate", "--quiet", "--dataset"])
+        .arg(shared_naap440("naap440.csv"))
+        .arg("-o")
+        .arg(out)
+        .args(extra))
+}
+
+fn ok(res: &std::process::Output) {
+    assert_eq!(
+        res.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+}
+
+/// The CSV's rows as (ModelId, MaxAccuracy, accuracies e1..e90).
+fn curves() -> Vec<(u32, f64, Vec<f64>)> {
+    let mut r = csv::Reader::from_path(shared_naap440("naap440.csv")).unwrap();
+    let header = r.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, max) = (col("ModelId"), col("MaxAccuracy"));
+    let acc: Vec<usize> = (1..=90).map(|e| col(&format!("e{e}Accuracy"))).collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let v = |i: usize| rec[i].parse::<f64>().unwrap();
+            (
+                rec[id].parse().unwrap(),
+                v(max),
+                acc.iter().map(|&i| v(i)).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Successive halving written out plainly: (found ModelId, epochs spent).
+fn successive_halving(eta: usize, r: usize, rungs: u32) -> (u32, u64) {
+    let table = curves();
+    let mut alive: Vec<usize> = (0..table.len()).collect();
+    let (mut epochs, mut trained) = (r, vec![0usize; table.len()]);
+    let mut spent = 0u64;
+    for rung in 0..rungs {
+        for &i in &alive {
+            spent += (epochs - trained[i]) as u64;
+            trained[i] = epochs;
+        }
+        // Best accuracy at this epoch first; ties to the lower ModelId.
+        alive.sort_by(|&a, &b| {
+            table[b].2[epochs - 1]
+                .partial_cmp(&table[a].2[epochs - 1])
+                .unwrap()
+                .then(table[a].0.cmp(&table[b].0))
+        });
+        if rung + 1 == rungs {
+            return (table[alive[0]].0, spent);
+        }
+        alive.truncate((alive.len() / eta).max(1));
+        epochs *= eta;
+    }
+    unreachable!()
+}
+
+fn read_results(out: &Path) -> (String, Vec<csv::StringRecord>) {
+    let mut r = csv::Reader::from_path(out.join("results.csv")).unwrap();
+    let header = r.headers().unwrap().iter().collect::<Vec<_>>().join(",");
+    (header, r.records().map(|x| x.unwrap()).collect())
+}
+
+#[test]
+fn nas_successive_halving_matches_an_independent_computation() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = curves();
+    let best = table.iter().map(|t| t.1).fold(f64::MIN, f64::max);
+    // (eta, r, R, rungs): the defaults (10, 30, 90) and a finer ladder.
+    for (eta, r, big_r, rungs) in [(3, 10, 90, 3), (2, 5, 80, 5)] {
+        let out = dir.path().join(format!("sh-{eta}-{r}"));
+        let res = simulate(
+            &out,
+            &[
+                "--strategy",
+                "successive-halving",
+                "--repeats",
+                "1",
+                "--no-figures",
+                "--eta",
+                &eta.to_string(),
+                "--min-epochs",
+                &r.to_string(),
+                "--max-epochs",
+                &big_r.to_string(),
+            ],
+        );
+        ok(&res);
+        let (header, rows) = read_results(&out);
+        assert_eq!(header, HEADER);
+        assert_eq!(rows.len(), 1);
+        let (found, spent) = successive_halving(eta, r, rungs);
+        let row = &rows[0];
+        assert_eq!(&row[0], "successive-halving");
+        assert_eq!(row[8].parse::<u32>().unwrap(), found, "found ModelId");
+        assert_eq!(row[4].parse::<u64>().unwrap(), spent, "epochs spent");
+        let found_max = table.iter().find(|t| t.0 == found).unwrap().1;
+        let regret: f64 = row[11].parse().unwrap();
+        assert!(
+            (regret - (best - found_max)).abs() < 1e-12,
+            "regret {regret}"
+        );
+    }
+}
+
+#[test]
+fn nas_default_outputs_and_no_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("study");
+    let res = simulate(&out, &["--repeats", "3", "--pool", "80", "--seed", "4"]);
+    ok(&res);
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let stdout = String::from_utf8_lossy(&res.stdout);
+    assert_eq!(stdout, summary, "the summary is printed as written");
+    let (header, rows) = read_results(&out);
+    assert_eq!(header, HEADER);
+    // 9 strategies x 3 repeats, the two fold strategies twice per repeat.
+    assert_eq!(rows.len(), 3 * 11);
+    for name in [
+        "exhaustive",
+        "random",
+        "successive-halving",
+        "hyperband",
+        "predictor-fold",
+        "predictor-online",
+        "zero-shot-fold",
+        "zero-shot-online",
+        "last-accuracy",
+    ] {
+        assert!(
+            summary.contains(&format!("| {name} |")),
+            "{name}: {summary}"
+        );
+    }
+    for row in &rows {
+        let pool: usize = row[3].parse().unwrap();
+        assert_eq!(pool, if row[2].is_empty() { 80 } else { 40 });
+        let regret: f64 = row[11].parse().unwrap();
+        assert!(regret >= 0.0);
+        assert_eq!(&row[13] == "1", regret == 0.0);
+    }
+    let png = std::fs::read(out.join("regret.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let config: toml::Table = std::fs::read_to_string(out.join("config.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(config["pool"].as_str(), Some("80"));
+    assert_eq!(config["seed"].as_integer(), Some(4));
+    assert_eq!(config["model"].as_str(), Some("Linear Regression"));
+
+    // The same command again refuses to replace the results; --force does.
+    let again = simulate(&out, &["--repeats", "3", "--pool", "80", "--seed", "4"]);
+    assert_rejected(&again, "force", None);
+    let forced = simulate(
+        &out,
+        &["--repeats", "3", "--pool", "80", "--seed", "4", "--force"],
+    );
+    ok(&forced);
+    assert_eq!(read_results(&out).1, rows, "same seed, same results");
+}
+
+#[test]
+fn nas_rejects_bad_input_with_exit_2_and_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let results = out.join("results.csv");
+    for (args, needle) in [
+        (vec!["--strategy", "bayes"], "unknown strategy 'bayes'"),
+        (vec!["--pool", "1"], "got '1'"),
+        (
+            vec!["--pool", "1000"],
+            "pool of 1000 schemes but the dataset has 440",
+        ),
+        (vec!["--eta", "1"], "eta must be at least 2"),
+        (vec!["--max-epochs", "80"], "R=80"),
+        (
+            vec!["--min-epochs", "30", "--max-epochs", "270"],
+            "270 epochs",
+        ),
+        (vec!["--budget", "0"], "budget must be a positive number"),
+        (vec!["--model", "GPT"], "unknown model 'GPT'"),
+        (vec!["--random-n", "500"], "random trains 500 schemes"),
+        (vec!["--top-m", "300"], "searches a pool of 220"),
+        (vec!["--cost", "gpu"], "unknown cost model 'gpu'"),
+        (vec!["--known", "all"], "unknown protocol 'all'"),
+        (
+            vec!["--strategy", "successive-halving", "--budget", "100"],
+            "does not cover its first batch",
+        ),
+    ] {
+        let res = simulate(&out, &args);
+        assert_rejected(&res, needle, Some(&results));
+    }
+    let res = run(naap()
+        .args(["nas", "simulate", "--quiet", "--dataset"])
+        .arg(dir.path().join("missing.csv"))
+        .arg("-o")
+        .arg(&out));
+    assert_rejected(&res, "missing.csv", Some(&results));
+    let res = simulate(
+        &out,
+        &["--cost", "logged", "--logs", "/nonexistent/raw_data.tar.gz"],
+    );
+    assert_rejected(&res, "raw_data.tar.gz", Some(&results));
+    // At most the empty folder a claimed run leaves: no file of any kind.
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "written on bad input: {left:?}");
+}
