@@ -157,7 +157,8 @@ def main():
             fh.write("Flags,Step,MAE,NumViolations,MaxViolations,FinalScore\n")
             for f, step in order:
                 s, mae, v, mv = done[f]
-                fh.write(f"{bits(f)},{step},{mae:.6f},{v},{mv},{s:.6f}\n")
+                # Flags as naap's results.csv and the published NAAP-440e file: 1;0;1.
+                fh.write(f"{';'.join(bits(f))},{step},{mae:.6f},{v},{mv},{s:.6f}\n")
 
 
 if __name__ == "__main__":

@@ -66,10 +66,14 @@ fn search_outputs_are_complete_and_independent_of_thread_count() {
     );
     for r in rows {
         assert_eq!(r[2], "Scheme");
-        assert_eq!(r[3].len(), 8);
-        assert!(r[3].contains('1'), "empty subset evaluated");
-        let names = r[4].split('+').count();
-        assert_eq!(names, r[3].matches('1').count());
+        // Flags and FeatureSubset as in the published NAAP-440e file (issue 12).
+        let flags: Vec<&str> = r[3].split(';').collect();
+        assert_eq!(flags.len(), 8, "{}", r[3]);
+        assert!(flags.iter().all(|f| *f == "0" || *f == "1"), "{}", r[3]);
+        assert!(flags.contains(&"1"), "empty subset evaluated");
+        let names = r[4].split(';').count();
+        assert!(!r[4].contains('+'), "{}", r[4]);
+        assert_eq!(names, flags.iter().filter(|f| **f == "1").count());
         let max = if r[0] == "interpolation" {
             "780"
         } else {
@@ -89,7 +93,7 @@ fn search_outputs_are_complete_and_independent_of_thread_count() {
         );
     }
     let first_rows: Vec<&str> = rows.iter().filter(|r| r[10] == "0").map(|r| r[3]).collect();
-    assert!(first_rows.iter().all(|f| *f == "11111111"));
+    assert!(first_rows.iter().all(|f| *f == "1;1;1;1;1;1;1;1"));
     let best = std::fs::read_to_string(a.join("best.md")).unwrap();
     assert!(
         best.contains("## left-extrapolation (max violations 190)"),
@@ -142,4 +146,90 @@ fn bad_inputs_exit_2_and_write_nothing() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("bad.csv"), "{}", stderr(&out));
     assert!(!out_dir.exists());
+}
+
+/// An interrupted run's folder: only its checkpoint is left.
+fn interrupted_run(dir: &Path) -> std::path::PathBuf {
+    let out = dir.join("run");
+    let res = select(&shared_naap440("naap440v2.csv"), &out, "2", &SLICE);
+    assert!(res.status.success(), "{}", stderr(&res));
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let p = entry.unwrap().path();
+        if p.file_name().unwrap() != "checkpoint.csv" {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn issue12_a_corrupted_checkpoint_is_an_input_error_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = interrupted_run(dir.path());
+    let path = out.join("checkpoint.csv");
+    let good = std::fs::read_to_string(&path).unwrap();
+    // Line 3's fields (tab-separated): 6 is the subset mask, 7 the score.
+    for (field, value, want) in [
+        (5, "4096", "subset mask"),
+        (6, "NaN", "score"),
+        (7, "-0.5", "MAE"),
+    ] {
+        let lines: Vec<String> = good
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                if i != 2 {
+                    return l.to_string();
+                }
+                let mut f: Vec<&str> = l.split('\t').collect();
+                f[field] = value;
+                f.join("\t")
+            })
+            .collect();
+        let corrupt = format!("{}\n", lines.join("\n"));
+        std::fs::write(&path, &corrupt).unwrap();
+        let mut args = SLICE.to_vec();
+        args.push("--resume");
+        let res = select(&shared_naap440("naap440v2.csv"), &out, "2", &args);
+        assert_eq!(res.status.code(), Some(2), "{value}: {}", stderr(&res));
+        let err = stderr(&res);
+        assert!(
+            err.contains("checkpoint.csv")
+                && err.contains("checkpoint line 3")
+                && err.contains(want),
+            "{value}: {err}"
+        );
+        assert!(!out.join("results.csv").exists());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            corrupt,
+            "checkpoint rewritten"
+        );
+    }
+    // Not UTF-8: an input error too.
+    std::fs::write(&path, b"\xff\xfe").unwrap();
+    let mut args = SLICE.to_vec();
+    args.push("--resume");
+    let res = select(&shared_naap440("naap440v2.csv"), &out, "2", &args);
+    assert_eq!(res.status.code(), Some(2), "{}", stderr(&res));
+}
+
+#[test]
+fn issue12_a_mode_that_runs_no_model_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // 3-NN cannot extrapolate, so left extrapolation would run nothing.
+    let res = select(
+        &shared_naap440("naap440v2.csv"),
+        &out,
+        "1",
+        &["--modes", "left", "--models", "3-NN", "--epochs", "0"],
+    );
+    assert_eq!(res.status.code(), Some(2), "{}", stderr(&res));
+    assert!(
+        stderr(&res).contains("mode left-extrapolation runs none of the models asked (3-NN)"),
+        "{}",
+        stderr(&res)
+    );
+    assert!(!out.exists());
 }

@@ -311,3 +311,30 @@ fn bad_scheme_files_exit_2_naming_file_and_item() {
         "got width 8 and stride 2",
     );
 }
+
+#[test]
+fn issue12_non_utf8_and_folder_inputs_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("bin.toml");
+    std::fs::write(&binary, b"\xff\xfe\x00 not text").unwrap();
+    let folder = dir.path().join("folder.json");
+    std::fs::create_dir(&folder).unwrap();
+    for input in [&binary, &folder] {
+        for flag in ["--space", "--schemes"] {
+            let cmd = if flag == "--space" {
+                "generate"
+            } else {
+                "profile"
+            };
+            let res = run(naap().args(["space", cmd, flag]).arg(input));
+            let msg = stderr(&res);
+            assert_eq!(
+                res.status.code(),
+                Some(2),
+                "{cmd} {}: {msg}",
+                input.display()
+            );
+            assert!(msg.contains(&*input.to_string_lossy()), "{msg}");
+        }
+    }
+}

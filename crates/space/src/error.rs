@@ -53,7 +53,16 @@ impl Error {
     /// than a failure of the machine (an unreadable disk).
     pub fn is_bad_input(&self) -> bool {
         match self {
-            Error::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            // A missing, unreadable or non-UTF-8 file, or a folder where a
+            // file belongs, is what the user named; other I/O errors are the machine's.
+            Error::Io { source, .. } => matches!(
+                source.kind(),
+                std::io::ErrorKind::NotFound
+                    | std::io::ErrorKind::PermissionDenied
+                    | std::io::ErrorKind::IsADirectory
+                    | std::io::ErrorKind::NotADirectory
+                    | std::io::ErrorKind::InvalidData
+            ),
             _ => true,
         }
     }

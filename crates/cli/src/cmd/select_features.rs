@@ -134,6 +134,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .with_context(|| format!("opening {}", checkpoint_path.display()))?,
     );
     let journal_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    let journaled = Mutex::new(false);
 
     let bar = counter(progress::bars_enabled(args.quiet));
     let finished = |r: &SearchResult| {
@@ -141,6 +142,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let written = file
             .write_all(checkpoint::search_lines(r).as_bytes())
             .and_then(|_| file.flush());
+        *journaled.lock().unwrap_or_else(|e| e.into_inner()) = true;
         if let Err(e) = written {
             journal_error
                 .lock()
@@ -165,10 +167,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         SelectEvent::SubsetEvaluated => bar.inc(1),
         SelectEvent::SearchFinished(r) => finished(r),
     })
-    .map_err(|e| match e {
-        // Feature columns the dataset lacks (e.g. too few epochs) are input errors.
-        naap_predict::Error::InvalidInput(_) => exit::usage(e),
-        other => anyhow::Error::new(other),
+    .map_err(|e| {
+        // A checkpoint without a finished search is of no use, and left
+        // behind it would block the next run until --force.
+        if done.is_empty() && !*journaled.lock().unwrap_or_else(|e| e.into_inner()) {
+            let _ = std::fs::remove_file(&checkpoint_path);
+        }
+        match e {
+            // Feature columns the dataset lacks (e.g. too few epochs) are input errors.
+            naap_predict::Error::InvalidInput(_) => exit::usage(e),
+            other => anyhow::Error::new(other),
+        }
     })
     .context("running the feature search")?;
     bar.finish_and_clear();
@@ -234,7 +243,9 @@ fn open_checkpoint(
 ) -> anyhow::Result<Vec<SearchResult>> {
     let path = run_dir.path().join(CHECKPOINT);
     let done = if resume && path.exists() {
+        // Not UTF-8, a folder, unreadable: the checkpoint named is bad input.
         let text = std::fs::read_to_string(&path)
+            .map_err(exit::usage)
             .with_context(|| format!("reading {}", path.display()))?;
         checkpoint::read(&text, fingerprint, sets)
             .map_err(exit::usage)

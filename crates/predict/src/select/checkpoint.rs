@@ -105,13 +105,18 @@ pub fn read(
             },
         };
         let size = num(3)? as usize;
+        check_values(&evaluated, size).map_err(|m| bad(&m))?;
         let same = |r: &SearchResult| r.mode == mode && r.model == f[1] && r.feature_set == f[2];
         match out.last_mut() {
-            Some((r, n)) if same(r) && r.evaluated.len() < *n => r.evaluated.push(evaluated),
+            Some((r, n)) if same(r) && r.evaluated.len() < *n => {
+                check_flags(evaluated.flags, r.features.len(), size).map_err(|m| bad(&m))?;
+                r.evaluated.push(evaluated)
+            }
             _ => {
                 let Some(set) = sets.iter().find(|s| s.name() == f[2]) else {
                     continue;
                 };
+                check_flags(evaluated.flags, set.features().len(), size).map_err(|m| bad(&m))?;
                 out.push((
                     SearchResult {
                         mode,
@@ -130,6 +135,64 @@ pub fn read(
         .filter(|(r, n)| r.evaluated.len() == *n)
         .map(|(r, _)| r)
         .collect())
+}
+
+/// The values of one line inside their domains: a corrupted checkpoint must
+/// not be trusted (a NaN score would win every comparison in `best.md`).
+fn check_values(e: &Evaluated<SubsetScore>, size: usize) -> std::result::Result<(), String> {
+    let v = &e.value;
+    let non_negative = |field: usize, name: &str, x: f64| {
+        if x.is_finite() && x >= 0.0 {
+            Ok(())
+        } else {
+            Err(format!(
+                "field {field} ({name}): expected a finite number >= 0, got {x}"
+            ))
+        }
+    };
+    non_negative(7, "score", e.score)?;
+    non_negative(8, "MAE", v.mae)?;
+    if !(0.0..=1.0).contains(&v.monotonicity) {
+        return Err(format!(
+            "field 11 (monotonicity score): expected a number in [0, 1], got {}",
+            v.monotonicity
+        ));
+    }
+    if v.violations > v.max_violations {
+        return Err(format!(
+            "field 9 (violations): {} is more than the maximum {} of field 10",
+            v.violations, v.max_violations
+        ));
+    }
+    if size == 0 {
+        return Err("field 4 (search size): expected at least 1, got 0".into());
+    }
+    if e.step >= size {
+        return Err(format!(
+            "field 5 (step): {} is not below the search size {size}",
+            e.step
+        ));
+    }
+    Ok(())
+}
+
+/// A subset mask names at least one and only existing features, and a search
+/// cannot hold more subsets than there are.
+fn check_flags(flags: Flags, features: usize, size: usize) -> std::result::Result<(), String> {
+    let bits = flags.bits();
+    let beyond = features < 64 && bits >> features != 0;
+    if bits == 0 || beyond {
+        return Err(format!(
+            "field 6 (subset mask): {bits} is not a non-empty subset of the {features} features"
+        ));
+    }
+    if features < 64 && size as u128 >= 1u128 << features {
+        return Err(format!(
+            "field 4 (search size): {size} is more than the {} subsets of {features} features",
+            (1u128 << features) - 1
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -187,5 +250,38 @@ mod tests {
         assert!(read(&text, &other, &sets).is_err());
         // Feature sets outside the plan are skipped.
         assert!(read(&text, &fp, &[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn issue12_corrupted_values_are_errors_naming_the_line() {
+        let config = SelectConfig::default().validate().unwrap();
+        let fp = fingerprint(&config, b"dataset");
+        let sets = vec![feature_set(Format::V2, 0).unwrap()];
+        let good = search_lines(&result(Mode::Interpolation, 3));
+        let line2: Vec<&str> = good.lines().nth(1).unwrap().split('\t').collect();
+        // Field (0-based) and a corrupt value: a mask bit beyond the 8
+        // features (this panicked), NaN or negative scores, too many violations.
+        let cases = [
+            (5, "256", "field 6 (subset mask)"),
+            (5, "0", "field 6 (subset mask)"),
+            (6, "NaN", "field 7 (score)"),
+            (7, "-1", "field 8 (MAE)"),
+            (8, "781", "field 9 (violations)"),
+            (10, "1.5", "field 11 (monotonicity score)"),
+            (10, "inf", "field 11 (monotonicity score)"),
+        ];
+        for (field, value, want) in cases {
+            let mut f = line2.clone();
+            f[field] = value;
+            let lines: Vec<String> = good
+                .lines()
+                .enumerate()
+                .map(|(i, l)| if i == 1 { f.join("\t") } else { l.to_string() })
+                .collect();
+            let text = format!("{fp}{}\n", lines.join("\n"));
+            let err = read(&text, &fp, &sets).unwrap_err().to_string();
+            assert!(err.starts_with("checkpoint line 3: "), "{err}");
+            assert!(err.contains(want), "{value}: {err}");
+        }
     }
 }

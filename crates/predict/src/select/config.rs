@@ -71,14 +71,28 @@ impl SelectConfig {
                 known.join(", ")
             ));
         }
-        Ok(SelectValidConfig {
+        let valid = SelectValidConfig {
             modes: dedup(self.modes),
             models: dedup(self.models),
             epochs: dedup(self.epochs),
             seed: self.seed,
             fit_seeds: self.fit_seeds,
             noise_std: self.noise_std,
-        })
+        };
+        // A mode in which none of the asked models may run would finish with
+        // exit 0 and no result for it: the combination is a mistake.
+        if let Some(mode) = valid
+            .modes
+            .iter()
+            .find(|&&m| valid.models_for(m).is_empty())
+        {
+            return bad(format!(
+                "mode {mode} runs none of the models asked ({}): extrapolation modes \
+                 run only models that can extrapolate; drop the mode or add such a model",
+                valid.models.join(", ")
+            ));
+        }
+        Ok(valid)
     }
 }
 

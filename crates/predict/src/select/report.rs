@@ -48,8 +48,10 @@ pub fn results_csv(results: &[SearchResult]) -> Result<Vec<u8>> {
                 r.mode.name().to_string(),
                 r.model.clone(),
                 r.feature_set.clone(),
-                e.flags.to_bit_string(r.features.len()),
-                r.subset_names(e.flags),
+                // As the published NAAP-440e file writes them, so that both
+                // files can be compared with the same tools.
+                e.flags.to_published(r.features.len()),
+                r.subset_names_published(e.flags),
                 rounded(v.mae, 4),
                 v.violations.to_string(),
                 v.max_violations.to_string(),
@@ -166,7 +168,7 @@ mod tests {
         // 0.015 · sqrt(19/190) = 0.0047434...
         assert_eq!(
             lines[2],
-            "left-extrapolation,Linear Regression (D=0.5),Scheme,110,NumParams+NumStages,\
+            "left-extrapolation,Linear Regression (D=0.5),Scheme,1;1;0,NumParams;NumStages,\
              0.015,19,190,0.9,0.004743,1,7"
         );
     }

@@ -64,6 +64,16 @@ impl SearchResult {
             .expect("a search evaluates at least the full set")
     }
 
+    /// Names of the features in `flags`, joined by `;` as in the published
+    /// NAAP-440e file.
+    pub fn subset_names_published(&self, flags: Flags) -> String {
+        flags
+            .indices()
+            .map(|i| self.features[i].as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
     /// Names of the features in `flags`, joined by `+`.
     pub fn subset_names(&self, flags: Flags) -> String {
         flags

@@ -81,6 +81,15 @@ impl Flags {
             .collect()
     }
 
+    /// The published NAAP-440e form: one `0`/`1` per feature, joined by `;`
+    /// (`1;0;1`).
+    pub fn to_published(self, num_features: usize) -> String {
+        (0..num_features)
+            .map(|i| if self.contains(i) { "1" } else { "0" })
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
     /// Parses [`Self::to_bit_string`]'s form back.
     pub fn from_bit_string(s: &str) -> Option<Flags> {
         if s.len() > Self::MAX_FEATURES {
