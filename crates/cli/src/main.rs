@@ -57,9 +57,29 @@ fn main() {
             // `naap ... | head` closing the pipe early is normal use, not a failure.
             std::process::exit(exit::SUCCESS);
         }
-        eprintln!("naap: {err:#}");
+        eprintln!("naap: {}", one_line(err));
     }
     std::process::exit(exit::code(&result));
+}
+
+/// The most characters of one cause that a message prints. Libraries quote
+/// offending input in part (naap_dataset::excerpt); this bounds every other
+/// cause, so a 1 GB line never becomes a 1 GB message.
+const MAX_CAUSE_CHARS: usize = 600;
+
+/// The whole cause chain on one line, as `{:#}` prints it, each cause cut to
+/// [`MAX_CAUSE_CHARS`].
+fn one_line(err: &anyhow::Error) -> String {
+    err.chain()
+        .map(|cause| {
+            let text = cause.to_string();
+            match text.char_indices().nth(MAX_CAUSE_CHARS) {
+                None => text,
+                Some((cut, _)) => format!("{}… ({} more bytes)", &text[..cut], text.len() - cut),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -72,6 +92,24 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn issue12_each_cause_is_cut_and_the_chain_kept() {
+        use anyhow::Context;
+        let huge = "x".repeat(1 << 20);
+        let err = Err::<(), _>(anyhow::anyhow!("bad value {huge}"))
+            .context("reading a.csv")
+            .unwrap_err();
+        let line = one_line(&err);
+        assert!(
+            line.starts_with("reading a.csv: bad value xxx"),
+            "{}",
+            &line[..40]
+        );
+        assert!(line.len() < 700, "{} bytes", line.len());
+        let short = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(one_line(&short), format!("{short:#}"));
+    }
 
     #[test]
     fn clap_definition_is_consistent() {

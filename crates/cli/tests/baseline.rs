@@ -294,3 +294,32 @@ fn malformed_dataset_exits_2_and_writes_nothing() {
     assert!(err.contains("bad.csv") && err.contains(":4"), "{err}");
     assert!(!out_dir.exists());
 }
+
+#[test]
+fn issue12_a_table_too_large_to_fit_is_refused_at_once() {
+    // 20,240 valid rows: the published rows again and again under new ModelIds.
+    let text = std::fs::read_to_string(shared_naap440("naap440.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let mut big = format!("{header}\n");
+    for k in 0..46 {
+        for row in &rows {
+            let (id, rest) = row.split_once(',').unwrap();
+            let id: usize = id.parse().unwrap();
+            big.push_str(&format!("{},{rest}\n", k * rows.len() + id));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = dir.path().join("big.csv");
+    std::fs::write(&dataset, big).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = baseline(&dataset, &out_dir, &["--no-figures"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("20240 rows is more than the 20000"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_dir.join("results.csv").exists());
+}

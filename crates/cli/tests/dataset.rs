@@ -432,3 +432,30 @@ fn issue12_degenerate_datasets_are_input_errors_for_every_reader() {
         None,
     );
 }
+
+#[test]
+fn issue12_a_huge_offending_cell_is_quoted_in_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.csv");
+    let res = build_fixture(&fixture_logs(), &good, &["--test-bins", "2"]);
+    assert_eq!(res.status.code(), Some(0), "{}", stderr(&res));
+    let text = fs::read_to_string(&good).unwrap();
+    let huge = "7".repeat(4 << 20) + "x";
+    let bad = dir.path().join("d.csv");
+    fs::write(
+        &bad,
+        text.replacen(",0.5,1.68,", &format!(",0.5,{huge},"), 1),
+    )
+    .unwrap();
+    let check = run(naap().args(["dataset", "check"]).arg(&bad));
+    assert_rejected(
+        &check,
+        "d.csv:3: column e1LossMean: expected a number, got '777",
+        None,
+    );
+    assert!(
+        check.stderr.len() < 1000,
+        "{} bytes of message",
+        check.stderr.len()
+    );
+}

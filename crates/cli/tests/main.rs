@@ -3,6 +3,7 @@
 mod baseline;
 mod dataset;
 mod download;
+mod install;
 mod nas;
 mod outputs;
 mod select_features;

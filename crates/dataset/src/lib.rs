@@ -9,6 +9,7 @@
 
 mod build;
 mod error;
+mod excerpt;
 mod line_ending;
 pub mod log;
 mod pyfloat;
@@ -20,9 +21,10 @@ mod write;
 
 pub use build::{build, test_rows, BuildConfig, BuildValidConfig, Built, Skipped};
 pub use error::{Error, Result};
+pub use excerpt::{excerpt, EXCERPT_CHARS};
 pub use line_ending::LineEnding;
 pub use log::{LogEvent, LogLine, LogWriter, LoggedEpoch, Timestamp, TrainingLog};
 pub use pyfloat::{py_repr, py_round};
-pub use source::{model_id_of, read_logs, LogFile};
+pub use source::{model_id_of, read_logs, LogFile, MAX_LOG_BYTES};
 pub use table::{epoch_column, Dataset, EpochRecord, Format, Row, SchemeFeatures, EPOCH_SUFFIXES};
 pub use validate::{MAX_LOSS, MIN_SPLIT_ROWS};

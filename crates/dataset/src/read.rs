@@ -210,20 +210,26 @@ impl Cells<'_> {
 
     fn int<T: std::str::FromStr>(&self, i: usize) -> std::result::Result<T, String> {
         let (name, cell) = self.raw(i);
-        cell.trim()
-            .parse()
-            .map_err(|_| format!("column {name}: expected a non-negative integer, got '{cell}'"))
+        cell.trim().parse().map_err(|_| {
+            format!(
+                "column {name}: expected a non-negative integer, got '{}'",
+                crate::excerpt(cell)
+            )
+        })
     }
 
     fn float(&self, i: usize) -> std::result::Result<f64, String> {
         let (name, cell) = self.raw(i);
-        let v: f64 = cell
-            .trim()
-            .parse()
-            .map_err(|_| format!("column {name}: expected a number, got '{cell}'"))?;
+        let v: f64 = cell.trim().parse().map_err(|_| {
+            format!(
+                "column {name}: expected a number, got '{}'",
+                crate::excerpt(cell)
+            )
+        })?;
         if !v.is_finite() {
             return Err(format!(
-                "column {name}: expected a finite number, got '{cell}'"
+                "column {name}: expected a finite number, got '{}'",
+                crate::excerpt(cell)
             ));
         }
         Ok(v)
@@ -242,7 +248,12 @@ fn parse_row(
     let is_test = match cells.raw(1).1.trim() {
         "0" => false,
         "1" => true,
-        other => return Err(format!("column IsTest: expected 0 or 1, got '{other}'")),
+        other => {
+            return Err(format!(
+                "column IsTest: expected 0 or 1, got '{}'",
+                crate::excerpt(other)
+            ))
+        }
     };
     let v2 = format == Format::V2;
     let scheme = SchemeFeatures {
@@ -462,5 +473,18 @@ e2LossMean,e2LossMedian,e2Accuracy";
             "{}",
             message(&text)
         );
+    }
+
+    #[test]
+    fn issue12_a_huge_bad_cell_is_quoted_in_part() {
+        let huge = "9".repeat(1 << 20) + "x";
+        let text = small_v1().replacen("0.4,1.6", &format!("{huge},1.6"), 1);
+        let msg = message(&text);
+        assert!(
+            msg.starts_with("t.csv:2: column e1Accuracy: expected a number, got '999"),
+            "{}",
+            &msg[..100]
+        );
+        assert!(msg.len() < 400, "{} bytes", msg.len());
     }
 }

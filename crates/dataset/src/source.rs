@@ -20,6 +20,32 @@ pub struct LogFile {
     pub bytes: Vec<u8>,
 }
 
+/// The largest training log read: a 90-epoch log in the paper's format is
+/// about 10 KB, so anything near this is not a training log (or is a
+/// decompression bomb) and is refused before it fills memory.
+pub const MAX_LOG_BYTES: u64 = 16 << 20;
+
+/// Reads one log, refusing it past [`MAX_LOG_BYTES`] (whatever a tar header
+/// claims, the bytes are counted as they come).
+fn read_log_bytes(reader: impl Read, path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_LOG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+    if bytes.len() as u64 > MAX_LOG_BYTES {
+        return Err(Error::Source(format!(
+            "{}: more than {} MiB, too large for a training log",
+            path.display(),
+            MAX_LOG_BYTES >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 /// The ModelId of a log file name `scheme_{id}.txt` with id ≥ 1.
 pub fn model_id_of(name: &str) -> Option<u32> {
     let id = name.strip_prefix("scheme_")?.strip_suffix(".txt")?;
@@ -64,10 +90,11 @@ pub fn read_logs(source: &Path) -> Result<Vec<LogFile>> {
             if !path.is_file() {
                 continue;
             }
-            let bytes = std::fs::read(&path).map_err(|e| Error::Io {
+            let file = std::fs::File::open(&path).map_err(|e| Error::Io {
                 path: path.clone(),
                 source: e,
             })?;
+            let bytes = read_log_bytes(file, &path)?;
             add(LogFile {
                 model_id,
                 name,
@@ -90,12 +117,12 @@ pub fn read_logs(source: &Path) -> Result<Vec<LogFile>> {
             let Some(model_id) = model_id_of(&name) else {
                 continue;
             };
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).map_err(io_err)?;
+            let path = source.join(inner);
+            let bytes = read_log_bytes(&mut entry, &path)?;
             add(LogFile {
                 model_id,
                 name,
-                path: source.join(inner),
+                path,
                 bytes,
             })?;
         }
@@ -150,5 +177,33 @@ mod tests {
         let empty = tempfile::tempdir().unwrap();
         let err = read_logs(empty.path()).unwrap_err().to_string();
         assert!(err.contains("no scheme_{id}.txt logs"), "{err}");
+    }
+
+    #[test]
+    fn issue12_an_oversized_tar_entry_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("logs.tar.gz");
+        let gz = flate2::write::GzEncoder::new(
+            std::fs::File::create(&path).unwrap(),
+            flate2::Compression::fast(),
+        );
+        let mut tar = tar::Builder::new(gz);
+        let size = MAX_LOG_BYTES + 1;
+        let mut header = tar::Header::new_gnu();
+        header.set_size(size);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(
+            &mut header,
+            "raw/scheme_1.txt",
+            std::io::repeat(b'x').take(size),
+        )
+        .unwrap();
+        tar.into_inner().unwrap().finish().unwrap();
+        let err = read_logs(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("scheme_1.txt: more than 16 MiB, too large for a training log"),
+            "{err}"
+        );
     }
 }

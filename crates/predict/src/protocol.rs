@@ -55,6 +55,12 @@ pub struct TrainTest {
     pub test_model_ids: Vec<u32>,
 }
 
+/// The most rows an experiment fits on. NAAP-440 has 440; SVR, kernel
+/// ridge and the Gaussian process scale with the square or cube of the rows,
+/// so far larger tables are refused with a reason instead of an unbounded
+/// wait.
+pub const MAX_ROWS: usize = 20_000;
+
 impl TrainTest {
     /// Builds the matrices of `set` for the given rows, the scaler fitted on
     /// `train` only.
@@ -64,6 +70,14 @@ impl TrainTest {
                 "a split needs train and test rows, got {} and {}",
                 train.len(),
                 test.len()
+            )));
+        }
+        if train.len() + test.len() > MAX_ROWS {
+            return Err(Error::InvalidInput(format!(
+                "{} rows is more than the {MAX_ROWS} the regressors are run on: the kernel \
+                 models and the Gaussian process grow with the square or cube of the rows, \
+                 so the run would not finish; sample the dataset first",
+                train.len() + test.len()
             )));
         }
         let raw_train = set.matrix(train)?;
@@ -404,5 +418,24 @@ pub(crate) mod tests {
             let every = evaluate(spec.regressor(), &data, &seeds, noise).map_err(|e| e.to_string());
             assert_eq!(once, every, "{}", spec.name());
         }
+    }
+
+    #[test]
+    fn issue12_a_table_too_large_to_fit_is_refused_with_a_reason() {
+        let rows: Vec<Row> = (0..=MAX_ROWS as u32)
+            .map(|i| row(i + 1, i % 10 == 0, 0.5 + f64::from(i % 7) / 100.0, 1))
+            .collect();
+        let (test, train): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| r.is_test);
+        let err = TrainTest::build(&train, &test, &FeatureSet::scheme())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!(
+                "{} rows is more than the {MAX_ROWS}",
+                MAX_ROWS + 1
+            )),
+            "{err}"
+        );
+        assert!(TrainTest::build(&train[..100], &test[..10], &FeatureSet::scheme()).is_ok());
     }
 }

@@ -6,23 +6,61 @@
 //! is emitted as soon as it reaches `min_depth`, before its deeper
 //! extensions.
 
-use crate::{Layer, Scheme, SpaceValidConfig};
+use crate::{Error, Layer, Result, Scheme, SpaceValidConfig};
+
+/// The most schemes [`generate_at_most`] enumerates unless told otherwise:
+/// far above any space trained in full, far below what exhausts memory.
+pub const DEFAULT_MAX_SCHEMES: usize = 1_000_000;
 
 /// Every scheme of the space, in the published order.
 ///
 /// A scheme is kept when it has at most `max_stride2_layers` layers with
 /// stride above 1 and every residual joins layers of equal width at stride 1.
 /// The result may be empty (e.g. if every first-layer choice is residual).
+/// A config can describe astronomically many schemes; [`generate_at_most`]
+/// refuses those before allocating them.
 pub fn generate(space: &SpaceValidConfig) -> Vec<Scheme> {
     let mut out = Vec::new();
     let mut prefix = Vec::with_capacity(space.max_depth());
-    extend(space, &mut prefix, 0, &mut out);
+    extend(space, &mut prefix, 0, &mut |layers: &[Layer]| {
+        out.push(Scheme {
+            layers: layers.to_vec(),
+        });
+        true
+    });
     out
 }
 
-fn extend(space: &SpaceValidConfig, prefix: &mut Vec<Layer>, strided: u32, out: &mut Vec<Scheme>) {
+/// [`generate`], refused with [`Error::Invalid`] when the space has more
+/// than `max` schemes. The schemes are counted first, without being stored,
+/// and counting stops at `max + 1`, so the refusal costs little time and no
+/// memory.
+pub fn generate_at_most(space: &SpaceValidConfig, max: usize) -> Result<Vec<Scheme>> {
+    let mut count = 0usize;
+    let mut prefix = Vec::with_capacity(space.max_depth());
+    extend(space, &mut prefix, 0, &mut |_: &[Layer]| {
+        count += 1;
+        count <= max
+    });
+    if count > max {
+        return Err(Error::Invalid(format!(
+            "the space has more than {max} schemes; narrow its choices or raise the limit \
+             (--max-schemes)"
+        )));
+    }
+    Ok(generate(space))
+}
+
+/// Depth-first search below `prefix`; `visit` gets every scheme and returns
+/// false to stop the search. Returns false once stopped.
+fn extend(
+    space: &SpaceValidConfig,
+    prefix: &mut Vec<Layer>,
+    strided: u32,
+    visit: &mut dyn FnMut(&[Layer]) -> bool,
+) -> bool {
     let Some(choices) = space.layers().get(prefix.len()) else {
-        return;
+        return true;
     };
     for &kernel_size in &choices.kernel_sizes {
         for &width in &choices.widths {
@@ -42,17 +80,17 @@ fn extend(space: &SpaceValidConfig, prefix: &mut Vec<Layer>, strided: u32, out: 
                         continue;
                     }
                     prefix.push(layer);
-                    if prefix.len() >= space.min_depth() {
-                        out.push(Scheme {
-                            layers: prefix.clone(),
-                        });
-                    }
-                    extend(space, prefix, strided, out);
+                    let go_on = (prefix.len() < space.min_depth() || visit(prefix))
+                        && extend(space, prefix, strided, visit);
                     prefix.pop();
+                    if !go_on {
+                        return false;
+                    }
                 }
             }
         }
     }
+    true
 }
 
 #[cfg(test)]
@@ -139,5 +177,14 @@ mod tests {
                 prop_assert_eq!(parse_schemes(&text).unwrap(), schemes);
             }
         }
+    }
+
+    #[test]
+    fn issue12_a_space_over_the_limit_is_refused_before_it_is_built() {
+        let space = SpaceConfig::default().validate().unwrap();
+        assert_eq!(generate_at_most(&space, 440).unwrap(), generate(&space));
+        let err = generate_at_most(&space, 439).unwrap_err();
+        assert!(err.to_string().contains("more than 439 schemes"), "{err}");
+        assert!(err.is_bad_input());
     }
 }

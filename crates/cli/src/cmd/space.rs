@@ -46,6 +46,9 @@ pub struct GenerateArgs {
     /// Search-space config, .toml or .json [default: the NAAP-440 space].
     #[arg(long, value_name = "PATH")]
     space: Option<PathBuf>,
+    /// Refuse a space with more schemes than this (counted before any is built).
+    #[arg(long, value_name = "N", default_value_t = naap_space::DEFAULT_MAX_SCHEMES)]
+    max_schemes: usize,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -85,7 +88,9 @@ fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
         Some(path) => SpaceConfig::from_file(path).map_err(space_error)?,
         None => SpaceConfig::default().validate().map_err(space_error)?,
     };
-    let schemes = naap_space::generate(&space);
+    let schemes = naap_space::generate_at_most(&space, args.max_schemes)
+        .map_err(space_error)
+        .with_context(|| format!("generating {}", space_name(&args.space)))?;
     if schemes.is_empty() {
         return Err(exit::usage(anyhow::anyhow!(
             "{}: the space has no valid scheme (check residual and stride choices)",

@@ -61,11 +61,18 @@ impl LogLine {
 
     /// Parses one line without its line ending; the error says what is wrong.
     pub fn parse(text: &str) -> Result<LogLine, String> {
-        let (stamp, message) = text
-            .split_once(' ')
-            .ok_or_else(|| format!("expected 'TIMESTAMP MESSAGE', got '{text}'"))?;
-        let at = Timestamp::parse(stamp)
-            .ok_or_else(|| format!("expected a YYYYMMDDhhmmss timestamp, got '{stamp}'"))?;
+        let (stamp, message) = text.split_once(' ').ok_or_else(|| {
+            format!(
+                "expected 'TIMESTAMP MESSAGE', got '{}'",
+                crate::excerpt(text)
+            )
+        })?;
+        let at = Timestamp::parse(stamp).ok_or_else(|| {
+            format!(
+                "expected a YYYYMMDDhhmmss timestamp, got '{}'",
+                crate::excerpt(stamp)
+            )
+        })?;
         let event = parse_event(message)?;
         Ok(LogLine { at, event })
     }
@@ -128,9 +135,12 @@ fn parse_event(message: &str) -> Result<LogEvent, String> {
         return Ok(LogEvent::Device(device.to_string()));
     }
     if let Some(rest) = message.strip_prefix("Network #params: ") {
-        let (params, macs) = rest
-            .split_once(", #MACs: ")
-            .ok_or_else(|| format!("expected 'Network #params: N, #MACs: M', got '{message}'"))?;
+        let (params, macs) = rest.split_once(", #MACs: ").ok_or_else(|| {
+            format!(
+                "expected 'Network #params: N, #MACs: M', got '{}'",
+                crate::excerpt(message)
+            )
+        })?;
         return Ok(LogEvent::Params {
             num_params: integer(params, "#params")?,
             num_macs: integer(macs, "#MACs")?,
@@ -142,9 +152,12 @@ fn parse_event(message: &str) -> Result<LogEvent, String> {
         _ => {}
     }
     if let Some(rest) = message.strip_prefix("Epoch ") {
-        let (epoch, lr) = rest
-            .split_once(", LR: ")
-            .ok_or_else(|| format!("expected 'Epoch E, LR: x', got '{message}'"))?;
+        let (epoch, lr) = rest.split_once(", LR: ").ok_or_else(|| {
+            format!(
+                "expected 'Epoch E, LR: x', got '{}'",
+                crate::excerpt(message)
+            )
+        })?;
         let epoch = integer(epoch, "epoch")?;
         let lr = number(lr, "LR")?;
         if lr <= 0.0 {
@@ -156,9 +169,12 @@ fn parse_event(message: &str) -> Result<LogEvent, String> {
         });
     }
     if let Some(rest) = message.strip_prefix("Loss mean, median: ") {
-        let (mean, median) = rest
-            .split_once(", ")
-            .ok_or_else(|| format!("expected 'Loss mean, median: a, b', got '{message}'"))?;
+        let (mean, median) = rest.split_once(", ").ok_or_else(|| {
+            format!(
+                "expected 'Loss mean, median: a, b', got '{}'",
+                crate::excerpt(message)
+            )
+        })?;
         return Ok(LogEvent::Losses {
             mean: number(mean, "loss mean")?,
             median: number(median, "loss median")?,
@@ -171,12 +187,19 @@ fn parse_event(message: &str) -> Result<LogEvent, String> {
         }
         return Ok(LogEvent::Accuracy(acc));
     }
-    Err(format!("unrecognised log message '{message}'"))
+    Err(format!(
+        "unrecognised log message '{}'",
+        crate::excerpt(message)
+    ))
 }
 
 fn integer(text: &str, what: &str) -> Result<u64, String> {
-    text.parse()
-        .map_err(|_| format!("{what}: expected a non-negative integer, got '{text}'"))
+    text.parse().map_err(|_| {
+        format!(
+            "{what}: expected a non-negative integer, got '{}'",
+            crate::excerpt(text)
+        )
+    })
 }
 
 /// A finite float; NaN and infinities are refused because a diverged run
@@ -184,9 +207,12 @@ fn integer(text: &str, what: &str) -> Result<u64, String> {
 fn number(text: &str, what: &str) -> Result<f64, String> {
     let v: f64 = text
         .parse()
-        .map_err(|_| format!("{what}: expected a number, got '{text}'"))?;
+        .map_err(|_| format!("{what}: expected a number, got '{}'", crate::excerpt(text)))?;
     if !v.is_finite() {
-        return Err(format!("{what}: expected a finite number, got '{text}'"));
+        return Err(format!(
+            "{what}: expected a finite number, got '{}'",
+            crate::excerpt(text)
+        ));
     }
     Ok(v)
 }
