@@ -459,3 +459,65 @@ fn issue12_a_huge_offending_cell_is_quoted_in_part() {
         check.stderr.len()
     );
 }
+
+#[test]
+fn join_appends_columns_by_model_id_and_rejects_mismatches() {
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = shared_naap440("naap440.csv");
+    let rows = naap_dataset::Dataset::read(&dataset).unwrap().rows;
+    // One value per ModelId, in reverse order, so the join must match by id.
+    let mut extra = String::from("ModelId,proxy_a,proxy_b\n");
+    for r in rows.iter().rev() {
+        extra.push_str(&format!("{},{},{}\n", r.model_id, r.model_id * 2, -0.5));
+    }
+    let extra_path = dir.path().join("extra.csv");
+    fs::write(&extra_path, &extra).unwrap();
+    let out = dir.path().join("joined.csv");
+    let join = |extra: &Path, out: &Path| {
+        run(naap()
+            .args(["dataset", "join"])
+            .arg(&dataset)
+            .arg(extra)
+            .arg("-o")
+            .arg(out))
+    };
+    let res = join(&extra_path, &out);
+    assert_eq!(res.status.code(), Some(0), "{}", stderr(&res));
+    let joined = naap_dataset::Dataset::read(&out).unwrap();
+    assert_eq!(joined.extra_columns(), ["proxy_a", "proxy_b"]);
+    for (r, j) in rows.iter().zip(&joined.rows) {
+        assert_eq!(j.value("proxy_a"), Some(f64::from(r.model_id * 2)));
+        assert_eq!(j.epochs, r.epochs);
+    }
+    // The published columns are kept byte for byte.
+    let published = fs::read_to_string(&dataset).unwrap();
+    let written = fs::read_to_string(&out).unwrap();
+    for (p, w) in published.lines().zip(written.lines()).skip(1) {
+        assert!(w.starts_with(&format!("{p},")), "{w}");
+    }
+
+    // A ModelId of the dataset missing from EXTRA, a clashing name: exit 2, no output.
+    let short: String = extra.lines().take(100).map(|l| format!("{l}\n")).collect();
+    fs::write(&extra_path, short).unwrap();
+    let bad_out = dir.path().join("bad.csv");
+    assert_rejected(
+        &join(&extra_path, &bad_out),
+        "no row for ModelId",
+        Some(&bad_out),
+    );
+    fs::write(&extra_path, extra.replace("proxy_b", "NumStages")).unwrap();
+    assert_rejected(
+        &join(&extra_path, &bad_out),
+        "column NumStages is already a column of the dataset",
+        Some(&bad_out),
+    );
+    // Joining onto the joined file again would shadow its columns.
+    fs::write(&extra_path, &extra).unwrap();
+    let again = run(naap()
+        .args(["dataset", "join"])
+        .arg(&out)
+        .arg(&extra_path)
+        .arg("-o")
+        .arg(&bad_out));
+    assert_rejected(&again, "proxy_a is already a column", Some(&bad_out));
+}

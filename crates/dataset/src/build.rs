@@ -364,6 +364,7 @@ fn make_row(
         },
         max_accuracy,
         epochs,
+        extra: Vec::new(),
     }
 }
 

@@ -33,6 +33,14 @@ pub enum Error {
         /// What is missing.
         message: String,
     },
+    /// Extra columns do not fit the dataset they are joined to.
+    #[error("{path}: {message}")]
+    Join {
+        /// The file of extra columns.
+        path: PathBuf,
+        /// What does not match.
+        message: String,
+    },
     /// A setting is out of its range.
     #[error("{0}")]
     Config(String),

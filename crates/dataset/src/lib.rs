@@ -10,6 +10,7 @@
 mod build;
 mod error;
 mod excerpt;
+mod join;
 mod line_ending;
 pub mod log;
 mod pyfloat;
@@ -22,6 +23,7 @@ mod write;
 pub use build::{build, test_rows, BuildConfig, BuildValidConfig, Built, Skipped};
 pub use error::{Error, Result};
 pub use excerpt::{excerpt, EXCERPT_CHARS};
+pub use join::{ExtraColumns, ZERO_COST_COLUMNS};
 pub use line_ending::LineEnding;
 pub use log::{LogEvent, LogLine, LogWriter, LoggedEpoch, Timestamp, TrainingLog};
 pub use pyfloat::{py_repr, py_round};

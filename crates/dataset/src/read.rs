@@ -4,7 +4,9 @@
 //! broken cell in a 441-line file can be found without a hex editor. Values
 //! outside their domain are rejected too (see `validate.rs`).
 
-use crate::table::{epoch_column, split_epoch_column, Dataset, EpochRecord, Format, Row};
+use crate::table::{
+    epoch_column, is_epoch_column, split_epoch_column, Dataset, EpochRecord, Format, Row,
+};
 use crate::table::{SchemeFeatures, EPOCH_SUFFIXES};
 use crate::validate::{check_dataset, check_row};
 use crate::{Error, Result};
@@ -52,7 +54,10 @@ fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
     };
     let header: Vec<&str> = header.iter().collect();
     let (format, num_epochs) = check_header(&header).map_err(|m| err(1, m))?;
-    let columns = format.columns(num_epochs);
+    let mut columns = format.columns(num_epochs);
+    let num_published = columns.len();
+    let extra = check_extra_columns(&header[num_published..], &columns).map_err(|m| err(1, m))?;
+    columns.extend(extra);
 
     let mut lines = LineCounter::new(bytes);
     let mut rows = Vec::new();
@@ -74,8 +79,12 @@ fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
             record: &record,
             columns: &columns,
         };
-        let row = parse_row(&cells, format, num_epochs)
+        let mut row = parse_row(&cells, format, num_epochs)
             .and_then(|row| check_row(&row).map(|()| row))
+            .map_err(|m| err(line, m))?;
+        row.extra = (num_published..columns.len())
+            .map(|i| Ok((columns[i].clone(), cells.float(i)?)))
+            .collect::<std::result::Result<_, String>>()
             .map_err(|m| err(line, m))?;
         if let Some(first) = first_line_of_id.insert(row.model_id, line) {
             return Err(err(
@@ -169,7 +178,13 @@ fn check_header(header: &[&str]) -> std::result::Result<(Format, usize), String>
             None => unreachable!("a present column lies inside the header"),
         }
     }
-    let epoch_cols = &header[fixed.len()..];
+    // The epoch columns run up to the first column that is not one; any
+    // after them are extra columns (checked by `check_extra_columns`).
+    let epoch_len = header[fixed.len()..]
+        .iter()
+        .take_while(|c| is_epoch_column(c))
+        .count();
+    let epoch_cols = &header[fixed.len()..fixed.len() + epoch_len];
     for (k, got) in epoch_cols.iter().enumerate() {
         let want = epoch_column(k / 3 + 1, EPOCH_SUFFIXES[k % 3]);
         if *got == want {
@@ -195,6 +210,32 @@ fn check_header(header: &[&str]) -> std::result::Result<(Format, usize), String>
         ));
     }
     Ok((format, epoch_cols.len() / 3))
+}
+
+/// Checks the extra numeric columns after the epochs: named, unique, and
+/// neither a published column nor shaped like an epoch column.
+fn check_extra_columns(
+    extra: &[&str],
+    published: &[String],
+) -> std::result::Result<Vec<String>, String> {
+    let mut names: Vec<String> = Vec::with_capacity(extra.len());
+    for (k, name) in extra.iter().enumerate() {
+        let position = published.len() + k + 1;
+        if name.trim().is_empty() {
+            return Err(format!("column {position}: empty column name"));
+        }
+        if is_epoch_column(name) {
+            return Err(format!(
+                "column {position} is {name}, an epoch column after the extra column {}",
+                extra[0]
+            ));
+        }
+        if published.iter().any(|c| c == name) || names.iter().any(|c| c == name) {
+            return Err(format!("column {position}: duplicate column name {name}"));
+        }
+        names.push(name.to_string());
+    }
+    Ok(names)
 }
 
 /// A data record with its header, for typed cell access by position.
@@ -284,6 +325,7 @@ fn parse_row(
         scheme,
         max_accuracy,
         epochs,
+        extra: Vec::new(),
     })
 }
 
@@ -383,6 +425,38 @@ e2LossMean,e2LossMedian,e2Accuracy";
         let text = small_v1().replace(",0.55", "");
         assert!(message(&text).starts_with("t.csv:3: expected 15 fields"));
         assert!(message(HEADER_V1_2).contains("no data rows"));
+    }
+
+    #[test]
+    fn keeps_extra_numeric_columns_after_the_epochs() {
+        let text = small_v1()
+            .replace("e2Accuracy\r\n", "e2Accuracy,synflow,snip\r\n")
+            .replace("0.5\r\n", "0.5,12.5,-3\r\n")
+            .replace("0.55\r\n", "0.55,1e3,0.25\r\n");
+        let ds = read_str(&text).unwrap();
+        assert_eq!(ds.num_epochs(), 2);
+        assert_eq!(ds.extra_columns(), ["synflow", "snip"]);
+        assert_eq!(ds.rows[1].value("synflow"), Some(1000.0));
+        assert_eq!(ds.column("snip"), Some(vec![-3.0, 0.25]));
+        assert_eq!(ds.columns().last().unwrap(), "snip");
+        let back = read_str(&ds.to_csv(crate::LineEnding::Crlf)).unwrap();
+        assert_eq!(back, ds);
+
+        let bad = text.replace(",1e3,", ",x,");
+        assert_eq!(
+            message(&bad),
+            "t.csv:3: column synflow: expected a number, got 'x'"
+        );
+        let dup = text.replace(",snip", ",synflow");
+        assert!(message(&dup).contains("t.csv:1: column 17: duplicate column name synflow"));
+        let clash = text.replace(",snip", ",NumLayers");
+        assert!(message(&clash).contains("duplicate column name NumLayers"));
+        let late = text.replace(",snip", ",e3Accuracy");
+        assert!(
+            message(&late).contains("column 17 is e3Accuracy, an epoch column after the extra"),
+            "{}",
+            message(&late)
+        );
     }
 
     #[test]

@@ -168,6 +168,10 @@ pub struct Row {
     pub max_accuracy: f64,
     /// Per-epoch values, epoch 1 first.
     pub epochs: Vec<EpochRecord>,
+    /// Extra numeric columns after the epochs (e.g. zero-cost proxies added
+    /// by `naap dataset join`), as (column name, value) in file order; every
+    /// row of a [`Dataset`] has the same names.
+    pub extra: Vec<(String, f64)>,
 }
 
 impl Row {
@@ -179,6 +183,9 @@ impl Row {
         }
         if let Some(v) = self.scheme.value(column) {
             return Some(v);
+        }
+        if let Some((_, v)) = self.extra.iter().find(|(name, _)| name == column) {
+            return Some(*v);
         }
         let (epoch, suffix) = split_epoch_column(column)?;
         let rec = self.epochs.get(epoch.checked_sub(1)?)?;
@@ -194,6 +201,11 @@ impl Row {
     pub fn accuracies(&self) -> Vec<f64> {
         self.epochs.iter().map(|e| e.accuracy).collect()
     }
+}
+
+/// Whether `name` has the shape of a per-epoch column (`e3Accuracy`).
+pub(crate) fn is_epoch_column(name: &str) -> bool {
+    split_epoch_column(name).is_some_and(|(e, suffix)| e > 0 && EPOCH_SUFFIXES.contains(&suffix))
 }
 
 /// Splits `e12LossMean` into `(12, "LossMean")`; `None` if not that shape.
@@ -232,9 +244,18 @@ impl Dataset {
         self.rows.iter().filter(|r| r.is_test)
     }
 
-    /// The header of this dataset, in published order.
+    /// The header of this dataset: the published columns, then the extra ones.
     pub fn columns(&self) -> Vec<String> {
-        self.format.columns(self.num_epochs())
+        let mut columns = self.format.columns(self.num_epochs());
+        columns.extend(self.extra_columns());
+        columns
+    }
+
+    /// Names of the extra numeric columns after the epochs, in file order.
+    pub fn extra_columns(&self) -> Vec<String> {
+        self.rows.first().map_or_else(Vec::new, |r| {
+            r.extra.iter().map(|(name, _)| name.clone()).collect()
+        })
     }
 
     /// One column's values over all rows, by published column name.

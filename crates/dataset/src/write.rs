@@ -41,6 +41,7 @@ fn row_cells(row: &Row) -> Vec<String> {
         cells.push(py_repr(e.loss_median));
         cells.push(py_repr(e.accuracy));
     }
+    cells.extend(row.extra.iter().map(|(_, v)| py_repr(*v)));
     cells
 }
 
@@ -104,6 +105,7 @@ mod tests {
                                 accuracy: c,
                             })
                             .collect(),
+                        extra: Vec::new(),
                     })
                     .collect();
                 Dataset { format, rows }

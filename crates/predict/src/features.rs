@@ -12,7 +12,7 @@ use ndarray::Array2;
 use std::fmt;
 
 /// One input column built from a dataset row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Feature {
     /// ln(`NumParams`).
     NumParams,
@@ -36,6 +36,9 @@ pub enum Feature {
     LossMedian(u32),
     /// `e{n}Accuracy`, epoch `n` counted from 1.
     Accuracy(u32),
+    /// An extra numeric column of the dataset by name (e.g. a zero-cost
+    /// proxy added by `naap dataset join`), used as it is.
+    Extra(String),
 }
 
 impl Feature {
@@ -75,9 +78,17 @@ impl Feature {
             .collect()
     }
 
+    /// The zero-cost proxy columns, in `naap proxies`' order.
+    pub fn zero_cost() -> Vec<Feature> {
+        naap_dataset::ZERO_COST_COLUMNS
+            .iter()
+            .map(|name| Feature::Extra(name.to_string()))
+            .collect()
+    }
+
     /// The model input for `row`: the CSV value, or its natural log for
     /// `NumParams` and `NumMACs`.
-    pub fn value(self, row: &Row) -> Result<f64> {
+    pub fn value(&self, row: &Row) -> Result<f64> {
         let s = &row.scheme;
         let missing = |what: &str| {
             Error::InvalidInput(format!(
@@ -102,9 +113,21 @@ impl Feature {
                 s.num_partial_rf_layers
                     .ok_or_else(|| missing("NumPartialRFLayers"))?,
             ),
-            Feature::LossMean(e) => epoch(row, e)?.loss_mean,
-            Feature::LossMedian(e) => epoch(row, e)?.loss_median,
-            Feature::Accuracy(e) => epoch(row, e)?.accuracy,
+            Feature::LossMean(e) => epoch(row, *e)?.loss_mean,
+            Feature::LossMedian(e) => epoch(row, *e)?.loss_median,
+            Feature::Accuracy(e) => epoch(row, *e)?.accuracy,
+            Feature::Extra(name) => row
+                .extra
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| *v)
+                .ok_or_else(|| {
+                    Error::InvalidInput(format!(
+                        "model {}: column {name} is not in this dataset (add it with \
+                         `naap dataset join`)",
+                        row.model_id
+                    ))
+                })?,
         })
     }
 }
@@ -138,6 +161,7 @@ impl fmt::Display for Feature {
             Feature::LossMean(e) => write!(f, "e{e}LossMean"),
             Feature::LossMedian(e) => write!(f, "e{e}LossMedian"),
             Feature::Accuracy(e) => write!(f, "e{e}Accuracy"),
+            Feature::Extra(name) => f.write_str(name),
         }
     }
 }
@@ -185,6 +209,28 @@ impl FeatureSet {
         let mut features = Feature::SCHEME_V1.to_vec();
         features.extend(Feature::epochs(k));
         FeatureSet::new(format!("Scheme + Quantitative {k} epochs"), features).expect("non-empty")
+    }
+
+    /// `Scheme + ZeroCost`: the paper's Scheme set (ln NumParams, NumStages)
+    /// plus the zero-cost proxies of `naap proxies`
+    /// ([`naap_dataset::ZERO_COST_COLUMNS`], joined with `naap dataset join`).
+    pub fn scheme_zero_cost() -> FeatureSet {
+        let mut features = FeatureSet::scheme().features;
+        features.extend(Feature::zero_cost());
+        FeatureSet::new("Scheme + ZeroCost", features).expect("non-empty")
+    }
+
+    /// `Scheme + ZeroCost + Quantitative K epochs`: the 6 v1 scheme
+    /// features, the zero-cost proxies, then e1..eK.
+    pub fn scheme_zero_cost_quantitative(k: u32) -> FeatureSet {
+        let mut features = Feature::SCHEME_V1.to_vec();
+        features.extend(Feature::zero_cost());
+        features.extend(Feature::epochs(k));
+        FeatureSet::new(
+            format!("Scheme + ZeroCost + Quantitative {k} epochs"),
+            features,
+        )
+        .expect("non-empty")
     }
 
     /// The paper's four sets in table order: Scheme, then 3, 6 and 9 epochs.
@@ -266,6 +312,7 @@ pub(crate) mod tests {
                     accuracy: max_accuracy * f64::from(e) / 10.0,
                 })
                 .collect(),
+            extra: Vec::new(),
         }
     }
 
@@ -301,6 +348,35 @@ pub(crate) mod tests {
         // e1Accuracy sits after the 6 scheme columns and e1's two losses.
         assert!((x[[0, 8]] - 0.06).abs() < 1e-12);
         assert!((x[[0, 14]] - 0.18).abs() < 1e-12);
+    }
+
+    #[test]
+    fn zero_cost_sets_read_the_joined_columns() {
+        let mut r = row(2, false, 0.6, 3);
+        let names = naap_dataset::ZERO_COST_COLUMNS;
+        let set = FeatureSet::scheme_zero_cost_quantitative(1);
+        assert_eq!(set.name(), "Scheme + ZeroCost + Quantitative 1 epochs");
+        assert_eq!(set.epochs(), 1);
+        let err = set.matrix(&[&r]).unwrap_err().to_string();
+        assert!(
+            err.contains("column LogSynFlow is not in this dataset"),
+            "{err}"
+        );
+        r.extra = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), i as f64 + 0.5))
+            .collect();
+        let x = set.matrix(&[&r]).unwrap();
+        assert_eq!(x.ncols(), 6 + 4 + 3);
+        assert_eq!(x.row(0).to_vec()[6..10], [0.5, 1.5, 2.5, 3.5]);
+        let short = FeatureSet::scheme_zero_cost();
+        assert_eq!(short.epochs(), 0);
+        assert_eq!(short.features()[2].to_string(), "LogSynFlow");
+        assert_eq!(
+            short.matrix(&[&r]).unwrap().row(0).to_vec()[2..],
+            [0.5, 1.5, 2.5, 3.5]
+        );
     }
 
     #[test]

@@ -27,6 +27,31 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate a dataset CSV and print a summary (format, rows, epochs, split).
     Check(CheckArgs),
+    /// Append numeric columns (e.g. `naap proxies` output) to a dataset by ModelId.
+    ///
+    /// EXTRA.csv has a `ModelId` column and one column per feature. Every
+    /// ModelId of the dataset must be in EXTRA.csv and the other way round,
+    /// and no new name may be a column the dataset already has; otherwise
+    /// exit 2 and no output. The new columns follow the epoch columns, and
+    /// feature sets name them (e.g. `Scheme + ZeroCost`).
+    Join(JoinArgs),
+}
+
+/// Arguments of `naap dataset join`.
+#[derive(Debug, clap::Args)]
+pub struct JoinArgs {
+    /// Dataset CSV (v1 or v2 columns, possibly with extra columns already).
+    #[arg(value_name = "DATASET")]
+    dataset: PathBuf,
+    /// CSV of extra columns: `ModelId,NAME,...`.
+    #[arg(value_name = "EXTRA")]
+    extra: PathBuf,
+    /// Output CSV file (CRLF line endings, as the published files).
+    #[arg(short, long, value_name = "PATH")]
+    output: PathBuf,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    force: bool,
 }
 
 /// Column set of the written CSV.
@@ -105,7 +130,28 @@ pub fn run(cmd: Command) -> anyhow::Result<Outcome> {
     match cmd {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
+        Command::Join(args) => join(args),
     }
+}
+
+fn join(args: JoinArgs) -> anyhow::Result<Outcome> {
+    output::refuse_overwrite(&args.output, args.force)?;
+    let ds = Dataset::read(&args.dataset).map_err(exit::usage)?;
+    let extra = naap_dataset::ExtraColumns::read(&args.extra).map_err(exit::usage)?;
+    let joined = ds.join(&extra).map_err(exit::usage)?;
+    output::write_atomic(
+        &args.output,
+        joined.to_csv(LineEnding::Crlf).as_bytes(),
+        args.force,
+    )?;
+    eprintln!(
+        "naap: joined {} columns ({}) onto {} rows: {}",
+        extra.names().len(),
+        extra.names().join(", "),
+        joined.rows.len(),
+        args.output.display()
+    );
+    Ok(Outcome::Done)
 }
 
 fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
