@@ -189,8 +189,9 @@ mod tests {
     fn dataset() -> Dataset {
         let text = "ModelId,IsTest,NumParams,NumMACs,NumLayers,NumStages,FirstLayerWidth,\
 LastLayerWidth,MaxAccuracy,e1LossMean,e1LossMedian,e1Accuracy\n\
-1,0,10,20,3,2,12,16,0.5,1.8,1.7,0.4\n2,1,11,21,4,2,12,32,0.6,1.7,1.6,0.6\n";
-        crate::read::parse(text.as_bytes(), Path::new("d.csv")).unwrap()
+1,0,10,20,3,2,12,16,0.4,1.8,1.7,0.4\n2,1,11,21,4,2,12,32,0.6,1.7,1.6,0.6\n\
+3,0,12,22,3,2,12,16,0.45,1.9,1.8,0.45\n4,1,13,23,4,3,12,32,0.7,1.6,1.5,0.7\n";
+        Dataset::parse(text.as_bytes(), Path::new("d.csv")).unwrap()
     }
 
     fn extra(text: &str) -> Result<ExtraColumns> {
@@ -199,7 +200,7 @@ LastLayerWidth,MaxAccuracy,e1LossMean,e1LossMedian,e1Accuracy\n\
 
     #[test]
     fn joins_by_model_id_whatever_the_row_order() {
-        let x = extra("ModelId,synflow,snip\n2,5.5,1\n1,-2,0.125\n").unwrap();
+        let x = extra("ModelId,synflow,snip\n4,0,0\n2,5.5,1\n1,-2,0.125\n3,1,1\n").unwrap();
         let joined = dataset().join(&x).unwrap();
         assert_eq!(joined.extra_columns(), ["synflow", "snip"]);
         assert_eq!(joined.rows[0].value("synflow"), Some(-2.0));
@@ -215,23 +216,23 @@ LastLayerWidth,MaxAccuracy,e1LossMean,e1LossMedian,e1Accuracy\n\
 
     #[test]
     fn every_model_id_must_match_both_ways() {
-        let missing = extra("ModelId,synflow\n1,5\n").unwrap();
+        let missing = extra("ModelId,synflow\n1,5\n3,1\n4,1\n").unwrap();
         assert_eq!(
             dataset().join(&missing).unwrap_err().to_string(),
             "x.csv: no row for ModelId 2 of the dataset"
         );
-        let unknown = extra("ModelId,synflow\n1,5\n2,3\n7,1\n").unwrap();
+        let unknown = extra("ModelId,synflow\n1,5\n2,3\n3,1\n4,1\n7,1\n").unwrap();
         assert_eq!(
             dataset().join(&unknown).unwrap_err().to_string(),
-            "x.csv: line 4: ModelId 7 is not in the dataset (1 such rows)"
+            "x.csv: line 6: ModelId 7 is not in the dataset (1 such rows)"
         );
     }
 
     #[test]
     fn rejects_clashing_names_and_bad_cells() {
-        let clash = extra("ModelId,NumLayers\n1,5\n2,3\n").unwrap();
+        let clash = extra("ModelId,NumLayers\n1,5\n2,3\n3,1\n4,1\n").unwrap();
         assert!(dataset().join(&clash).is_err());
-        let epoch = extra("ModelId,e2Accuracy\n1,5\n2,3\n").unwrap();
+        let epoch = extra("ModelId,e2Accuracy\n1,5\n2,3\n3,1\n4,1\n").unwrap();
         assert!(dataset()
             .join(&epoch)
             .unwrap_err()

@@ -135,15 +135,12 @@ pub fn run(cmd: Command) -> anyhow::Result<Outcome> {
 }
 
 fn join(args: JoinArgs) -> anyhow::Result<Outcome> {
-    output::refuse_overwrite(&args.output, args.force)?;
+    let out = output::file(&args.output, args.force)?;
     let ds = Dataset::read(&args.dataset).map_err(exit::usage)?;
     let extra = naap_dataset::ExtraColumns::read(&args.extra).map_err(exit::usage)?;
     let joined = ds.join(&extra).map_err(exit::usage)?;
-    output::write_atomic(
-        &args.output,
-        joined.to_csv(LineEnding::Crlf).as_bytes(),
-        args.force,
-    )?;
+    out.commit(joined.to_csv(LineEnding::Crlf).as_bytes())
+        .map_err(output::error)?;
     eprintln!(
         "naap: joined {} columns ({}) onto {} rows: {}",
         extra.names().len(),
