@@ -38,6 +38,7 @@ pub(crate) fn observed_row(
         scheme,
         max_accuracy,
         epochs: curve[..epochs as usize].to_vec(),
+        extra: Vec::new(),
     })
 }
 

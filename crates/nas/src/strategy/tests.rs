@@ -32,6 +32,7 @@ pub(crate) fn row(model_id: u32, accuracies: &[f64]) -> Row {
                 accuracy: a,
             })
             .collect(),
+        extra: Vec::new(),
     }
 }
 
