@@ -227,3 +227,85 @@ fn nas_rejects_bad_input_with_exit_2_and_no_output() {
         .unwrap_or_default();
     assert!(left.is_empty(), "written on bad input: {left:?}");
 }
+
+/// Seconds since 1970 of a `YYYYMMDDhhmmss` stamp, counting whole years and
+/// months one by one (a different route from the era formula naap uses).
+fn stamp_secs(s: &str) -> i64 {
+    let n = |r: std::ops::Range<usize>| s[r].parse::<i64>().unwrap();
+    let (year, month, day) = (n(0..4), n(4..6), n(6..8));
+    let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let mut days: i64 = (1970..year).map(|y| if leap(y) { 366 } else { 365 }).sum();
+    let lengths = [
+        31,
+        if leap(year) { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    days += lengths[..(month - 1) as usize].iter().sum::<i64>() + day - 1;
+    days * 86_400 + n(8..10) * 3600 + n(10..12) * 60 + n(12..14)
+}
+
+#[test]
+fn nas_logged_cost_is_the_wall_time_of_the_paper_logs() {
+    use std::io::Read;
+    let logs = shared_naap440("raw_data.tar.gz");
+    // Exhaustive training pays every scheme's 90 epochs: the time from its
+    // `Epoch 1` line to its last `Test accuracy` line.
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(&logs).unwrap(),
+    ));
+    let mut total = 0i64;
+    let mut n = 0;
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".txt") || !name.contains("scheme_") {
+            continue;
+        }
+        let mut text = String::new();
+        entry.read_to_string(&mut text).unwrap();
+        let start = text.lines().find(|l| l.contains(" Epoch 1, ")).unwrap();
+        let end = text
+            .lines()
+            .rfind(|l| l.contains(" Test accuracy: "))
+            .unwrap();
+        total += stamp_secs(&end[..14]) - stamp_secs(&start[..14]);
+        n += 1;
+    }
+    assert_eq!(n, 440);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("logged");
+    let res = run(naap()
+        .args([
+            "nas",
+            "simulate",
+            "--quiet",
+            "--no-figures",
+            "--cost",
+            "logged",
+        ])
+        .args(["--strategy", "exhaustive", "--repeats", "1", "--logs"])
+        .arg(&logs)
+        .arg("--dataset")
+        .arg(shared_naap440("naap440.csv"))
+        .arg("-o")
+        .arg(&out));
+    ok(&res);
+    let (_, rows) = read_results(&out);
+    let cost: f64 = rows[0][5].parse().unwrap();
+    assert!(
+        (cost - total as f64).abs() < 1e-6 * total as f64,
+        "{cost} vs {total}"
+    );
+    assert_eq!(&rows[0][4], "39600");
+    let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(summary.contains("GPU-seconds"), "{summary}");
+}
