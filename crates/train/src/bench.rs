@@ -1,7 +1,9 @@
 //! Train-step throughput: images per second of forward, backward and SGD
-//! update on random batches, the number compared against PyTorch eager.
+//! update on random batches, the number compared against PyTorch eager; and the
+//! ATen ops one such step dispatches.
 
-use crate::{build_model, Result, SchemeJob, Sgd};
+use crate::shim::{count_ops, OpCounts};
+use crate::{build_model, Result, SchemeJob, Sgd, SgdKernel};
 use std::time::Instant;
 use tch::{Device, Kind, Reduction, Tensor};
 
@@ -26,7 +28,7 @@ pub fn train_step_throughput(
             -100,
             0.0,
         )?;
-        sgd.zero_grad();
+        sgd.zero_grad()?;
         loss.f_backward()?;
         sgd.step(0.01)?;
         Ok(loss)
@@ -52,4 +54,61 @@ fn sync(device: Device) {
     if let Device::Cuda(k) = device {
         tch::Cuda::synchronize(k as i64);
     }
+}
+
+/// ATen ops of one training step, by phase (see [`crate::shim::count_ops`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StepOps {
+    /// Clearing the gradients.
+    pub zero_grad: OpCounts,
+    /// Forward pass and loss.
+    pub forward: OpCounts,
+    /// Backward pass.
+    pub backward: OpCounts,
+    /// The SGD update.
+    pub update: OpCounts,
+}
+
+impl StepOps {
+    /// The whole step.
+    pub fn total(&self) -> OpCounts {
+        let phases = [self.zero_grad, self.forward, self.backward, self.update];
+        OpCounts {
+            top_level: phases.iter().map(|c| c.top_level).sum(),
+            all: phases.iter().map(|c| c.all).sum(),
+        }
+    }
+}
+
+/// The ATen ops that one steady-state training step of `job` dispatches with `kernel`
+/// (counted on the third step, so momentum buffers exist as in every later step), and
+/// the number of parameter tensors.
+pub fn train_step_ops(
+    job: &SchemeJob,
+    device: Device,
+    batch_size: usize,
+    kernel: SgdKernel,
+) -> Result<(StepOps, usize)> {
+    let (vs, net, _) = build_model(job, 0, device)?;
+    let mut sgd = Sgd::with_kernel(&vs, 0.9, 1e-4, kernel);
+    let bs = batch_size as i64;
+    let x = Tensor::f_randn([bs, 3, 32, 32], (Kind::Float, device))?;
+    let y = Tensor::f_randint(10, [bs], (Kind::Int64, device))?;
+    let mut ops = StepOps::default();
+    for _ in 0..3 {
+        ops.zero_grad = count_ops(|| sgd.zero_grad())?.1;
+        let (loss, forward) = count_ops(|| {
+            Ok(net.forward_t(&x, true)?.f_cross_entropy_loss::<Tensor>(
+                &y,
+                None,
+                Reduction::Mean,
+                -100,
+                0.0,
+            )?)
+        })?;
+        ops.forward = forward;
+        ops.backward = count_ops(|| Ok(loss.f_backward()?))?.1;
+        ops.update = count_ops(|| sgd.step(0.01))?.1;
+    }
+    Ok((ops, vs.trainable_variables().len()))
 }

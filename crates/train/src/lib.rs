@@ -22,10 +22,11 @@ mod run;
 mod schedule;
 mod select;
 mod sgd;
+pub mod shim;
 mod stats;
 mod trainer;
 
-pub use bench::train_step_throughput;
+pub use bench::{train_step_ops, train_step_throughput, StepOps};
 pub use cifar::{load_cifar10, Cifar10, CifarSplit, IMAGE_BYTES, IMAGE_SIDE, NUM_CLASSES};
 pub use config::{DeviceChoice, TrainConfig, TrainValidConfig};
 pub use error::{Error, Result};
@@ -34,7 +35,7 @@ pub use paper_log::PaperLog;
 pub use run::{resolve_device, threads_per_job, train_schemes, RunSummary};
 pub use schedule::lr_for_epoch;
 pub use select::{parse_ids, Shard};
-pub use sgd::Sgd;
+pub use sgd::{Sgd, SgdKernel};
 pub use stats::{loss_mean, loss_median, EpochStats};
 pub use trainer::{
     build_model, device_name, epoch_order, train_scheme, DeviceData, Event, SchemeJob,

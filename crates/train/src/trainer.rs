@@ -303,7 +303,7 @@ fn train_epoch(
             -100,
             0.0,
         )?;
-        sgd.zero_grad();
+        sgd.zero_grad()?;
         loss.f_backward()?;
         sgd.step(lr)?;
         losses.push(loss.f_detach()?);

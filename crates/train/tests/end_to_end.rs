@@ -100,3 +100,46 @@ fn a_checkpoint_from_another_recipe_is_refused() {
         "{reason}"
     );
 }
+
+/// The multi-tensor SGD step (the CPU default since the C++ shim) keeps runs bit-stable:
+/// the 3-epoch logs equal those that the per-tensor step wrote before it, and scheme 1's
+/// weights and momentum buffers after 3 epochs are bit-equal to its checkpoint
+/// (`tests/fixtures/before_shim/`, made by main at 10d2751 with
+/// `naap train --ids 1,3 --epochs 3 --train-limit 2000 --test-limit 500 --device cpu --threads 1`).
+#[test]
+fn the_same_seed_gives_the_logs_of_the_per_tensor_step() {
+    let profile_config = naap_profile::ProfileConfig::default().validate().unwrap();
+    let mut jobs = jobs(&[1, 3]);
+    for job in &mut jobs {
+        // The CLI logs the profiler's MACs; the other tests here do not need them.
+        job.macs = naap_profile::profile(&job.scheme, &profile_config)
+            .unwrap()
+            .num_macs;
+    }
+    let out = tempfile::tempdir().unwrap();
+    train_schemes(&jobs, data(), &config(3), out.path(), 1, &|_| {}).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/before_shim");
+    for id in [1, 3] {
+        let before = std::fs::read_to_string(fixtures.join(format!("scheme_{id}.txt"))).unwrap();
+        assert_eq!(
+            common::strip_timestamps(&log_of(out.path(), id)),
+            common::strip_timestamps(&before),
+            "scheme {id}"
+        );
+    }
+    let tensors = |path: &Path| {
+        let mut t = tch::Tensor::load_multi(path).unwrap();
+        // Drop the metadata (its log has timestamps); keep weights and buffers.
+        t.retain(|(name, _)| name != "meta");
+        t.sort_by(|a, b| a.0.cmp(&b.0));
+        t
+    };
+    let now = tensors(&SchemePaths::new(out.path(), 1).checkpoint);
+    let before = tensors(&fixtures.join("scheme_1.ckpt"));
+    assert_eq!(now.len(), before.len());
+    assert!(now.len() > 10, "{} tensors", now.len());
+    for ((name, a), (name_before, b)) in now.iter().zip(&before) {
+        assert_eq!(name, name_before);
+        assert!(a.equal(b), "{name} differs from the per-tensor step's");
+    }
+}
