@@ -34,6 +34,13 @@ if [ -z "$(dist_info)" ]; then
 fi
 
 SITE="$(dirname "$(dist_info)")"
+# naap-train's `cuda-shim` feature compiles host code against the CUDA runtime headers that
+# torch's nvidia-cuda-runtime wheel carries; their cuda_runtime.h includes crt/host_config.h,
+# which ships in a wheel of its own (134 kB), matching torch 2.11's CUDA 13.0.
+if ! compgen -G "$SITE/nvidia/cu*/include/crt/host_config.h" >/dev/null; then
+    echo "setup-libtorch: installing the CUDA 13.0 crt headers into $VENV" >&2
+    "$VENV/bin/python" -m pip install --quiet --no-deps "nvidia-cuda-crt==13.0.*" >&2
+fi
 # libtorch_cuda.so finds the CUDA libraries of the nvidia-* wheels only through the loader path.
 NV_LIBS="$(find "$SITE/nvidia" "$SITE/cuda" -maxdepth 4 -type d -name lib 2>/dev/null | sort | tr '\n' ':')"
 exports="export VIRTUAL_ENV=\"$VENV\"

@@ -17,6 +17,8 @@ cargo nextest run --workspace --exclude naap-train --no-fail-fast
 if [ "${NAAP_SKIP_TRAIN:-0}" != 1 ]; then
     eval "$(bash scripts/setup-libtorch.sh --env)"
     cargo clippy -p naap-train -p naap --features naap/train --all-targets -- -D warnings
+    # The CUDA stream and graph shim: compiled and linted here, run only where a GPU is.
+    cargo clippy -p naap-train --features cuda-shim --all-targets -- -D warnings
     cargo nextest run -p naap-train -p naap --features naap/train --no-fail-fast \
         -E 'package(naap-train) | (package(naap) & test(/train/))'
 fi
