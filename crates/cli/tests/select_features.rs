@@ -65,7 +65,7 @@ fn search_outputs_are_complete_and_independent_of_thread_count() {
         ]
     );
     for r in rows {
-        assert_eq!(r[2], "Scheme");
+        assert_eq!(r[2], "Scheme8");
         // Flags and FeatureSubset as in the published NAAP-440e file (issue 12).
         let flags: Vec<&str> = r[3].split(';').collect();
         assert_eq!(flags.len(), 8, "{}", r[3]);
@@ -99,7 +99,7 @@ fn search_outputs_are_complete_and_independent_of_thread_count() {
         best.contains("## left-extrapolation (max violations 190)"),
         "{best}"
     );
-    assert!(best.contains("| Linear Regression | Scheme |"), "{best}");
+    assert!(best.contains("| Linear Regression | Scheme8 |"), "{best}");
     let config = std::fs::read_to_string(a.join("config.toml")).unwrap();
     assert!(config.contains("seed = 20220905"), "{config}");
     assert!(a.join("checkpoint.csv").exists());

@@ -2,7 +2,6 @@
 //! columns, and the published test split.
 
 use crate::log::{LogEvent, TrainingLog};
-use crate::pyfloat::py_round;
 use crate::source::LogFile;
 use crate::{Dataset, EpochRecord, Error, Format, Result, Row, SchemeFeatures};
 use naap_profile::{profile, Profile, ProfileConfig};
@@ -339,29 +338,16 @@ fn make_row(
     format: Format,
     num_epochs: usize,
 ) -> Row {
-    let v2 = format == Format::V2;
     let epochs: Vec<EpochRecord> = log.epochs()[..num_epochs]
         .iter()
-        .map(|e| EpochRecord {
-            loss_mean: py_round(e.loss_mean, 4),
-            loss_median: py_round(e.loss_median, 4),
-            accuracy: e.accuracy,
-        })
+        .map(EpochRecord::from)
         .collect();
     let max_accuracy = epochs.iter().map(|e| e.accuracy).fold(f64::MIN, f64::max);
+    // `check_counts` found the log's #params and #MACs equal to the profile's.
     Row {
         model_id,
         is_test: false,
-        scheme: SchemeFeatures {
-            num_params: log.num_params(),
-            num_macs: log.num_macs(),
-            num_layers: p.num_layers,
-            num_stages: p.num_stages,
-            first_layer_width: p.first_layer_width,
-            last_layer_width: p.last_layer_width,
-            num_skip_connections: v2.then_some(p.num_skip_connections),
-            num_partial_rf_layers: v2.then_some(p.num_partial_rf_layers),
-        },
+        scheme: SchemeFeatures::from(*p).for_format(format),
         max_accuracy,
         epochs,
         extra: Vec::new(),

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod build;
+mod convert;
 mod error;
 mod excerpt;
 mod join;

@@ -7,9 +7,10 @@
 //! turns rows into the samples × features matrix the regressors take.
 
 use crate::{Error, Result};
-use naap_dataset::Row;
+use naap_dataset::{EpochRecord, Row, SchemeFeatures};
 use ndarray::Array2;
 use std::fmt;
+use std::str::FromStr;
 
 /// One input column built from a dataset row.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -89,16 +90,23 @@ impl Feature {
     /// The model input for `row`: the CSV value, or its natural log for
     /// `NumParams` and `NumMACs`.
     pub fn value(&self, row: &Row) -> Result<f64> {
-        let s = &row.scheme;
+        self.value_of(row, || format!("model {}", row.model_id))
+    }
+
+    /// The model input for any source of scheme features, epochs and extra
+    /// columns (a dataset row or a [`crate::predictor::Candidate`]);
+    /// `who()` names it in errors.
+    pub fn value_of(&self, source: &impl FeatureSource, who: impl Fn() -> String) -> Result<f64> {
+        let s = source.scheme();
         let missing = |what: &str| {
             Error::InvalidInput(format!(
-                "model {}: {what} is not in this dataset (v2 feature)",
-                row.model_id
+                "{}: {what} is not known (a v2 feature; a v1 dataset lacks it)",
+                who()
             ))
         };
         Ok(match self {
             // ln of a count >= 1 is finite; a zero count would be a broken
-            // dataset, caught by the finiteness check below.
+            // dataset, caught by the finiteness check of `matrix`.
             Feature::NumParams => (s.num_params as f64).ln(),
             Feature::NumMacs => (s.num_macs as f64).ln(),
             Feature::NumLayers => f64::from(s.num_layers),
@@ -113,34 +121,87 @@ impl Feature {
                 s.num_partial_rf_layers
                     .ok_or_else(|| missing("NumPartialRFLayers"))?,
             ),
-            Feature::LossMean(e) => epoch(row, *e)?.loss_mean,
-            Feature::LossMedian(e) => epoch(row, *e)?.loss_median,
-            Feature::Accuracy(e) => epoch(row, *e)?.accuracy,
-            Feature::Extra(name) => row
-                .extra
+            Feature::LossMean(e) => epoch(source.epochs(), &who, *e)?.loss_mean,
+            Feature::LossMedian(e) => epoch(source.epochs(), &who, *e)?.loss_median,
+            Feature::Accuracy(e) => epoch(source.epochs(), &who, *e)?.accuracy,
+            Feature::Extra(name) => source
+                .extra()
                 .iter()
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| *v)
                 .ok_or_else(|| {
                     Error::InvalidInput(format!(
-                        "model {}: column {name} is not in this dataset (add it with \
+                        "{}: column {name} is not in this dataset (add it with \
                          `naap dataset join`)",
-                        row.model_id
+                        who()
                     ))
                 })?,
         })
     }
+
+    /// Whether the model sees the natural log of the column, not the column.
+    pub fn is_log(&self) -> bool {
+        matches!(self, Feature::NumParams | Feature::NumMacs)
+    }
+
+    /// The training epoch the feature needs (0 for a scheme or extra column).
+    pub fn epoch(&self) -> u32 {
+        match self {
+            Feature::LossMean(e) | Feature::LossMedian(e) | Feature::Accuracy(e) => *e,
+            _ => 0,
+        }
+    }
 }
 
-fn epoch(row: &Row, e: u32) -> Result<&naap_dataset::EpochRecord> {
+/// Where feature values come from: a scheme's features, its first epochs
+/// and extra columns. Implemented by dataset rows and by prediction
+/// candidates, so both go through the same [`Feature::value_of`].
+pub trait FeatureSource {
+    /// The scheme features.
+    fn scheme(&self) -> &SchemeFeatures;
+    /// The logged epochs, epoch 1 first (may be fewer than a dataset has).
+    fn epochs(&self) -> &[EpochRecord];
+    /// Extra numeric columns by name (e.g. zero-cost proxies).
+    fn extra(&self) -> &[(String, f64)];
+}
+
+impl<T: FeatureSource + ?Sized> FeatureSource for &T {
+    fn scheme(&self) -> &SchemeFeatures {
+        (**self).scheme()
+    }
+    fn epochs(&self) -> &[EpochRecord] {
+        (**self).epochs()
+    }
+    fn extra(&self) -> &[(String, f64)] {
+        (**self).extra()
+    }
+}
+
+impl FeatureSource for Row {
+    fn scheme(&self) -> &SchemeFeatures {
+        &self.scheme
+    }
+    fn epochs(&self) -> &[EpochRecord] {
+        &self.epochs
+    }
+    fn extra(&self) -> &[(String, f64)] {
+        &self.extra
+    }
+}
+
+fn epoch<'a>(
+    epochs: &'a [EpochRecord],
+    who: &impl Fn() -> String,
+    e: u32,
+) -> Result<&'a EpochRecord> {
     let idx = (e as usize)
         .checked_sub(1)
         .ok_or_else(|| Error::InvalidInput("epoch numbers start at 1, got 0".to_string()))?;
-    row.epochs.get(idx).ok_or_else(|| {
+    epochs.get(idx).ok_or_else(|| {
         Error::InvalidInput(format!(
-            "model {}: epoch {e} requested but the row has {} epochs",
-            row.model_id,
-            row.epochs.len()
+            "{}: epoch {e} needed, but only {} epochs are known",
+            who(),
+            epochs.len()
         ))
     })
 }
@@ -166,6 +227,69 @@ impl fmt::Display for Feature {
     }
 }
 
+/// Parses a column name as [`fmt::Display`] writes it: a scheme column, an
+/// epoch column (`e{N}LossMean`, `e{N}LossMedian`, `e{N}Accuracy`, N ≥ 1
+/// without leading zeros), or else an extra column of that name.
+impl FromStr for Feature {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Feature> {
+        if let Some(f) = Feature::SCHEME_V2
+            .into_iter()
+            .find(|f| f.to_string() == name)
+        {
+            return Ok(f);
+        }
+        let epoch_column = name.strip_prefix('e').and_then(|rest| {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let (number, suffix) = rest.split_at(digits);
+            let make: fn(u32) -> Feature = match suffix {
+                "LossMean" => Feature::LossMean,
+                "LossMedian" => Feature::LossMedian,
+                "Accuracy" => Feature::Accuracy,
+                _ => return None,
+            };
+            (digits > 0).then_some((number, make))
+        });
+        if let Some((number, make)) = epoch_column {
+            return match number.parse::<u32>() {
+                Ok(e) if e >= 1 && !number.starts_with('0') => Ok(make(e)),
+                _ => Err(Error::InvalidInput(format!(
+                    "bad epoch column '{name}': epochs count from 1, without leading zeros"
+                ))),
+            };
+        }
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-';
+        if name.is_empty() || !name.chars().all(plain) {
+            return Err(Error::InvalidInput(format!(
+                "bad feature name '{name}', expected a column name such as NumParams, \
+                 e3Accuracy or an extra column's name"
+            )));
+        }
+        Ok(Feature::Extra(name.to_owned()))
+    }
+}
+
+impl serde::Serialize for Feature {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Feature {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Feature, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The feature-set names [`FeatureSet::named`] accepts, for help texts.
+pub const FEATURE_SET_NAMES: &str = "'Scheme' (NumParams, NumStages: the NAAP-440 paper's), \
+'Scheme + Quantitative K epochs' or 'Scheme+Quant.K' (the 6 v1 scheme features, then e1..eK), \
+'Scheme6', 'Scheme6+Quant.K', 'Scheme8', 'Scheme8+Quant.K' (all 6 v1 or 8 v2 scheme features, \
+then e1..eK: the sets of `naap select-features`), 'Scheme + ZeroCost' and \
+'Scheme + ZeroCost + Quantitative K epochs' (with the zero-cost proxy columns)";
+
 /// A named, ordered list of features.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeatureSet {
@@ -183,14 +307,7 @@ impl FeatureSet {
                 "a feature set needs at least one feature".into(),
             ));
         }
-        let epochs = features
-            .iter()
-            .map(|f| match f {
-                Feature::LossMean(e) | Feature::LossMedian(e) | Feature::Accuracy(e) => *e,
-                _ => 0,
-            })
-            .max()
-            .unwrap_or(0);
+        let epochs = features.iter().map(Feature::epoch).max().unwrap_or(0);
         Ok(FeatureSet {
             name: name.into(),
             features,
@@ -240,6 +357,74 @@ impl FeatureSet {
         sets
     }
 
+    /// Every scheme feature of a dataset format (6 in v1, 8 in v2) then
+    /// e1..eK: the sets of the NAAP-440e feature search, named `Scheme6`
+    /// and `Scheme6+Quant.K`, or `Scheme8` and `Scheme8+Quant.K`, so that
+    /// no name is shared with the paper's 2-feature `Scheme`.
+    pub fn all_scheme(format: naap_dataset::Format, k: u32) -> FeatureSet {
+        let mut features = match format {
+            naap_dataset::Format::V2 => Feature::SCHEME_V2.to_vec(),
+            naap_dataset::Format::V1 => Feature::SCHEME_V1.to_vec(),
+        };
+        let width = features.len();
+        features.extend(Feature::epochs(k));
+        let name = match k {
+            0 => format!("Scheme{width}"),
+            k => format!("Scheme{width}+Quant.{k}"),
+        };
+        FeatureSet::new(name, features).expect("non-empty")
+    }
+
+    /// The set of a name as `naap baseline` and `naap select-features`
+    /// print it (see [`FEATURE_SET_NAMES`]). One name is one list of
+    /// columns whatever the dataset; `Scheme+Quant.K`, the NAAP-440e
+    /// paper's spelling, is accepted for `Scheme + Quantitative K epochs`.
+    pub fn named(name: &str) -> Result<FeatureSet> {
+        let unknown = || {
+            Error::InvalidInput(format!(
+                "unknown feature set '{name}', expected one of: {FEATURE_SET_NAMES}"
+            ))
+        };
+        // K >= 1 in its one decimal spelling (no sign, no leading zero).
+        let epochs = |k: &str| -> Result<u32> {
+            match k.parse::<u32>() {
+                Ok(n) if n >= 1 && n.to_string() == k => Ok(n),
+                _ => Err(unknown()),
+            }
+        };
+        use naap_dataset::Format;
+        if name == "Scheme" {
+            return Ok(FeatureSet::scheme());
+        }
+        if name == "Scheme + ZeroCost" {
+            return Ok(FeatureSet::scheme_zero_cost());
+        }
+        if let Some(k) = name
+            .strip_prefix("Scheme + ZeroCost + Quantitative ")
+            .and_then(|r| r.strip_suffix(" epochs"))
+        {
+            return Ok(FeatureSet::scheme_zero_cost_quantitative(epochs(k)?));
+        }
+        if let Some(k) = name
+            .strip_prefix("Scheme + Quantitative ")
+            .and_then(|r| r.strip_suffix(" epochs"))
+            .or_else(|| name.strip_prefix("Scheme+Quant."))
+        {
+            return Ok(FeatureSet::scheme_quantitative(epochs(k)?));
+        }
+        for (prefix, format) in [("Scheme6", Format::V1), ("Scheme8", Format::V2)] {
+            if let Some(rest) = name.strip_prefix(prefix) {
+                if rest.is_empty() {
+                    return Ok(FeatureSet::all_scheme(format, 0));
+                }
+                if let Some(k) = rest.strip_prefix("+Quant.") {
+                    return Ok(FeatureSet::all_scheme(format, epochs(k)?));
+                }
+            }
+        }
+        Err(unknown())
+    }
+
     /// The set's display name, used in every output.
     pub fn name(&self) -> &str {
         &self.name
@@ -267,14 +452,24 @@ impl FeatureSet {
 
     /// Rows to a samples × features matrix (raw, not yet scaled).
     pub fn matrix(&self, rows: &[&Row]) -> Result<Array2<f64>> {
-        let mut x = Array2::zeros((rows.len(), self.features.len()));
-        for (i, row) in rows.iter().enumerate() {
+        self.matrix_of(rows, |i| format!("model {}", rows[i].model_id))
+    }
+
+    /// [`FeatureSet::matrix`] for any feature source; `who(i)` names
+    /// source `i` in errors.
+    pub fn matrix_of<S: FeatureSource>(
+        &self,
+        sources: &[S],
+        who: impl Fn(usize) -> String,
+    ) -> Result<Array2<f64>> {
+        let mut x = Array2::zeros((sources.len(), self.features.len()));
+        for (i, source) in sources.iter().enumerate() {
             for (j, feature) in self.features.iter().enumerate() {
-                let v = feature.value(row)?;
+                let v = feature.value_of(source, || who(i))?;
                 if !v.is_finite() {
                     return Err(Error::InvalidInput(format!(
-                        "model {}: feature {feature} is not finite ({v})",
-                        row.model_id
+                        "{}: feature {feature} is not finite ({v})",
+                        who(i)
                     )));
                 }
                 x[[i, j]] = v;
@@ -389,5 +584,48 @@ pub(crate) mod tests {
         let v2 = FeatureSet::new("v2", Feature::SCHEME_V2.to_vec()).unwrap();
         let err = v2.matrix(&[&r]).unwrap_err();
         assert!(err.to_string().contains("NumSkipConnections"), "{err}");
+    }
+
+    #[test]
+    fn set_names_parse_to_one_column_list_each() {
+        let cols = |name: &str| -> Vec<String> {
+            let set = FeatureSet::named(name).unwrap();
+            set.features().iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(cols("Scheme"), ["NumParams", "NumStages"]);
+        let paper = cols("Scheme + Quantitative 3 epochs");
+        assert_eq!(paper.len(), 15);
+        assert_eq!(cols("Scheme+Quant.3"), paper);
+        assert_eq!(cols("Scheme6+Quant.3"), paper);
+        assert_eq!(cols("Scheme8").len(), 8);
+        assert_eq!(cols("Scheme8+Quant.9").len(), 35);
+        assert_eq!(cols("Scheme6").len(), 6);
+        assert_eq!(cols("Scheme + ZeroCost").len(), 6);
+        assert_eq!(cols("Scheme + ZeroCost + Quantitative 2 epochs").len(), 16);
+        // The canonical name is kept whatever spelling was given.
+        let set = FeatureSet::named("Scheme+Quant.6").unwrap();
+        assert_eq!(set.name(), "Scheme + Quantitative 6 epochs");
+        for bad in [
+            "scheme",
+            "Scheme+Quant.0",
+            "Scheme+Quant.03",
+            "Scheme8+Quant.",
+            "Scheme7",
+        ] {
+            let e = FeatureSet::named(bad).unwrap_err().to_string();
+            assert!(e.contains(&format!("'{bad}'")), "{e}");
+        }
+    }
+
+    #[test]
+    fn feature_names_round_trip() {
+        for f in Feature::SCHEME_V2.into_iter().chain(Feature::epochs(12)) {
+            assert_eq!(f.to_string().parse::<Feature>().unwrap(), f);
+        }
+        for bad in ["e0Accuracy", "e01Accuracy", "", "a b", "x,y"] {
+            assert!(bad.parse::<Feature>().is_err(), "{bad}");
+        }
+        let extra: Feature = "LogSynFlow".parse().unwrap();
+        assert_eq!(extra, Feature::Extra("LogSynFlow".into()));
     }
 }

@@ -9,6 +9,7 @@ mod error;
 pub mod features;
 pub mod metrics;
 pub mod models;
+pub mod predictor;
 pub mod protocol;
 mod regressor;
 pub mod report;

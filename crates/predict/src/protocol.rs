@@ -30,14 +30,54 @@ pub const PAPER_SEEDS: [u64; 5] = [20220905, 20220906, 20220907, 20220908, 20220
 /// The dataset's rows sorted by MaxAccuracy, ties in file order.
 pub fn sorted_rows(dataset: &Dataset) -> Vec<&Row> {
     let mut rows: Vec<&Row> = dataset.rows.iter().collect();
-    // `sort_by` is stable, which keeps tied rows in file order.
-    rows.sort_by(|a, b| a.max_accuracy.total_cmp(&b.max_accuracy));
+    sort_by_accuracy(&mut rows);
     rows
+}
+
+/// Sorts rows by MaxAccuracy, ties kept in their order: the row order
+/// every experiment fits in (tree splits and k-NN ties depend on it).
+pub fn sort_by_accuracy(rows: &mut [&Row]) {
+    // `sort_by` is stable, which keeps tied rows in their order.
+    rows.sort_by(|a, b| a.max_accuracy.total_cmp(&b.max_accuracy));
 }
 
 /// Splits rows into (train, test) by their `IsTest` flag, keeping order.
 pub fn published_split<'a>(rows: &[&'a Row]) -> (Vec<&'a Row>, Vec<&'a Row>) {
     rows.iter().partition(|r| !r.is_test)
+}
+
+/// The train rows as every model is fitted on them: the feature matrix
+/// scaled by a [`StandardScaler`] fitted on these rows only, and the
+/// targets. [`TrainTest`] and [`crate::predictor::Predictor`] both start
+/// here, so an experiment and a saved predictor see the same numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The scaler, fitted on the train rows.
+    pub scaler: StandardScaler,
+    /// Scaled train features (rows × features).
+    pub x: Array2<f64>,
+    /// Train targets (MaxAccuracy).
+    pub y: Array1<f64>,
+}
+
+impl Prepared {
+    /// Builds the scaled matrix of `set` for `train`, in the given order.
+    pub fn fit(train: &[&Row], set: &FeatureSet) -> Result<Prepared> {
+        if train.len() > MAX_ROWS {
+            return Err(Error::InvalidInput(format!(
+                "{} train rows is more than the {MAX_ROWS} the regressors are run on; \
+                 sample the dataset first",
+                train.len()
+            )));
+        }
+        let raw = set.matrix(train)?;
+        let scaler = StandardScaler::fit(raw.view())?;
+        Ok(Prepared {
+            x: scaler.transform(raw.view())?,
+            y: train.iter().map(|r| r.max_accuracy).collect(),
+            scaler,
+        })
+    }
 }
 
 /// Scaled train and test matrices with their targets, ready for any model.
@@ -80,11 +120,10 @@ impl TrainTest {
                 train.len() + test.len()
             )));
         }
-        let raw_train = set.matrix(train)?;
-        let scaler = StandardScaler::fit(raw_train.view())?;
+        let Prepared { scaler, x, y } = Prepared::fit(train, set)?;
         Ok(TrainTest {
-            x_train: scaler.transform(raw_train.view())?,
-            y_train: train.iter().map(|r| r.max_accuracy).collect(),
+            x_train: x,
+            y_train: y,
             x_test: scaler.transform(set.matrix(test)?.view())?,
             y_test: test.iter().map(|r| r.max_accuracy).collect(),
             test_model_ids: test.iter().map(|r| r.model_id).collect(),

@@ -11,6 +11,12 @@ pub trait Regressor: Send + Sync {
     /// Display name used in every output, e.g. `Gradient Boosting (N=25)`.
     fn name(&self) -> &str;
 
+    /// The hyper-parameters, as a predictor file records them (e.g.
+    /// `{"k": 5, ...}`); `null` for a model that does not say.
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+
     /// Fits on rows `x` (samples × features) and targets `y`; `seed` drives
     /// every random choice, so the same seed gives the same model.
     fn fit(
@@ -42,6 +48,13 @@ pub trait FittedRegressor: Send + Sync {
         let _ = (x, members);
         None
     }
+
+    /// This fit in the saveable form every registry model has (see
+    /// [`crate::models::FittedModel`]), or `None` for a model from outside
+    /// the registry, which then cannot be saved.
+    fn to_model(&self) -> Option<crate::models::FittedModel> {
+        None
+    }
 }
 
 /// A boxed model is a model, so registries of `Box<dyn Regressor>` can be
@@ -49,6 +62,10 @@ pub trait FittedRegressor: Send + Sync {
 impl<R: Regressor + ?Sized> Regressor for Box<R> {
     fn name(&self) -> &str {
         (**self).name()
+    }
+
+    fn hyper_parameters(&self) -> serde_json::Value {
+        (**self).hyper_parameters()
     }
 
     fn fit(

@@ -8,8 +8,10 @@
 use crate::{Error, Result};
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 
-/// Per-column mean and scale learned from training rows.
-#[derive(Debug, Clone, PartialEq)]
+/// Per-column mean and scale learned from training rows; saved as
+/// `{"mean": [...], "scale": [...]}`, and checked when read back.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "ScalerParts", into = "ScalerParts")]
 pub struct StandardScaler {
     mean: Array1<f64>,
     scale: Array1<f64>,
@@ -59,6 +61,48 @@ impl StandardScaler {
     /// The learned column scales (population std, or 1 for a constant column).
     pub fn scale(&self) -> &Array1<f64> {
         &self.scale
+    }
+}
+
+/// The saved form of a [`StandardScaler`].
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScalerParts {
+    mean: Vec<f64>,
+    scale: Vec<f64>,
+}
+
+impl From<StandardScaler> for ScalerParts {
+    fn from(s: StandardScaler) -> Self {
+        ScalerParts {
+            mean: s.mean.to_vec(),
+            scale: s.scale.to_vec(),
+        }
+    }
+}
+
+/// A scaler read back must be one `fit` could have made: as many means as
+/// scales, finite means, finite positive scales.
+impl TryFrom<ScalerParts> for StandardScaler {
+    type Error = String;
+
+    fn try_from(p: ScalerParts) -> std::result::Result<Self, String> {
+        if p.mean.len() != p.scale.len() || p.mean.is_empty() {
+            return Err(format!(
+                "scaler has {} means and {} scales",
+                p.mean.len(),
+                p.scale.len()
+            ));
+        }
+        if p.mean.iter().any(|m| !m.is_finite())
+            || p.scale.iter().any(|s| !(s.is_finite() && *s > 0.0))
+        {
+            return Err("scaler means must be finite and scales finite and positive".into());
+        }
+        Ok(StandardScaler {
+            mean: Array1::from(p.mean),
+            scale: Array1::from(p.scale),
+        })
     }
 }
 

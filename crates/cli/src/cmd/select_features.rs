@@ -45,7 +45,8 @@ pub struct Args {
     /// Model names as in the outputs, comma-separated [default: all].
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     models: Vec<String>,
-    /// Feature sets by epochs, comma-separated: 0 = Scheme, K = Scheme+Quant.K
+    /// Feature sets by epochs, comma-separated: 0 = Scheme8 (all scheme features;
+    /// Scheme6 on a v1 dataset), K = Scheme8+Quant.K (plus e1..eK)
     /// [default: 0,3,6,9].
     #[arg(long, value_name = "K", value_delimiter = ',')]
     epochs: Vec<u32>,

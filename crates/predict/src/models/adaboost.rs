@@ -12,6 +12,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::ensemble::{EnsembleSize, FittedTrees};
 use super::input::check_fit;
+use super::saved::{check_finite, corrupt, FittedModel};
 use super::tree::{to_f32_rows, Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
@@ -32,6 +33,15 @@ impl AdaBoost {
 impl Regressor for AdaBoost {
     fn name(&self) -> &str {
         &self.0.name
+    }
+
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::json!({
+            "n_estimators": self.0.n_trees,
+            "learning_rate": 1.0,
+            "loss": "linear",
+            "max_depth": MAX_DEPTH,
+        })
     }
 
     fn fit(
@@ -134,13 +144,27 @@ fn weighted_bootstrap(weights: &[f64], cdf: &mut [f64], counts: &mut [f64], rng:
 }
 
 /// A fitted [`AdaBoost`] model.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BoostedMedian {
     trees: FittedTrees,
     tree_weights: Vec<f64>,
 }
 
 impl BoostedMedian {
+    /// Checks a loaded model: one finite weight per tree.
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        if self.tree_weights.len() != self.trees.trees.len() {
+            return Err(corrupt(format!(
+                "{} tree weights for {} trees",
+                self.tree_weights.len(),
+                self.trees.trees.len()
+            )));
+        }
+        check_finite("AdaBoost tree weights", &self.tree_weights)?;
+        self.trees.check(n_features)
+    }
+
     /// The weighted median of the first `members` trees (all of them when
     /// boosting stopped earlier, as it would have for the smaller model).
     fn predict_members(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
@@ -159,6 +183,10 @@ impl BoostedMedian {
 }
 
 impl FittedRegressor for BoostedMedian {
+    fn to_model(&self) -> Option<FittedModel> {
+        Some(FittedModel::AdaBoost(self.clone()))
+    }
+
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
         self.predict_members(x, usize::MAX)
     }

@@ -6,6 +6,7 @@
 use ndarray::ArrayView2;
 
 use super::input::check_predict;
+use super::saved::corrupt;
 use super::tree::{to_f32_rows, Tree};
 use crate::Result;
 
@@ -26,13 +27,26 @@ impl EnsembleSize {
 }
 
 /// Fitted trees, in the order they were fitted.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct FittedTrees {
     pub(crate) n_features: usize,
     pub(crate) trees: Vec<Tree>,
 }
 
 impl FittedTrees {
+    /// Checks loaded trees: at least one, each valid for `n_features`.
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        if self.n_features != n_features || self.trees.is_empty() {
+            return Err(corrupt(format!(
+                "{} trees fitted on {} features, file lists {n_features}",
+                self.trees.len(),
+                self.n_features
+            )));
+        }
+        self.trees.iter().try_for_each(|t| t.check(n_features))
+    }
+
     /// One value per row of `x`: `combine` of the first `members` trees
     /// (all of them if there are fewer, as when boosting stopped early) and
     /// the row as `f32`.

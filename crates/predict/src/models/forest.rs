@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::ensemble::{EnsembleSize, FittedTrees};
 use super::input::check_fit;
+use super::saved::FittedModel;
 use super::tree::{Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
@@ -27,6 +28,10 @@ impl RandomForest {
 impl Regressor for RandomForest {
     fn name(&self) -> &str {
         &self.0.name
+    }
+
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::json!({ "n_estimators": self.0.n_trees, "bootstrap": true, "max_features": 1.0 })
     }
 
     fn fit(
@@ -60,10 +65,15 @@ impl Regressor for RandomForest {
 }
 
 /// A fitted [`RandomForest`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Forest(FittedTrees);
 
 impl Forest {
+    /// Checks a loaded model.
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        self.0.check(n_features)
+    }
+
     /// The mean of the first `members` trees.
     fn predict_members(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
         self.0.predict_first(x, members, |trees, row| {
@@ -73,6 +83,10 @@ impl Forest {
 }
 
 impl FittedRegressor for Forest {
+    fn to_model(&self) -> Option<FittedModel> {
+        Some(FittedModel::RandomForest(self.clone()))
+    }
+
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
         self.predict_members(x, usize::MAX)
     }

@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::ensemble::{EnsembleSize, FittedTrees};
 use super::input::check_fit;
+use super::saved::{check_finite, FittedModel};
 use super::tree::{to_f32_rows, Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
@@ -32,6 +33,15 @@ impl GradientBoosting {
 impl Regressor for GradientBoosting {
     fn name(&self) -> &str {
         &self.0.name
+    }
+
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::json!({
+            "n_estimators": self.0.n_trees,
+            "learning_rate": LEARNING_RATE,
+            "max_depth": MAX_DEPTH,
+            "loss": "squared_error",
+        })
     }
 
     fn fit(
@@ -68,13 +78,20 @@ impl Regressor for GradientBoosting {
 }
 
 /// A fitted [`GradientBoosting`] model.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BoostedTrees {
     init: f64,
     trees: FittedTrees,
 }
 
 impl BoostedTrees {
+    /// Checks a loaded model.
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        check_finite("boosting start value", [&self.init])?;
+        self.trees.check(n_features)
+    }
+
     /// The initial mean plus the shrunk sum of the first `members` trees.
     fn predict_members(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
         self.trees.predict_first(x, members, |trees, row| {
@@ -84,6 +101,10 @@ impl BoostedTrees {
 }
 
 impl FittedRegressor for BoostedTrees {
+    fn to_model(&self) -> Option<FittedModel> {
+        Some(FittedModel::GradientBoosting(self.clone()))
+    }
+
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
         self.predict_members(x, usize::MAX)
     }

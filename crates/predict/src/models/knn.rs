@@ -5,6 +5,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 
 use super::input::{check_fit, check_predict, invalid};
 use super::numeric::numpy_sum;
+use super::saved::{check_finite, corrupt, FittedModel};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Predicts the mean target of the `k` training rows nearest to the query.
@@ -27,6 +28,10 @@ impl KnnRegressor {
 impl Regressor for KnnRegressor {
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::json!({ "k": self.k, "weights": "uniform", "metric": "euclidean" })
     }
 
     fn fit(
@@ -55,14 +60,36 @@ impl Regressor for KnnRegressor {
 }
 
 /// A fitted k-NN model: the training rows themselves.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Knn {
     k: usize,
     x: Array2<f64>,
     y: Vec<f64>,
 }
 
+impl Knn {
+    /// Checks a loaded model: shapes agree, `k` fits the rows, values finite.
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        let (rows, cols) = self.x.dim();
+        if cols != n_features || rows != self.y.len() || self.k == 0 || self.k > rows {
+            return Err(corrupt(format!(
+                "k-NN with k = {} on {rows} x {cols} reference rows and {} targets, \
+                 for {n_features} features",
+                self.k,
+                self.y.len()
+            )));
+        }
+        check_finite("k-NN reference rows", self.x.iter())?;
+        check_finite("k-NN targets", &self.y)
+    }
+}
+
 impl FittedRegressor for Knn {
+    fn to_model(&self) -> Option<FittedModel> {
+        Some(FittedModel::Knn(self.clone()))
+    }
+
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
         check_predict(self.x.ncols(), x)?;
         let train_norms: Vec<f64> = self.x.rows().into_iter().map(|r| r.dot(&r)).collect();

@@ -10,6 +10,7 @@ use nalgebra::{DMatrix, DVector};
 use ndarray::{ArrayView1, ArrayView2};
 
 use super::input::{check_fit, check_predict, invalid};
+use super::saved::{check_finite, corrupt, FittedModel};
 use crate::{Error, FittedRegressor, Regressor, Result};
 
 /// Relative cut-off for small singular values (scikit-learn's `tol`).
@@ -24,6 +25,10 @@ impl Regressor for LinearRegression {
         "Linear Regression"
     }
 
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::json!({ "fit_intercept": true, "rcond": RCOND })
+    }
+
     fn fit(
         &self,
         x: ArrayView2<'_, f64>,
@@ -36,7 +41,8 @@ impl Regressor for LinearRegression {
 }
 
 /// A fitted linear model `ŷ = intercept + coef · x`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LinearModel {
     coef: Vec<f64>,
     intercept: f64,
@@ -52,9 +58,24 @@ impl LinearModel {
     pub fn intercept(&self) -> f64 {
         self.intercept
     }
+
+    /// Checks a loaded model: one finite weight per feature.
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        if self.coef.len() != n_features {
+            return Err(corrupt(format!(
+                "linear model with {} weights for {n_features} features",
+                self.coef.len()
+            )));
+        }
+        check_finite("linear weights", self.coef.iter().chain([&self.intercept]))
+    }
 }
 
 impl FittedRegressor for LinearModel {
+    fn to_model(&self) -> Option<FittedModel> {
+        Some(FittedModel::Linear(self.clone()))
+    }
+
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
         check_predict(self.coef.len(), x)?;
         Ok(x.rows()
@@ -90,7 +111,8 @@ fn fit_ols(model: &str, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Resul
 
 /// A change of target variable: the model fits `forward(y)` and maps its
 /// predictions back with `inverse`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum TargetTransform {
     /// `y' = y^(1/D) − 1`, inverse `(ŷ' + 1)^D`; needs `y ≥ 0`. A negative
     /// `ŷ' + 1` (possible when extrapolating) is clamped to 0 for `D < 1`,
@@ -177,6 +199,10 @@ impl Regressor for TransformedTarget {
         &self.name
     }
 
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::json!({ "fit_intercept": true, "rcond": RCOND, "target": self.transform })
+    }
+
     fn fit(
         &self,
         x: ArrayView2<'_, f64>,
@@ -207,13 +233,31 @@ impl Regressor for TransformedTarget {
 }
 
 /// A fitted linear model on a transformed target.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TransformedLinear {
     transform: TargetTransform,
     inner: LinearModel,
 }
 
+impl TransformedLinear {
+    /// Checks a loaded model: the inner model, and a power `D` that is
+    /// finite and positive.
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        if let TargetTransform::Power { d } = self.transform {
+            if !(d.is_finite() && d > 0.0) {
+                return Err(corrupt(format!("target power D = {d}, expected > 0")));
+            }
+        }
+        self.inner.check(n_features)
+    }
+}
+
 impl FittedRegressor for TransformedLinear {
+    fn to_model(&self) -> Option<FittedModel> {
+        Some(FittedModel::TransformedLinear(self.clone()))
+    }
+
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
         let mut p = self.inner.predict(x)?;
         p.iter_mut().for_each(|v| *v = self.transform.inverse(*v));

@@ -12,6 +12,7 @@ mod input;
 mod knn;
 mod linear;
 mod numeric;
+mod saved;
 mod svr;
 mod tree;
 
@@ -25,6 +26,7 @@ pub use knn::{Knn, KnnRegressor};
 pub use linear::{
     LinearModel, LinearRegression, TargetTransform, TransformedLinear, TransformedTarget,
 };
+pub use saved::FittedModel;
 pub use svr::{Kernel, SupportVectors, Svr};
 pub use tree::{DecisionTree, FittedTree};
 
@@ -221,6 +223,22 @@ pub fn extended_specs() -> Vec<ModelSpec> {
         ));
     }
     specs
+}
+
+/// The registry model with this display name (one of [`extended_specs`]).
+pub fn spec_named(name: &str) -> crate::Result<ModelSpec> {
+    let mut specs = extended_specs();
+    match specs.iter().position(|s| s.name() == name) {
+        Some(i) => Ok(specs.swap_remove(i)),
+        None => Err(crate::Error::InvalidInput(format!(
+            "unknown model '{name}', expected one of: {}",
+            specs
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
 }
 
 /// The 24 baseline models, in the order of the issue text.

@@ -13,6 +13,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 
 use super::input::{check_fit, check_predict};
 use super::numeric::numpy_var;
+use super::saved::{check_finite, corrupt, FittedModel};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Box constraint `C`.
@@ -25,7 +26,8 @@ const TOL: f64 = 1e-3;
 const TAU: f64 = 1e-12;
 
 /// The kernel of an [`Svr`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kernel {
     /// `exp(−γ‖a − b‖²)`.
     Rbf,
@@ -46,7 +48,8 @@ impl Kernel {
 }
 
 /// A kernel with its fitted `γ`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct KernelFn {
     kernel: Kernel,
     gamma: f64,
@@ -99,6 +102,18 @@ impl Svr {
 impl Regressor for Svr {
     fn name(&self) -> &str {
         self.kernel.model_name()
+    }
+
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kernel": self.kernel,
+            "C": C,
+            "epsilon": EPSILON,
+            "tol": TOL,
+            "gamma": "scale",
+            "degree": 3,
+            "coef0": 0.0,
+        })
     }
 
     fn fit(
@@ -547,7 +562,8 @@ fn positive_or_tau(quad: f64) -> f64 {
 }
 
 /// A fitted [`Svr`]: support vectors, their coefficients and the bias.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SupportVectors {
     kernel: KernelFn,
     vectors: Array2<f64>,
@@ -555,7 +571,29 @@ pub struct SupportVectors {
     rho: f64,
 }
 
+impl SupportVectors {
+    /// Checks a loaded model: one coefficient per support vector, finite
+    /// values, a finite positive `γ`.
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        let (rows, cols) = self.vectors.dim();
+        let gamma = self.kernel.gamma;
+        if cols != n_features || rows != self.coef.len() || !(gamma.is_finite() && gamma > 0.0) {
+            return Err(corrupt(format!(
+                "SVR with {rows} x {cols} support vectors, {} coefficients and gamma {gamma}, \
+                 for {n_features} features",
+                self.coef.len()
+            )));
+        }
+        check_finite("support vectors", self.vectors.iter())?;
+        check_finite("SVR coefficients", self.coef.iter().chain([&self.rho]))
+    }
+}
+
 impl FittedRegressor for SupportVectors {
+    fn to_model(&self) -> Option<FittedModel> {
+        Some(FittedModel::Svr(self.clone()))
+    }
+
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
         check_predict(self.vectors.ncols(), x)?;
         Ok(x.rows()

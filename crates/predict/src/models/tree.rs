@@ -14,6 +14,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::input::{check_fit, check_predict};
+use super::saved::{check_finite, corrupt, FittedModel};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Values closer than this are one value, as scikit-learn's
@@ -94,7 +95,92 @@ pub(crate) struct Tree {
     nodes: Vec<Node>,
 }
 
+/// A tree as saved: one array per node field, as scikit-learn's
+/// `tree_` (node 0 is the root; a leaf has no feature and no children).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TreeArrays {
+    feature: Vec<Option<u32>>,
+    threshold: Vec<f64>,
+    left: Vec<u32>,
+    right: Vec<u32>,
+    value: Vec<f64>,
+}
+
+impl serde::Serialize for Tree {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let n = &self.nodes;
+        TreeArrays {
+            feature: n
+                .iter()
+                .map(|n| (n.feature != LEAF).then_some(n.feature))
+                .collect(),
+            threshold: n.iter().map(|n| n.threshold).collect(),
+            left: n.iter().map(|n| n.left).collect(),
+            right: n.iter().map(|n| n.right).collect(),
+            value: n.iter().map(|n| n.value).collect(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Tree {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Tree, D::Error> {
+        let a = TreeArrays::deserialize(d)?;
+        let len = a.feature.len();
+        if [
+            a.threshold.len(),
+            a.left.len(),
+            a.right.len(),
+            a.value.len(),
+        ] != [len; 4]
+        {
+            return Err(serde::de::Error::custom(
+                "tree node arrays have different lengths",
+            ));
+        }
+        let nodes = (0..len)
+            .map(|i| Node {
+                feature: a.feature[i].unwrap_or(LEAF),
+                threshold: a.threshold[i],
+                left: a.left[i],
+                right: a.right[i],
+                value: a.value[i],
+            })
+            .collect();
+        Ok(Tree { nodes })
+    }
+}
+
 impl Tree {
+    /// Checks a loaded tree: a root, split features below `n_features`,
+    /// children after their parent (so prediction always reaches a leaf),
+    /// finite values.
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        let len = self.nodes.len();
+        if len == 0 {
+            return Err(corrupt("a tree without nodes".into()));
+        }
+        for (i, n) in self.nodes.iter().enumerate() {
+            let children_ok = |c: u32| (c as usize) > i && (c as usize) < len;
+            if n.feature != LEAF
+                && !((n.feature as usize) < n_features
+                    && children_ok(n.left)
+                    && children_ok(n.right))
+            {
+                return Err(corrupt(format!(
+                    "tree node {i} splits on feature {} into nodes {} and {} \
+                     ({len} nodes, {n_features} features)",
+                    n.feature, n.left, n.right
+                )));
+            }
+        }
+        check_finite(
+            "tree thresholds and values",
+            self.nodes.iter().flat_map(|n| [&n.threshold, &n.value]),
+        )
+    }
+
     /// Fits a tree on `y` with per-row `weights` (`None`: all 1; rows of
     /// weight 0 are left out, which is how bootstrap counts are applied).
     /// `max_depth` counts the root as depth 0; `None` grows until pure.
@@ -367,6 +453,10 @@ impl Regressor for DecisionTree {
         "Decision Tree"
     }
 
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::json!({ "criterion": "squared_error", "max_depth": null })
+    }
+
     fn fit(
         &self,
         x: ArrayView2<'_, f64>,
@@ -385,13 +475,31 @@ impl Regressor for DecisionTree {
 }
 
 /// A fitted [`DecisionTree`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FittedTree {
     n_features: usize,
     tree: Tree,
 }
 
+impl FittedTree {
+    /// Checks a loaded model (see [`Tree::check`]).
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        if self.n_features != n_features {
+            return Err(corrupt(format!(
+                "tree fitted on {} features, file lists {n_features}",
+                self.n_features
+            )));
+        }
+        self.tree.check(n_features)
+    }
+}
+
 impl FittedRegressor for FittedTree {
+    fn to_model(&self) -> Option<FittedModel> {
+        Some(FittedModel::DecisionTree(self.clone()))
+    }
+
     fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
         check_predict(self.n_features, x)?;
         Ok(self.tree.predict_rows(&to_f32_rows(x), self.n_features))

@@ -205,7 +205,7 @@ mod tests {
         SearchResult {
             mode,
             model: "SVR (RBF kernel)".into(),
-            feature_set: "Scheme".into(),
+            feature_set: "Scheme8".into(),
             features: feature_set(Format::V2, 0)
                 .unwrap()
                 .features()

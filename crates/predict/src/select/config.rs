@@ -1,7 +1,7 @@
 //! Settings of a NAAP-440e feature search, unchecked and checked.
 
 use super::split::Mode;
-use crate::features::{Feature, FeatureSet};
+use crate::features::FeatureSet;
 use crate::models::{extended_specs, ModelSpec};
 use crate::protocol::PAPER_SEEDS;
 use crate::{Error, Result};
@@ -17,8 +17,9 @@ pub struct SelectConfig {
     /// Model names (as in the outputs) to run. Default (empty): every
     /// extended model in interpolation, the extrapolating ones elsewhere.
     pub models: Vec<String>,
-    /// Feature sets by training epochs: 0 = `Scheme` (the scheme features
-    /// alone), K = `Scheme+Quant.K` (plus e1..eK). Default: 0, 3, 6, 9.
+    /// Feature sets by training epochs: 0 = `Scheme8` (all scheme features
+    /// alone; `Scheme6` on a v1 dataset), K = `Scheme8+Quant.K` (plus
+    /// e1..eK). Default: 0, 3, 6, 9.
     pub epochs: Vec<u32>,
     /// Seed of the neighbour choice and of the prediction noise. Default 20220905.
     pub seed: u64,
@@ -157,19 +158,11 @@ impl SelectValidConfig {
     }
 }
 
-/// `Scheme` (k = 0) or `Scheme+Quant.k`: the format's scheme features (8 in
-/// v2, 6 in v1), then e1..ek.
+/// The search's feature set of `k` epochs: every scheme feature of the
+/// format then e1..ek, named `Scheme8+Quant.k` in v2 (`Scheme8` for k = 0)
+/// and `Scheme6...` in v1 (see [`FeatureSet::all_scheme`]).
 pub fn feature_set(format: Format, k: u32) -> Result<FeatureSet> {
-    let mut features = match format {
-        Format::V2 => Feature::SCHEME_V2.to_vec(),
-        Format::V1 => Feature::SCHEME_V1.to_vec(),
-    };
-    features.extend(Feature::epochs(k));
-    let name = match k {
-        0 => "Scheme".to_string(),
-        k => format!("Scheme+Quant.{k}"),
-    };
-    FeatureSet::new(name, features)
+    Ok(FeatureSet::all_scheme(format, k))
 }
 
 #[cfg(test)]
@@ -187,10 +180,10 @@ mod tests {
         assert_eq!(
             shape,
             [
-                ("Scheme", 8),
-                ("Scheme+Quant.3", 17),
-                ("Scheme+Quant.6", 26),
-                ("Scheme+Quant.9", 35)
+                ("Scheme8", 8),
+                ("Scheme8+Quant.3", 17),
+                ("Scheme8+Quant.6", 26),
+                ("Scheme8+Quant.9", 35)
             ]
         );
     }

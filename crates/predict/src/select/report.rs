@@ -148,7 +148,7 @@ mod tests {
         SearchResult {
             mode: Mode::LeftExtrapolation,
             model: "Linear Regression (D=0.5)".into(),
-            feature_set: "Scheme".into(),
+            feature_set: "Scheme8".into(),
             features: vec!["NumParams".into(), "NumStages".into(), "NumLayers".into()],
             evaluated: vec![
                 eval("111", 0, 0.0200, 76),
@@ -168,7 +168,7 @@ mod tests {
         // 0.015 · sqrt(19/190) = 0.0047434...
         assert_eq!(
             lines[2],
-            "left-extrapolation,Linear Regression (D=0.5),Scheme,1;1;0,NumParams;NumStages,\
+            "left-extrapolation,Linear Regression (D=0.5),Scheme8,1;1;0,NumParams;NumStages,\
              0.015,19,190,0.9,0.004743,1,7"
         );
     }

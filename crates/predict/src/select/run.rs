@@ -268,7 +268,7 @@ fn search_one(
 /// The best subset of each search re-evaluated in full (predictions
 /// included, identical to the search's), as baseline cells for the
 /// baseline's figures. The cell's feature-set name carries the mode and the
-/// subset size, e.g. `left-extrapolation Scheme+Quant.3 best 7 of 17`.
+/// subset size, e.g. `left-extrapolation Scheme8+Quant.3 best 7 of 17`.
 pub fn best_cells(
     dataset: &Dataset,
     config: &SelectValidConfig,

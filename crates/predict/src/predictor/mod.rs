@@ -1,0 +1,209 @@
+//! A fitted accuracy predictor as one value that owns the whole path from
+//! raw inputs to a number: the feature list (by name), the log transforms
+//! of `NumParams` and `NumMACs`, the scaler fitted on the training rows and
+//! the fitted model. Saved to and loaded from a versioned, self-describing
+//! JSON file ([`Predictor::save`], [`Predictor::load`]).
+//!
+//! ```no_run
+//! use naap_predict::features::FeatureSet;
+//! use naap_predict::models::spec_named;
+//! use naap_predict::predictor::{Candidate, Predictor};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let dataset = naap_dataset::Dataset::read("naap440.csv".as_ref())?;
+//! let spec = spec_named("SVR (RBF kernel)")?;
+//! let p = Predictor::fit(&dataset, &spec, &FeatureSet::named("Scheme")?, 1)?;
+//! let first = Candidate::from(&dataset.rows[0]);
+//! println!("{}", p.predict(&[first])?[0]);
+//! # Ok(()) }
+//! ```
+//!
+//! Fitting prepares rows exactly as the paper's protocol does
+//! ([`crate::protocol::Prepared`]): rows sorted by MaxAccuracy (ties kept in
+//! their order), the features' matrix, a standard scaler fitted on these
+//! rows only. So a predictor fitted on the published train rows predicts
+//! the test rows bit for bit as `naap baseline` does for the same model,
+//! feature set and seed.
+
+mod candidate;
+mod file;
+
+pub use candidate::Candidate;
+pub use file::{DatasetSource, FORMAT_VERSION};
+
+use crate::features::{Feature, FeatureSet, FeatureSource};
+use crate::metrics::Scores;
+use crate::models::{FittedModel, ModelSpec};
+use crate::protocol::{published_split, sort_by_accuracy, sorted_rows, Prepared};
+use crate::scaler::StandardScaler;
+use crate::{Error, FittedRegressor, Result};
+use naap_dataset::{Dataset, Row};
+
+/// A fitted predictor: features, scaler and model, with a record of what it
+/// was fitted on.
+#[derive(Debug, Clone)]
+pub struct Predictor {
+    body: file::Body,
+    set: FeatureSet,
+}
+
+/// The model of a predictor.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelRecord {
+    /// The display name, as in every output (`5-NN`, `SVR (RBF kernel)`).
+    pub name: String,
+    /// The hyper-parameters ([`crate::Regressor::hyper_parameters`]).
+    pub hyper_parameters: serde_json::Value,
+}
+
+/// What a predictor was fitted on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingRecord {
+    /// The dataset file and its SHA-256, when the caller gave them
+    /// ([`Predictor::with_source`]).
+    pub dataset: Option<DatasetSource>,
+    /// How many rows the model was fitted on.
+    pub rows: usize,
+    /// Their `ModelId`s, in fitting order (sorted by MaxAccuracy).
+    pub model_ids: Vec<u32>,
+    /// The fitting seed.
+    pub seed: u64,
+}
+
+impl Predictor {
+    /// Fits on every row of `dataset`: a predictor for production use.
+    pub fn fit(dataset: &Dataset, spec: &ModelSpec, set: &FeatureSet, seed: u64) -> Result<Self> {
+        Predictor::fit_rows(&sorted_rows(dataset), spec, set, seed)
+    }
+
+    /// Fits on the published train rows of `dataset` (`IsTest` = 0), as
+    /// `naap baseline` does; the test rows are left for [`Predictor::score`].
+    pub fn fit_published_train(
+        dataset: &Dataset,
+        spec: &ModelSpec,
+        set: &FeatureSet,
+        seed: u64,
+    ) -> Result<Self> {
+        let (train, _) = published_split(&sorted_rows(dataset));
+        Predictor::fit_rows(&train, spec, set, seed)
+    }
+
+    /// Fits on any subset of rows (e.g. one fold of a cross-validation),
+    /// sorted by MaxAccuracy first as the protocol sorts them.
+    pub fn fit_rows(rows: &[&Row], spec: &ModelSpec, set: &FeatureSet, seed: u64) -> Result<Self> {
+        let mut rows = rows.to_vec();
+        sort_by_accuracy(&mut rows);
+        let model = spec.regressor();
+        let prepared = Prepared::fit(&rows, set)?;
+        let fitted = model
+            .fit(prepared.x.view(), prepared.y.view(), seed)?
+            .to_model()
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "{} is not a registry model and cannot be saved as a predictor",
+                    model.name()
+                ))
+            })?;
+        let body = file::Body {
+            model: ModelRecord {
+                name: model.name().to_owned(),
+                hyper_parameters: model.hyper_parameters(),
+            },
+            feature_set: set.name().to_owned(),
+            features: set.features().to_vec(),
+            log_transformed: set
+                .features()
+                .iter()
+                .filter(|f| f.is_log())
+                .cloned()
+                .collect(),
+            scaler: prepared.scaler,
+            fitted,
+            training: TrainingRecord {
+                dataset: None,
+                rows: rows.len(),
+                model_ids: rows.iter().map(|r| r.model_id).collect(),
+                seed,
+            },
+        };
+        Ok(Predictor {
+            body,
+            set: set.clone(),
+        })
+    }
+
+    /// Records the dataset file the predictor was fitted on.
+    pub fn with_source(mut self, source: DatasetSource) -> Self {
+        self.body.training.dataset = Some(source);
+        self
+    }
+
+    /// Predicts each candidate's MaxAccuracy, in order. Errors name the
+    /// candidate by its 1-based position.
+    pub fn predict<S: FeatureSource>(&self, candidates: &[S]) -> Result<Vec<f64>> {
+        self.predict_named(candidates, |i| format!("candidate {}", i + 1))
+    }
+
+    /// [`Predictor::predict`], with `who(i)` naming candidate `i` in errors.
+    pub fn predict_named<S: FeatureSource>(
+        &self,
+        candidates: &[S],
+        who: impl Fn(usize) -> String,
+    ) -> Result<Vec<f64>> {
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let raw = self.set.matrix_of(candidates, who)?;
+        let x = self.body.scaler.transform(raw.view())?;
+        self.body.fitted.predict(x.view())
+    }
+
+    /// Predicts dataset rows and scores the predictions against their
+    /// MaxAccuracy (MAE, monotonicity violations, Kendall τ, ...).
+    pub fn score(&self, rows: &[&Row]) -> Result<(Vec<f64>, Scores)> {
+        let predictions = self.predict_named(rows, |i| format!("model {}", rows[i].model_id))?;
+        let truth: Vec<f64> = rows.iter().map(|r| r.max_accuracy).collect();
+        let scores = Scores::compute(&truth, &predictions)
+            .map_err(|e| Error::InvalidInput(format!("scoring {}: {e}", self.model().name)))?;
+        Ok((predictions, scores))
+    }
+
+    /// The model's name and hyper-parameters.
+    pub fn model(&self) -> &ModelRecord {
+        &self.body.model
+    }
+
+    /// The fitted model itself (coefficients, trees, support vectors, ...).
+    pub fn fitted(&self) -> &FittedModel {
+        &self.body.fitted
+    }
+
+    /// The feature set: its name and columns in model-input order.
+    pub fn feature_set(&self) -> &FeatureSet {
+        &self.set
+    }
+
+    /// The scaler fitted on the training rows.
+    pub fn scaler(&self) -> &StandardScaler {
+        &self.body.scaler
+    }
+
+    /// What the predictor was fitted on.
+    pub fn training(&self) -> &TrainingRecord {
+        &self.body.training
+    }
+
+    /// How many trained epochs a candidate needs (0: the scheme alone).
+    pub fn epochs_needed(&self) -> u32 {
+        self.set.epochs()
+    }
+
+    /// The columns a candidate must provide, as CSV names.
+    pub fn feature_names(&self) -> Vec<String> {
+        self.set.features().iter().map(Feature::to_string).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;
