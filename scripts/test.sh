@@ -3,6 +3,45 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The published data the tests read: $NAAP_SHARED_DIR, else ../shared (developer machines,
+# CI), else ./data, fetched here once with `naap download` (checksum-verified; files already
+# present are skipped). Checked first, so that a machine without data and without internet
+# stops at once with one line instead of dozens of failing tests.
+want_cifar=$([ "${NAAP_SKIP_TRAIN:-0}" = 1 ] && echo 0 || echo 1)
+data_ready() {
+    local f
+    for f in naap440.csv naap440v2.csv generated_schemes.json raw_data.tar.gz; do
+        [ -f "$1/naap440/$f" ] || return 1
+    done
+    [ "$want_cifar" = 0 ] || [ -f "$1/cifar10/cifar10-jpg.tar.gz" ] \
+        || [ -d "$1/cifar10/cifar-10-batches-bin" ]
+}
+if [ -n "${NAAP_SHARED_DIR:-}" ]; then
+    if ! data_ready "$NAAP_SHARED_DIR"; then
+        echo "scripts/test.sh: NAAP_SHARED_DIR=$NAAP_SHARED_DIR lacks the published data (naap440/{naap440.csv,naap440v2.csv,generated_schemes.json,raw_data.tar.gz} and cifar10/)" >&2
+        exit 1
+    fi
+elif [ -d ../shared/naap440 ]; then
+    NAAP_SHARED_DIR="$(cd ../shared && pwd)"
+    export NAAP_SHARED_DIR
+else
+    export NAAP_SHARED_DIR="$PWD/data"
+    if ! data_ready data; then
+        probe=https://raw.githubusercontent.com/talcs/NAAP-440/main/naap440.csv
+        if command -v curl >/dev/null && ! curl -fsS --max-time 20 -r 0-0 -o /dev/null "$probe" 2>/dev/null; then
+            echo "scripts/test.sh: the published data is missing (no ../shared, no NAAP_SHARED_DIR, no ./data) and $probe cannot be reached; run this once with internet access (it downloads into ./data), or set NAAP_SHARED_DIR to a folder holding naap440/ and cifar10/" >&2
+            exit 1
+        fi
+        echo "scripts/test.sh: no ../shared; downloading the published data into ./data" >&2
+        fetch() {
+            cargo run --quiet -p naap -- download "$1" --dir data --quiet \
+                || { echo "scripts/test.sh: downloading $1 into ./data failed (see above); set NAAP_SHARED_DIR to a folder holding naap440/ and cifar10/ instead" >&2; exit 1; }
+        }
+        fetch naap440
+        [ "$want_cifar" = 0 ] || fetch cifar10
+    fi
+fi
+
 if ! cargo nextest --version >/dev/null 2>&1; then
     cargo install --locked cargo-nextest
 fi

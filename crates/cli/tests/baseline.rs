@@ -2,7 +2,7 @@
 //! independent computation for 1-NN and linear regression, figures, and
 //! input errors.
 
-use crate::util::{naap, run, shared_naap440};
+use crate::util::{fixture_dataset, naap, run, shared_naap440};
 use std::path::Path;
 
 const HEADER: &str = "Model,Features,MeanAbsoluteError,NumViolations,MaxViolations,\
@@ -278,8 +278,7 @@ fn figures_for_every_cell_and_no_overwrite_without_force() {
 #[test]
 fn malformed_dataset_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let good = small_dataset(dir.path());
-    let text = std::fs::read_to_string(&good).unwrap();
+    let text = std::fs::read_to_string(fixture_dataset("v1")).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     // Line 4 of the file: a NumParams that is not a number.
     let mut fields: Vec<&str> = lines[3].split(',').collect();

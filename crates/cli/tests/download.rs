@@ -6,7 +6,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
 
-const NAAP440: [&str; 3] = ["naap440.csv", "naap440v2.csv", "generated_schemes.json"];
+const NAAP440: [&str; 4] = [
+    "naap440.csv",
+    "naap440v2.csv",
+    "generated_schemes.json",
+    "raw_data.tar.gz",
+];
 
 /// Serves `files` (URL path -> body) until the test process ends; any other
 /// path gets a 404. Returns the base URL.
@@ -92,7 +97,7 @@ fn good_files_are_fetched_verified_then_skipped() {
             "{name}"
         );
     }
-    assert!(stderr(&res).contains("3 fetched"), "{}", stderr(&res));
+    assert!(stderr(&res).contains("4 fetched"), "{}", stderr(&res));
 
     let again = download("naap440", dir.path(), &base);
     assert!(again.status.success());
@@ -100,7 +105,7 @@ fn good_files_are_fetched_verified_then_skipped() {
         stderr(&again)
             .matches("already present and verified")
             .count(),
-        3
+        4
     );
     assert!(stderr(&again).contains("0 fetched"));
 }
@@ -114,7 +119,7 @@ fn base_url_can_come_from_the_environment() {
         .env("NAAP_DATA_DIR", dir.path())
         .env("NAAP_DOWNLOAD_BASE_URL", &base));
     assert!(res.status.success(), "{}", stderr(&res));
-    assert_eq!(entries(&dir.path().join("naap440")).len(), 3);
+    assert_eq!(entries(&dir.path().join("naap440")).len(), 4);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `naap select-features`: outputs on the shared NAAP-440e CSV, determinism
 //! across thread counts, resuming, and input errors.
 
-use crate::util::{naap, run, shared_naap440};
+use crate::util::{fixture_dataset, naap, run, shared_naap440};
 use std::path::Path;
 use std::process::Output;
 
@@ -122,12 +122,16 @@ fn search_outputs_are_complete_and_independent_of_thread_count() {
 #[test]
 fn bad_inputs_exit_2_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let dataset = shared_naap440("naap440v2.csv");
+    let dataset = fixture_dataset("v2");
     let out_dir = dir.path().join("out");
     let cases: [(&[&str], &str); 3] = [
         (&["--models", "2-NN"], "unknown model '2-NN'"),
         (&["--modes", "middle"], "unknown split mode 'middle'"),
-        (&["--epochs", "91"], "epoch 91"),
+        // The fixture has 2 epochs.
+        (
+            &["--epochs", "3"],
+            "epoch 3 requested but the row has 2 epochs",
+        ),
     ];
     for (args, message) in cases {
         let out = select(&dataset, &out_dir, "1", args);

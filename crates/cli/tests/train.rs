@@ -25,7 +25,7 @@ mod with_libtorch {
 
     /// `naap train` on scheme slices of the shared JPEG set, CPU, one thread, quiet.
     fn train(out: &Path, extra: &[&str]) -> Command {
-        train_on(&shared_dir().join("cifar10/cifar10-jpg.tar.gz"), out, extra)
+        train_on(&naap_testdata::cifar10(), out, extra)
     }
 
     /// `extra` holds flag-value pairs; a flag given there replaces the default.

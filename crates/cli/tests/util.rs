@@ -10,17 +10,21 @@ pub fn naap() -> Command {
     Command::new(env!("CARGO_BIN_EXE_naap"))
 }
 
-/// The shared data folder: `$NAAP_SHARED_DIR`, else `../shared` beside the repo.
+/// The shared data folder (see naap-testdata).
 pub fn shared_dir() -> PathBuf {
-    match std::env::var_os("NAAP_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    }
+    naap_testdata::shared_dir()
 }
 
 /// A published NAAP-440 file from the shared folder.
 pub fn shared_naap440(name: &str) -> PathBuf {
-    shared_dir().join("naap440").join(name)
+    naap_testdata::naap440(name)
+}
+
+/// A small valid dataset kept in the repository (`v1` or `v2` columns; see
+/// tests/fixtures/dataset/README.md), for tests that need only a small file.
+pub fn fixture_dataset(format: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("tests/fixtures/dataset/small_{format}.csv"))
 }
 
 /// Runs a command and returns its output, with stderr in any panic message.

@@ -3,13 +3,9 @@
 use naap_dataset::{Dataset, Format};
 use std::path::PathBuf;
 
-/// `$NAAP_SHARED_DIR`, else `../shared` beside the repository.
+/// A published file (see naap-testdata).
 fn shared_naap440(name: &str) -> PathBuf {
-    let dir = match std::env::var_os("NAAP_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    dir.join("naap440").join(name)
+    naap_testdata::naap440(name)
 }
 
 fn check_published(ds: &Dataset) {

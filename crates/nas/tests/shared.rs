@@ -10,11 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 fn shared_csv() -> PathBuf {
-    let dir = match std::env::var_os("NAAP_SHARED_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    dir.join("naap440/naap440.csv")
+    naap_testdata::naap440("naap440.csv")
 }
 
 fn dataset() -> Dataset {

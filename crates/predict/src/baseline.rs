@@ -444,11 +444,7 @@ mod tests {
     }
 
     fn shared_csv() -> std::path::PathBuf {
-        let shared = match std::env::var_os("NAAP_SHARED_DIR") {
-            Some(dir) => std::path::PathBuf::from(dir),
-            None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-        };
-        shared.join("naap440/naap440.csv")
+        naap_testdata::naap440("naap440.csv")
     }
 
     #[test]

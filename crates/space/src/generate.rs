@@ -102,11 +102,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn shared_naap440(name: &str) -> PathBuf {
-        let shared = match std::env::var_os("NAAP_SHARED_DIR") {
-            Some(dir) => PathBuf::from(dir),
-            None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-        };
-        shared.join("naap440").join(name)
+        naap_testdata::naap440(name)
     }
 
     #[test]

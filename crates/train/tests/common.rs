@@ -4,12 +4,9 @@
 
 use std::path::PathBuf;
 
-/// The shared data folder: `$NAAP_SHARED_DIR`, else `../shared` beside the repo.
+/// The shared data folder (see naap-testdata).
 pub fn shared_dir() -> PathBuf {
-    match std::env::var_os("NAAP_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    }
+    naap_testdata::shared_dir()
 }
 
 /// The published scheme list.
@@ -18,9 +15,10 @@ pub fn shared_schemes() -> Vec<naap_space::Scheme> {
         .expect("shared schemes")
 }
 
-/// The shared JPEG CIFAR-10 archive.
+/// The shared JPEG CIFAR-10 archive, else the binary release that
+/// `naap download cifar10` unpacks (see naap-testdata).
 pub fn jpeg_tar() -> PathBuf {
-    shared_dir().join("cifar10/cifar10-jpg.tar.gz")
+    naap_testdata::cifar10()
 }
 
 /// Per-epoch (loss mean, loss median, accuracy) read back by the dataset stage's log parser.

@@ -25,7 +25,7 @@ const CIFAR10_DIR: &str = "cifar-10-batches-bin";
 
 /// The published NAAP-440 files and their SHA-256 (the same bytes as the
 /// copies in the project's shared data folder).
-const NAAP440_FILES: [(&str, Checksum); 3] = [
+const NAAP440_FILES: [(&str, Checksum); 4] = [
     (
         "naap440.csv",
         Checksum::Sha256("ef0b0eb46ca13e813298fb18f3e77122810108e36c7a1524dd3fb6b13efbe7d7"),
@@ -37,6 +37,12 @@ const NAAP440_FILES: [(&str, Checksum); 3] = [
     (
         "generated_schemes.json",
         Checksum::Sha256("83b7209a63c76e31fc2f8330e249f456cff6f9d2a2831ce971e245d105348c66"),
+    ),
+    // The 440 training logs: `naap dataset build` rebuilds both CSVs from them,
+    // and the test suite checks that it does.
+    (
+        "raw_data.tar.gz",
+        Checksum::Sha256("a09fa075ccc2006fd3f7715b321c8dc337922532e94b2ffbab7062ec491b3d43"),
     ),
 ];
 
@@ -59,7 +65,8 @@ const CIFAR10_FILES: [(&str, Option<u64>); 7] = [
 /// What to download.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Dataset {
-    /// naap440.csv, naap440v2.csv and generated_schemes.json into DIR/naap440/.
+    /// naap440.csv, naap440v2.csv, generated_schemes.json and raw_data.tar.gz
+    /// into DIR/naap440/.
     Naap440,
     /// The CIFAR-10 binary release, unpacked into DIR/cifar10/cifar-10-batches-bin/.
     Cifar10,

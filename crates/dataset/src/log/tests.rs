@@ -6,11 +6,7 @@ use naap_space::Layer;
 use std::path::PathBuf;
 
 fn shared_raw_data() -> PathBuf {
-    let dir = match std::env::var_os("NAAP_SHARED_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    dir.join("naap440/raw_data.tar.gz")
+    naap_testdata::naap440("raw_data.tar.gz")
 }
 
 fn tiny_scheme() -> Scheme {

@@ -37,9 +37,7 @@ fn wanted(name: &str) -> bool {
 }
 
 fn shared_dir() -> PathBuf {
-    std::env::var_os("NAAP_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+    naap_testdata::shared_dir()
 }
 
 /// Columns of one feature set: scheme features (params and MACs as logs)

@@ -324,15 +324,10 @@ pub fn best_cells(
 mod tests {
     use super::super::config::SelectConfig;
     use super::*;
-    use std::path::PathBuf;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn shared_v2() -> Dataset {
-        let dir = match std::env::var_os("NAAP_SHARED_DIR") {
-            Some(d) => PathBuf::from(d),
-            None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-        };
-        Dataset::read(&dir.join("naap440/naap440v2.csv")).expect("shared naap440v2.csv")
+        Dataset::read(&naap_testdata::naap440("naap440v2.csv")).expect("shared naap440v2.csv")
     }
 
     #[test]
