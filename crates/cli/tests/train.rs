@@ -18,7 +18,7 @@ fn without_the_feature_train_explains_how_to_rebuild() {
 #[cfg(feature = "train")]
 mod with_libtorch {
     use super::*;
-    use crate::util::{shared_dir, shared_naap440};
+    use crate::util::shared_naap440;
     use std::path::Path;
     use std::process::Command;
     use std::time::{Duration, Instant};
