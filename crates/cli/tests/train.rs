@@ -135,11 +135,14 @@ mod with_libtorch {
             .collect();
         assert_eq!(logs, [false, true, false, true]);
 
-        // The run folder is what `naap dataset build` reads.
+        // The run folder is what `naap dataset build` reads; the shard's
+        // ids are the logs it is expected to hold.
         let csv = tmp.path().join("run.csv");
         let build = [
             "dataset",
             "build",
+            "--ids",
+            "2,4",
             "--test-bins",
             "1",
             "--line-ending",
