@@ -59,5 +59,5 @@ if [ "${NAAP_SKIP_TRAIN:-0}" != 1 ]; then
     # The CUDA stream and graph shim: compiled and linted here, run only where a GPU is.
     cargo clippy -p naap-train --features cuda-shim --all-targets -- -D warnings
     cargo nextest run -p naap-train -p naap --features naap/train --no-fail-fast \
-        -E 'package(naap-train) | (package(naap) & test(/train/))'
+        -E 'package(naap-train) | (package(naap) & test(/train|proxies/))'
 fi

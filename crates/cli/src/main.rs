@@ -39,6 +39,8 @@ enum Command {
     Nas(cmd::nas::Command),
     /// Train schemes on CIFAR-10 with the NAAP recipe (needs the `train` feature).
     Train(cmd::train::Args),
+    /// Zero-cost proxies of schemes at initialisation (needs the `train` feature).
+    Proxies(cmd::proxies::Args),
 }
 
 fn main() {
@@ -51,6 +53,7 @@ fn main() {
         Command::SelectFeatures(a) => cmd::select_features::run(a),
         Command::Nas(c) => cmd::nas::run(c),
         Command::Train(a) => cmd::train::run(a),
+        Command::Proxies(a) => cmd::proxies::run(a),
     };
     if let Err(err) = &result {
         if is_broken_pipe(err) {

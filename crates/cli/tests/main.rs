@@ -6,6 +6,7 @@ mod download;
 mod install;
 mod nas;
 mod outputs;
+mod proxies;
 mod select_features;
 mod space;
 mod train;

@@ -18,6 +18,7 @@ mod config;
 mod error;
 mod model;
 mod paper_log;
+mod proxies;
 mod run;
 mod schedule;
 mod select;
@@ -32,6 +33,10 @@ pub use config::{DeviceChoice, TrainConfig, TrainValidConfig};
 pub use error::{Error, Result};
 pub use model::{num_params, SchemeNet};
 pub use paper_log::PaperLog;
+pub use proxies::{
+    proxies_csv, proxy_batch, zero_cost_for_schemes, zero_cost_scores, SchemeProxies,
+    ZeroCostScores,
+};
 pub use run::{resolve_device, threads_per_job, train_schemes, RunSummary};
 pub use schedule::lr_for_epoch;
 pub use select::{parse_ids, Shard};

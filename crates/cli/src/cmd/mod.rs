@@ -4,6 +4,7 @@ pub mod baseline;
 pub mod dataset;
 pub mod download;
 pub mod nas;
+pub mod proxies;
 pub mod select_features;
 pub mod space;
 pub mod train;

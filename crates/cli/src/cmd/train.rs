@@ -90,6 +90,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 }
 
 #[cfg(feature = "train")]
+pub(crate) use enabled::default_cifar;
+
+#[cfg(feature = "train")]
 mod enabled {
     use super::Args;
     use crate::exit::{self, Outcome};
@@ -218,7 +221,7 @@ mod enabled {
             .collect()
     }
 
-    fn default_cifar(data_root: &Path) -> anyhow::Result<PathBuf> {
+    pub(crate) fn default_cifar(data_root: &Path) -> anyhow::Result<PathBuf> {
         let dir = data_root.join("cifar10");
         let candidates = [
             "cifar-10-binary.tar.gz",

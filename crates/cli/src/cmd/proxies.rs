@@ -1,0 +1,145 @@
+//! `naap proxies`: zero-cost proxies of schemes at initialisation.
+//!
+//! Thin: resolves the schemes, ids and CIFAR-10 path as `naap train` does,
+//! hands them to `naap_train::zero_cost_for_schemes` and writes one CSV row
+//! per ModelId (`ModelId,LogSynFlow,GradNorm,Snip,JacobCov`), ready for
+//! `naap dataset join`. Built only with the `train` feature (libtorch).
+
+use crate::exit::Outcome;
+use std::path::PathBuf;
+
+/// Arguments of `naap proxies`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scheme list (JSON) [default: <data-dir>/naap440/generated_schemes.json]
+    #[arg(long, value_name = "FILE")]
+    schemes: Option<PathBuf>,
+    /// Scheme ids, e.g. 1,5,10-20 [default: all]
+    #[arg(long, value_name = "IDS")]
+    ids: Option<String>,
+    /// CIFAR-10 as for `naap train` [default: the first found in <data-dir>/cifar10]
+    #[arg(long, value_name = "PATH")]
+    data: Option<PathBuf>,
+    /// Data folder for the defaults [default: $NAAP_DATA_DIR, else ./data]
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Training images in the one fixed minibatch
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    batch: usize,
+    /// Seed of the init (as `naap train`) and of the minibatch draw [default: the recipe's, 20220819]
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// libtorch threads [default: all cores]
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Output CSV
+    #[arg(short, long, value_name = "PATH")]
+    output: PathBuf,
+    /// Replace the output file if it exists
+    #[arg(long)]
+    force: bool,
+    /// No progress bar
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Runs `naap proxies`.
+#[cfg(not(feature = "train"))]
+pub fn run(_args: Args) -> anyhow::Result<Outcome> {
+    Err(crate::exit::usage(anyhow::anyhow!(
+        "naap was built without training support; rebuild with \
+         `cargo build --release -p naap --features train` (needs libtorch: scripts/setup-libtorch.sh)"
+    )))
+}
+
+/// Runs `naap proxies`.
+#[cfg(feature = "train")]
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    enabled::run(args)
+}
+
+#[cfg(feature = "train")]
+mod enabled {
+    use super::Args;
+    use crate::exit::{self, Outcome};
+    use crate::{data_dir, output, progress};
+    use anyhow::Context;
+    use naap_train::{SchemeJob, TrainConfig};
+    use std::time::Instant;
+
+    pub fn run(args: Args) -> anyhow::Result<Outcome> {
+        let started = Instant::now();
+        if args.batch < 2 {
+            return Err(exit::usage(anyhow::anyhow!(
+                "--batch must be at least 2 (jacob_cov correlates images), got {}",
+                args.batch
+            )));
+        }
+        let out = output::file(&args.output, args.force)?;
+        let data_root = data_dir::from_env(args.data_dir.as_deref());
+        let schemes_path = args
+            .schemes
+            .clone()
+            .unwrap_or_else(|| data_dir::naap440_file(&data_root, "generated_schemes.json"));
+        let schemes = naap_space::read_schemes(&schemes_path)
+            .map_err(exit::usage)
+            .with_context(|| format!("reading schemes {}", schemes_path.display()))?;
+        let ids: Vec<usize> = match &args.ids {
+            Some(text) => naap_train::parse_ids(text, schemes.len()).map_err(exit::usage)?,
+            None => (1..=schemes.len()).collect(),
+        };
+        let jobs: Vec<SchemeJob> = ids
+            .iter()
+            .map(|&id| SchemeJob {
+                id,
+                scheme: schemes[id - 1].clone(),
+                macs: 0,
+            })
+            .collect();
+        let data_path = match &args.data {
+            Some(p) => p.clone(),
+            None => super::super::train::default_cifar(&data_root)?,
+        };
+        if args.threads == Some(0) {
+            return Err(exit::usage(anyhow::anyhow!("--threads must be at least 1")));
+        }
+        let seed = args.seed.unwrap_or(TrainConfig::default().seed);
+        // Only the training split is drawn from; one test image keeps the loader's checks.
+        let data = naap_train::load_cifar10(&data_path, None, Some(1))
+            .map_err(exit::usage)
+            .with_context(|| format!("reading CIFAR-10 from {}", data_path.display()))?;
+        let bar = progress::bar(
+            jobs.len() as u64,
+            "proxies",
+            progress::bars_enabled(args.quiet),
+        );
+        let rows = naap_train::zero_cost_for_schemes(
+            &jobs,
+            &data.train,
+            args.batch,
+            seed,
+            args.threads,
+            &|_| bar.inc(1),
+        );
+        bar.finish_and_clear();
+        let rows = rows.map_err(|e| {
+            if e.is_bad_input() {
+                exit::usage(e)
+            } else {
+                e.into()
+            }
+        })?;
+        out.commit(naap_train::proxies_csv(&rows).as_bytes())
+            .map_err(output::error)?;
+        let secs: f64 = rows.iter().map(|r| r.secs).sum();
+        eprintln!(
+            "naap proxies: {} scheme(s), batch {}, seed {seed}, {:.2} s/scheme ({:.1} s in all): {}",
+            rows.len(),
+            args.batch,
+            secs / rows.len().max(1) as f64,
+            started.elapsed().as_secs_f64(),
+            args.output.display()
+        );
+        Ok(Outcome::Done)
+    }
+}
