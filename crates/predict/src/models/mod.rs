@@ -27,7 +27,7 @@ pub use linear::{
     LinearModel, LinearRegression, TargetTransform, TransformedLinear, TransformedTarget,
 };
 pub use saved::FittedModel;
-pub use svr::{Kernel, SupportVectors, Svr};
+pub use svr::{Kernel, NuSvr, SupportVectors, Svr};
 pub use tree::{DecisionTree, FittedTree};
 
 use crate::Regressor;

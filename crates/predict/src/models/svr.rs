@@ -139,6 +139,72 @@ impl Regressor for Svr {
     }
 }
 
+/// ν-support-vector regression with an RBF kernel, as scikit-learn's
+/// `NuSVR(C, nu, kernel='rbf', gamma)` (libsvm's `Solver_NU`): `ν` in (0, 1]
+/// bounds the fraction of support vectors from below and of errors outside
+/// the tube from above, and the tube width follows from the data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NuSvr {
+    c: f64,
+    nu: f64,
+    gamma: Option<f64>,
+}
+
+impl NuSvr {
+    /// ν-SVR with box `c > 0`, `nu` in (0, 1] and RBF `gamma > 0`, or
+    /// scikit-learn's `gamma='scale'` for `None`.
+    pub fn new(c: f64, nu: f64, gamma: Option<f64>) -> Result<Self> {
+        let ok = c > 0.0
+            && c.is_finite()
+            && nu > 0.0
+            && nu <= 1.0
+            && gamma.is_none_or(|g| g > 0.0 && g.is_finite());
+        if !ok {
+            return Err(crate::Error::InvalidInput(format!(
+                "nu-SVR needs C > 0, nu in (0, 1] and gamma > 0; got C = {c}, nu = {nu}, gamma = {gamma:?}"
+            )));
+        }
+        Ok(Self { c, nu, gamma })
+    }
+
+    /// Fits and returns the typed model (the [`Regressor`] impl boxes it).
+    pub fn fit_typed(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+    ) -> Result<SupportVectors> {
+        check_fit("Nu-SVR (RBF kernel)", x, y)?;
+        let kernel = KernelFn {
+            kernel: Kernel::Rbf,
+            gamma: self.gamma.unwrap_or_else(|| scale_gamma(x)),
+        };
+        let (gram, diag) = gram_matrix(kernel, x);
+        let (coef, rho) = Smo::new_nu(&gram, &diag, y, self.c, self.nu).solve();
+        let support: Vec<usize> = (0..coef.len()).filter(|&i| coef[i] != 0.0).collect();
+        Ok(SupportVectors {
+            kernel,
+            vectors: x.select(ndarray::Axis(0), &support),
+            coef: support.iter().map(|&i| coef[i]).collect(),
+            rho,
+        })
+    }
+}
+
+impl Regressor for NuSvr {
+    fn name(&self) -> &str {
+        "Nu-SVR (RBF kernel)"
+    }
+
+    fn fit(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+        _seed: u64,
+    ) -> Result<Box<dyn FittedRegressor>> {
+        Ok(Box::new(self.fit_typed(x, y)?))
+    }
+}
+
 /// A dot product summed left to right, as the BLAS `ddot` libsvm calls
 /// does for short vectors; the kernel values then match scikit-learn's to
 /// the last bit for up to 15 features (a blocked sum would not), and the
@@ -185,6 +251,11 @@ fn gram_matrix(kernel: KernelFn, x: ArrayView2<'_, f64>) -> (Array2<f32>, Vec<f6
 /// its tie-breaking by position) keeps the result within rounding of
 /// scikit-learn's.
 struct Smo<'a> {
+    /// The box constraint `C`.
+    c: f64,
+    /// libsvm's `Solver_NU` (ν-SVR) instead of `Solver` (ε-SVR): working
+    /// pairs, shrinking and `ρ` are taken per label.
+    nu: bool,
     /// The kernel matrix, row-major `rows × rows`.
     gram: &'a [f32],
     rows: usize,
@@ -214,6 +285,8 @@ impl<'a> Smo<'a> {
             .chain(y.iter().map(|&t| EPSILON + t))
             .collect();
         Self {
+            c: C,
+            nu: false,
             gram: gram
                 .as_slice()
                 .expect("a freshly built matrix is contiguous"),
@@ -233,13 +306,55 @@ impl<'a> Smo<'a> {
         }
     }
 
+    /// libsvm's `solve_nu_svr`: box `c`, `Σ α = c ν l` split evenly between
+    /// the `α` and `α*` halves (filled from the first row on), linear term
+    /// `−y_k` then `y_k`, solved by `Solver_NU`.
+    fn new_nu(
+        gram: &'a Array2<f32>,
+        diag: &[f64],
+        y: ArrayView1<'_, f64>,
+        c: f64,
+        nu: f64,
+    ) -> Self {
+        let l = y.len();
+        let mut smo = Self::new(gram, diag, y);
+        smo.c = c;
+        smo.nu = true;
+        smo.linear = y.iter().map(|&t| -t).chain(y.iter().copied()).collect();
+        let mut sum = c * nu * l as f64 / 2.0;
+        for k in 0..l {
+            let a = sum.min(c);
+            smo.alpha[k] = a;
+            smo.alpha[k + l] = a;
+            sum -= a;
+        }
+        // libsvm's initial gradient: G = p + Σ_{α_i > 0} α_i Q_i, and
+        // G_bar = Σ_{α_i = C} C Q_i, both summed row by row.
+        smo.grad = smo.linear.clone();
+        let n = 2 * l;
+        for i in 0..n {
+            if smo.at_lower(i) {
+                continue;
+            }
+            for j in 0..n {
+                smo.grad[j] += smo.alpha[i] * smo.q(i, j);
+            }
+            if smo.at_upper(i) {
+                for j in 0..n {
+                    smo.grad_bar[j] += smo.c * smo.q(i, j);
+                }
+            }
+        }
+        smo
+    }
+
     /// `Q_ij` as libsvm's `f32` cache row holds it.
     fn q(&self, i: usize, j: usize) -> f64 {
         self.sign[i] * self.sign[j] * f64::from(self.gram[self.row[i] * self.rows + self.row[j]])
     }
 
     fn at_upper(&self, t: usize) -> bool {
-        self.alpha[t] >= C
+        self.alpha[t] >= self.c
     }
 
     fn at_lower(&self, t: usize) -> bool {
@@ -291,6 +406,9 @@ impl<'a> Smo<'a> {
     /// the active set; `None` once the maximal violation is below the
     /// tolerance.
     fn select_working_set(&self) -> Option<(usize, usize)> {
+        if self.nu {
+            return self.select_working_set_nu();
+        }
         let mut g_max = f64::NEG_INFINITY;
         let mut i_best = None;
         for t in 0..self.active {
@@ -346,6 +464,7 @@ impl<'a> Smo<'a> {
         let (old_i, old_j) = (self.alpha[i], self.alpha[j]);
         let q_ij = self.q(i, j);
         let (mut ai, mut aj) = (old_i, old_j);
+        let c = self.c;
         if self.sign[i] != self.sign[j] {
             let quad = positive_or_tau(self.diag[i] + self.diag[j] + 2.0 * q_ij);
             let delta = (-self.grad[i] - self.grad[j]) / quad;
@@ -362,13 +481,13 @@ impl<'a> Smo<'a> {
                 aj = -diff;
             }
             if diff > 0.0 {
-                if ai > C {
-                    ai = C;
-                    aj = C - diff;
+                if ai > c {
+                    ai = c;
+                    aj = c - diff;
                 }
-            } else if aj > C {
-                aj = C;
-                ai = C + diff;
+            } else if aj > c {
+                aj = c;
+                ai = c + diff;
             }
         } else {
             let quad = positive_or_tau(self.diag[i] + self.diag[j] - 2.0 * q_ij);
@@ -376,19 +495,19 @@ impl<'a> Smo<'a> {
             let sum = ai + aj;
             ai -= delta;
             aj += delta;
-            if sum > C {
-                if ai > C {
-                    ai = C;
-                    aj = sum - C;
+            if sum > c {
+                if ai > c {
+                    ai = c;
+                    aj = sum - c;
                 }
             } else if aj < 0.0 {
                 aj = 0.0;
                 ai = sum;
             }
-            if sum > C {
-                if aj > C {
-                    aj = C;
-                    ai = sum - C;
+            if sum > c {
+                if aj > c {
+                    aj = c;
+                    ai = sum - c;
                 }
             } else if ai < 0.0 {
                 ai = 0.0;
@@ -410,7 +529,7 @@ impl<'a> Smo<'a> {
         }
         for (t, was_upper) in [(i, was_upper_i), (j, was_upper_j)] {
             if was_upper != self.at_upper(t) {
-                let step = if was_upper { -C } else { C };
+                let step = if was_upper { -c } else { c };
                 for k in 0..self.l {
                     self.grad_bar[k] += step * self.q(t, k);
                 }
@@ -457,6 +576,9 @@ impl<'a> Smo<'a> {
     /// libsvm's shrinking: bound variables that cannot move towards
     /// optimality leave the active set (swapped to its end).
     fn shrink(&mut self) {
+        if self.nu {
+            return self.shrink_nu();
+        }
         let (g_max1, g_max2) = self.violation_bounds();
         if !self.unshrink && g_max1 + g_max2 <= TOL * 10.0 {
             self.unshrink = true;
@@ -523,6 +645,9 @@ impl<'a> Smo<'a> {
     /// libsvm's `ρ`: the mean of `y_t G_t` over free variables, or the
     /// middle of the feasible interval when none is free.
     fn rho(&self) -> f64 {
+        if self.nu {
+            return self.rho_nu();
+        }
         let (mut ub, mut lb) = (f64::INFINITY, f64::NEG_INFINITY);
         let (mut free, mut sum_free) = (0usize, 0.0);
         for t in 0..self.active {
@@ -550,6 +675,135 @@ impl<'a> Smo<'a> {
         } else {
             (ub + lb) / 2.0
         }
+    }
+}
+
+/// libsvm's `Solver_NU` parts: the two variables of a step share a label,
+/// so violations, shrinking and `ρ` are computed per label.
+impl Smo<'_> {
+    fn select_working_set_nu(&self) -> Option<(usize, usize)> {
+        let (mut g_maxp, mut g_maxn) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        let (mut ip, mut in_) = (None, None);
+        for t in 0..self.active {
+            if self.sign[t] > 0.0 {
+                if !self.at_upper(t) && -self.grad[t] >= g_maxp {
+                    g_maxp = -self.grad[t];
+                    ip = Some(t);
+                }
+            } else if !self.at_lower(t) && self.grad[t] >= g_maxn {
+                g_maxn = self.grad[t];
+                in_ = Some(t);
+            }
+        }
+        let (mut g_maxp2, mut g_maxn2) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        let mut j_best = None;
+        let mut obj_min = f64::INFINITY;
+        for t in 0..self.active {
+            let (head, grad_diff) = if self.sign[t] > 0.0 {
+                if self.at_lower(t) {
+                    continue;
+                }
+                g_maxp2 = g_maxp2.max(self.grad[t]);
+                (ip, g_maxp + self.grad[t])
+            } else {
+                if self.at_upper(t) {
+                    continue;
+                }
+                g_maxn2 = g_maxn2.max(-self.grad[t]);
+                (in_, g_maxn - self.grad[t])
+            };
+            if grad_diff > 0.0 {
+                // A positive difference implies a head of this label exists.
+                let h = head.expect("a violating pair has a head");
+                let quad = self.diag[h] + self.diag[t] - 2.0 * self.q(h, t);
+                let obj = -(grad_diff * grad_diff) / if quad > 0.0 { quad } else { TAU };
+                if obj <= obj_min {
+                    obj_min = obj;
+                    j_best = Some(t);
+                }
+            }
+        }
+        if (g_maxp + g_maxp2).max(g_maxn + g_maxn2) < TOL {
+            return None;
+        }
+        let j = j_best?;
+        let i = if self.sign[j] > 0.0 { ip } else { in_ };
+        Some((i?, j))
+    }
+
+    fn can_shrink_nu(&self, t: usize, g: [f64; 4]) -> bool {
+        let positive = self.sign[t] > 0.0;
+        if self.at_upper(t) {
+            -self.grad[t] > if positive { g[0] } else { g[3] }
+        } else if self.at_lower(t) {
+            self.grad[t] > if positive { g[1] } else { g[2] }
+        } else {
+            false
+        }
+    }
+
+    fn shrink_nu(&mut self) {
+        // Max of -G over I_up and of G over I_low, for label +1 then -1.
+        let mut g = [f64::NEG_INFINITY; 4];
+        for t in 0..self.active {
+            let positive = self.sign[t] > 0.0;
+            if !self.at_upper(t) {
+                let k = if positive { 0 } else { 3 };
+                g[k] = g[k].max(-self.grad[t]);
+            }
+            if !self.at_lower(t) {
+                let k = if positive { 1 } else { 2 };
+                g[k] = g[k].max(self.grad[t]);
+            }
+        }
+        if !self.unshrink && (g[0] + g[1]).max(g[2] + g[3]) <= TOL * 10.0 {
+            self.unshrink = true;
+            self.reconstruct_gradient();
+            self.active = self.l;
+        }
+        let mut t = 0;
+        while t < self.active {
+            if self.can_shrink_nu(t, g) {
+                self.active -= 1;
+                while self.active > t {
+                    if !self.can_shrink_nu(self.active, g) {
+                        self.swap(t, self.active);
+                        break;
+                    }
+                    self.active -= 1;
+                }
+            }
+            t += 1;
+        }
+    }
+
+    /// `(r₁ − r₂) / 2`, `r` the mean gradient of the free variables of each
+    /// label (the middle of its feasible interval when none is free).
+    fn rho_nu(&self) -> f64 {
+        let mut ub = [f64::INFINITY; 2];
+        let mut lb = [f64::NEG_INFINITY; 2];
+        let mut free = [0usize; 2];
+        let mut sum_free = [0.0; 2];
+        for t in 0..self.active {
+            let k = usize::from(self.sign[t] < 0.0);
+            let g = self.grad[t];
+            if self.at_upper(t) {
+                lb[k] = lb[k].max(g);
+            } else if self.at_lower(t) {
+                ub[k] = ub[k].min(g);
+            } else {
+                free[k] += 1;
+                sum_free[k] += g;
+            }
+        }
+        let r = |k: usize| {
+            if free[k] > 0 {
+                sum_free[k] / free[k] as f64
+            } else {
+                (ub[k] + lb[k]) / 2.0
+            }
+        };
+        (r(0) - r(1)) / 2.0
     }
 }
 
