@@ -176,6 +176,40 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
     );
     ok(&forced);
     assert_eq!(read_results(&out).1, rows, "same seed, same results");
+
+    // The written config.toml replays the study; a flag overrides it.
+    let replay = dir.path().join("replay");
+    let res = run(naap()
+        .args(["nas", "simulate", "--quiet", "--no-figures", "--config"])
+        .arg(out.join("config.toml"))
+        .arg("-o")
+        .arg(&replay));
+    ok(&res);
+    assert_eq!(read_results(&replay).1, rows, "config.toml replays the run");
+    let other = dir.path().join("other");
+    let res = run(naap()
+        .args([
+            "nas",
+            "simulate",
+            "--quiet",
+            "--no-figures",
+            "--seed",
+            "5",
+            "--config",
+        ])
+        .arg(out.join("config.toml"))
+        .arg("-o")
+        .arg(&other));
+    ok(&res);
+    assert_ne!(read_results(&other).1, rows, "--seed overrides the config");
+    let typo = dir.path().join("typo.toml");
+    std::fs::write(&typo, "etaa = 3\n").unwrap();
+    let res = run(naap()
+        .args(["nas", "simulate", "--quiet", "--config"])
+        .arg(&typo)
+        .arg("-o")
+        .arg(dir.path().join("typo")));
+    assert_rejected(&res, "etaa", Some(&dir.path().join("typo/results.csv")));
 }
 
 #[test]

@@ -38,10 +38,13 @@ pub enum Command {
 /// Arguments of `naap nas simulate`.
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
-    /// Dataset CSV [default: <data>/naap440/naap440.csv].
+    /// Study settings (a config.toml of an earlier run); flags override them.
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Dataset CSV [default: the config's, else <data>/naap440/naap440.csv].
     #[arg(long, value_name = "PATH")]
     dataset: Option<PathBuf>,
-    /// Raw logs for --cost logged [default: <data>/naap440/raw_data.tar.gz].
+    /// Raw logs for --cost logged [default: the config's, else <data>/naap440/raw_data.tar.gz].
     #[arg(long, value_name = "PATH")]
     logs: Option<PathBuf>,
     /// Data folder for the defaults [default: $NAAP_DATA_DIR or ./data].
@@ -126,12 +129,31 @@ pub fn run(command: Command) -> anyhow::Result<Outcome> {
     }
 }
 
-/// The study settings: built-in defaults, then the flags given.
-fn study_config(args: &SimulateArgs, dataset: &Path, logs: Option<&Path>) -> StudyConfig {
+/// The settings of `--config`, or the built-in defaults.
+fn base_config(args: &SimulateArgs) -> anyhow::Result<StudyConfig> {
+    let Some(path) = &args.config else {
+        return Ok(StudyConfig::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(exit::usage)
+        .with_context(|| format!("reading config {}", path.display()))?;
+    toml::from_str(&text)
+        .map_err(exit::usage)
+        .with_context(|| format!("reading config {}", path.display()))
+}
+
+/// The study settings: built-in defaults, then the config file, then the
+/// flags given.
+fn study_config(
+    args: &SimulateArgs,
+    base: StudyConfig,
+    dataset: &Path,
+    logs: Option<&Path>,
+) -> StudyConfig {
     let mut c = StudyConfig {
         dataset: dataset.display().to_string(),
         logs: logs.map(|p| p.display().to_string()),
-        ..StudyConfig::default()
+        ..base
     };
     if !(args.strategy.is_empty() || args.strategy.iter().any(|s| s == "all")) {
         c.strategies = args.strategy.clone();
@@ -160,7 +182,9 @@ fn study_config(args: &SimulateArgs, dataset: &Path, logs: Option<&Path>) -> Stu
         online_batch,
         model
     );
-    c.budget = args.budget;
+    if args.budget.is_some() {
+        c.budget = args.budget;
+    }
     c
 }
 
@@ -171,18 +195,22 @@ const FINISHED: &str = "results.csv";
 
 fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
+    let base = base_config(&args)?;
     let data = data_dir::from_env(args.data_dir.as_deref());
+    let from_base = |p: &str| (!p.is_empty()).then(|| PathBuf::from(p));
     let dataset_path = args
         .dataset
         .clone()
+        .or_else(|| from_base(&base.dataset))
         .unwrap_or_else(|| data_dir::naap440_file(&data, "naap440.csv"));
-    let wants_logs = args.cost == Some(CostKind::Logged);
+    let wants_logs = args.cost.unwrap_or(base.cost) == CostKind::Logged;
     let logs_path = wants_logs.then(|| {
         args.logs
             .clone()
+            .or_else(|| base.logs.as_deref().and_then(from_base))
             .unwrap_or_else(|| data_dir::naap440_file(&data, "raw_data.tar.gz"))
     });
-    let config = study_config(&args, &dataset_path, logs_path.as_deref())
+    let config = study_config(&args, base, &dataset_path, logs_path.as_deref())
         .validate()
         .map_err(exit::usage)
         .context("checking the study settings")?;
