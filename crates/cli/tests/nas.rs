@@ -237,6 +237,14 @@ fn nas_rejects_bad_input_with_exit_2_and_no_output() {
         (vec!["--cost", "gpu"], "unknown cost model 'gpu'"),
         (vec!["--known", "all"], "unknown protocol 'all'"),
         (
+            vec!["--features", "Scheme + Quantitative 9 epochs"],
+            "read epoch 9",
+        ),
+        (
+            vec!["--zero-shot-features", "Schemes"],
+            "unknown feature set 'Schemes'",
+        ),
+        (
             vec!["--strategy", "successive-halving", "--budget", "100"],
             "does not cover its first batch",
         ),

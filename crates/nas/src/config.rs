@@ -5,8 +5,8 @@ use crate::strategy::{
     Exhaustive, Hyperband, Known, RandomSearch, RankThenTrain, Rungs, Strategy, SuccessiveHalving,
 };
 use crate::{Error, Result};
-use naap_predict::models::extended_specs;
-use naap_predict::Regressor;
+use naap_predict::features::FeatureSet;
+use naap_predict::models::{spec_named, ModelSpec};
 use serde::{Deserialize, Serialize};
 
 /// Every strategy name, in the order a study reports them.
@@ -65,6 +65,11 @@ pub struct StudyConfig {
     pub online_batch: usize,
     /// Predictor and zero-shot: a model name of `naap baseline` / `select-features`.
     pub model: String,
+    /// Predictor: a feature set name (`naap fit --features`) reading epochs
+    /// 1..=k-epochs at most. Default: `Scheme + Quantitative {k} epochs`.
+    pub features: Option<String>,
+    /// Zero-shot: a feature set name reading no epoch. Default `Scheme`.
+    pub zero_shot_features: String,
 }
 
 impl Default for StudyConfig {
@@ -87,6 +92,8 @@ impl Default for StudyConfig {
             known: vec![Known::Fold, Known::Online],
             online_batch: 5,
             model: DEFAULT_MODEL.into(),
+            features: None,
+            zero_shot_features: "Scheme".into(),
         }
     }
 }
@@ -204,21 +211,28 @@ impl StudyValidConfig {
                 "successive-halving" => out.push(Box::new(SuccessiveHalving::new(self.rungs))),
                 "hyperband" => out.push(Box::new(Hyperband::new(self.rungs))),
                 "predictor" => {
+                    let features = match &c.features {
+                        Some(name) => feature_set(name)?,
+                        None => FeatureSet::scheme_quantitative(c.k_epochs),
+                    };
                     for &known in &c.known {
                         out.push(Box::new(RankThenTrain::predictor(
                             c.k_epochs,
                             c.top_m,
                             model(&c.model)?,
+                            features.clone(),
                             known,
                             c.online_batch,
                         )?));
                     }
                 }
                 "zero-shot" => {
+                    let features = feature_set(&c.zero_shot_features)?;
                     for &known in &c.known {
                         out.push(Box::new(RankThenTrain::zero_shot(
                             c.top_m,
                             model(&c.model)?,
+                            features.clone(),
                             known,
                             c.online_batch,
                         )?));
@@ -235,16 +249,13 @@ impl StudyValidConfig {
 }
 
 /// The model of the registry with this display name.
-pub fn model(name: &str) -> Result<Box<dyn Regressor>> {
-    let specs = extended_specs();
-    let names: Vec<String> = specs.iter().map(|s| s.name().to_owned()).collect();
-    match specs.into_iter().find(|s| s.name() == name) {
-        Some(spec) => Ok(spec.into_regressor()),
-        None => Err(Error::InvalidConfig(format!(
-            "unknown model '{name}', expected one of: {}",
-            names.join(", ")
-        ))),
-    }
+fn model(name: &str) -> Result<ModelSpec> {
+    spec_named(name).map_err(|e| Error::InvalidConfig(e.to_string()))
+}
+
+/// The feature set with this name, as `naap fit` and `naap baseline` name them.
+fn feature_set(name: &str) -> Result<FeatureSet> {
+    FeatureSet::named(name).map_err(|e| Error::InvalidConfig(e.to_string()))
 }
 
 #[cfg(test)]
@@ -336,6 +347,27 @@ mod tests {
                 ..d()
             },
             "got -1",
+        );
+        check(
+            StudyConfig {
+                features: Some("Scheme + Quantitative 6 epochs".into()),
+                ..d()
+            },
+            "read epoch 6, but candidates are trained 3 epochs",
+        );
+        check(
+            StudyConfig {
+                zero_shot_features: "Scheme6+Quant.1".into(),
+                ..d()
+            },
+            "zero-shot trains nothing first",
+        );
+        check(
+            StudyConfig {
+                features: Some("Schema".into()),
+                ..d()
+            },
+            "'Schema'",
         );
     }
 

@@ -6,7 +6,7 @@
 //! see nothing else, so they cannot read an unpaid value.
 
 use crate::cost::CostModel;
-use crate::source::{Advance, Candidate, CurveSource};
+use crate::source::{Advance, CurveSource, PoolMember};
 use crate::{Error, Result};
 use naap_dataset::EpochRecord;
 use std::collections::BTreeMap;
@@ -40,12 +40,12 @@ impl<'s> Meter<'s> {
     /// A meter with nothing paid yet.
     pub fn new(source: &'s mut dyn CurveSource, cost: &'s CostModel) -> Meter<'s> {
         let index = source
-            .candidates()
+            .members()
             .iter()
             .enumerate()
             .map(|(i, c)| (c.model_id, i))
             .collect();
-        let curves = vec![Vec::new(); source.candidates().len()];
+        let curves = vec![Vec::new(); source.members().len()];
         Meter {
             source,
             cost,
@@ -66,13 +66,18 @@ impl<'s> Meter<'s> {
     }
 
     /// The schemes of the search, in ModelId order, with their free features.
-    pub fn candidates(&self) -> &[Candidate] {
-        self.source.candidates()
+    pub fn members(&self) -> &[PoolMember] {
+        self.source.members()
     }
 
     /// The ModelIds of the search, ascending.
     pub fn ids(&self) -> Vec<u32> {
-        self.candidates().iter().map(|c| c.model_id).collect()
+        self.members().iter().map(|c| c.model_id).collect()
+    }
+
+    /// What is known of `model_id` for free (no trained epochs).
+    pub fn member(&self, model_id: u32) -> Result<&PoolMember> {
+        Ok(&self.members()[self.position(model_id)?])
     }
 
     /// The longest training a scheme can get.
@@ -206,7 +211,7 @@ impl<'s> Meter<'s> {
     pub fn incumbent(&self) -> Option<u32> {
         let longest = self.curves.iter().map(Vec::len).max().filter(|&n| n > 0)?;
         let mut best: Option<(u32, f64)> = None;
-        for (c, curve) in self.candidates().iter().zip(&self.curves) {
+        for (c, curve) in self.members().iter().zip(&self.curves) {
             if curve.len() != longest {
                 continue;
             }
@@ -239,7 +244,7 @@ impl<'s> Meter<'s> {
 
     /// `(ModelId, epochs paid)` of every scheme trained at all, by ModelId.
     pub fn paid(&self) -> Vec<(u32, u32)> {
-        self.candidates()
+        self.members()
             .iter()
             .zip(&self.curves)
             .filter(|(_, c)| !c.is_empty())

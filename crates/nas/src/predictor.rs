@@ -1,24 +1,21 @@
-//! The bridge to naap-predict: fit a model on some rows, predict others.
+//! The bridge to naap-predict's [`Predictor`]: fit on some rows, predict
+//! the pool's candidates.
 //!
-//! Candidate rows are rebuilt from the meter's paid curves only, so a
+//! Candidates and rows are rebuilt from the meter's paid curves only, so a
 //! feature that needs an unpaid epoch fails instead of leaking.
 
 use crate::meter::Meter;
 use crate::Result;
 use naap_dataset::Row;
 use naap_predict::features::FeatureSet;
-use naap_predict::protocol::TrainTest;
-use naap_predict::Regressor;
+use naap_predict::models::ModelSpec;
+use naap_predict::predictor::{Candidate, Predictor};
 
-/// A dataset row holding only what the search paid for: the scheme's
-/// features, the first `epochs` paid epochs and `max_accuracy` (NaN when
-/// unknown).
-pub(crate) fn observed_row(
+fn paid_prefix(
     meter: &Meter<'_>,
     model_id: u32,
     epochs: u32,
-    max_accuracy: f64,
-) -> Result<Row> {
+) -> Result<Vec<naap_dataset::EpochRecord>> {
     let curve = meter.curve(model_id)?;
     if (curve.len() as u32) < epochs {
         return Err(crate::Error::NotPaid(format!(
@@ -26,33 +23,49 @@ pub(crate) fn observed_row(
             curve.len()
         )));
     }
-    let scheme = meter
-        .candidates()
-        .iter()
-        .find(|c| c.model_id == model_id)
-        .map(|c| c.scheme)
-        .expect("the meter knows its candidates");
+    Ok(curve[..epochs as usize].to_vec())
+}
+
+/// A candidate holding only what the search paid for: the free features
+/// and the first `epochs` paid epochs.
+pub(crate) fn observed_candidate(
+    meter: &Meter<'_>,
+    model_id: u32,
+    epochs: u32,
+) -> Result<Candidate> {
+    let free = meter.member(model_id)?.candidate.clone();
+    Ok(free.with_epochs(paid_prefix(meter, model_id, epochs)?))
+}
+
+/// A training row from a scheme the search trained fully: its paid curve
+/// and `max_accuracy`, the best accuracy it observed.
+pub(crate) fn observed_row(meter: &Meter<'_>, model_id: u32, max_accuracy: f64) -> Result<Row> {
+    let free = &meter.member(model_id)?.candidate;
     Ok(Row {
         model_id,
         is_test: false,
-        scheme,
+        scheme: free.scheme,
         max_accuracy,
-        epochs: curve[..epochs as usize].to_vec(),
-        extra: Vec::new(),
+        epochs: meter.curve(model_id)?.to_vec(),
+        extra: free.extra.clone(),
     })
 }
 
-/// Fits `model` on `train` (features of `set`, target MaxAccuracy; the
-/// scaler fitted on `train` only, as the paper's protocol) and predicts the
-/// MaxAccuracy of `candidates`.
+/// Fits a [`Predictor`] of `spec` on `train` (features of `set`, target
+/// MaxAccuracy, the scaler fitted on `train` only, as the paper's protocol)
+/// and predicts the MaxAccuracy of each of `ids`, from what was paid.
 pub(crate) fn fit_predict(
-    model: &dyn Regressor,
+    meter: &Meter<'_>,
+    spec: &ModelSpec,
     set: &FeatureSet,
     train: &[&Row],
-    candidates: &[&Row],
+    ids: &[u32],
     seed: u64,
 ) -> Result<Vec<f64>> {
-    let data = TrainTest::build(train, candidates, set)?;
-    let fitted = model.fit(data.x_train.view(), data.y_train.view(), seed)?;
-    Ok(fitted.predict(data.x_test.view())?)
+    let candidates = ids
+        .iter()
+        .map(|&id| observed_candidate(meter, id, set.epochs()))
+        .collect::<Result<Vec<_>>>()?;
+    let predictor = Predictor::fit_rows(train, spec, set, seed)?;
+    Ok(predictor.predict_named(&candidates, |i| format!("ModelId {}", ids[i]))?)
 }

@@ -8,16 +8,18 @@
 //! [`crate::Meter`] wrapping it does, in one place.
 
 use crate::Result;
-use naap_dataset::{EpochRecord, SchemeFeatures};
+use naap_dataset::EpochRecord;
+use naap_predict::predictor::Candidate;
 
-/// A scheme a search may train: its id and what is known about it for free
-/// (features computed from the scheme alone, by the profiler).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Candidate {
+/// A scheme a search may train: its id and what is known about it for free,
+/// as a predictor [`Candidate`] with no trained epochs (the profiler's
+/// scheme features and any zero-cost columns).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolMember {
     /// The scheme's ModelId.
     pub model_id: u32,
-    /// Features of the scheme itself (no training needed).
-    pub scheme: SchemeFeatures,
+    /// What a predictor may read before any training.
+    pub candidate: Candidate,
 }
 
 /// One unit of training work: continue `model_id` from epoch `from_epoch`
@@ -36,7 +38,7 @@ pub struct Advance {
 /// Something that trains candidates and reports their learning curves.
 pub trait CurveSource {
     /// The schemes this source can train, in ModelId order.
-    fn candidates(&self) -> &[Candidate];
+    fn members(&self) -> &[PoolMember];
 
     /// The longest training this source can give one scheme, in epochs.
     fn max_epochs(&self) -> u32;

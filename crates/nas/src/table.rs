@@ -1,8 +1,9 @@
 //! The oracle: stored full learning curves served as a [`CurveSource`].
 
-use crate::source::{Advance, Candidate, CurveSource};
+use crate::source::{Advance, CurveSource, PoolMember};
 use crate::{Error, Result};
 use naap_dataset::{EpochRecord, Row};
+use naap_predict::predictor::Candidate;
 
 /// Serves the curves of dataset rows as if training them, epoch by epoch.
 ///
@@ -11,7 +12,7 @@ use naap_dataset::{EpochRecord, Row};
 #[derive(Debug, Clone)]
 pub struct TableSource<'a> {
     rows: Vec<&'a Row>,
-    candidates: Vec<Candidate>,
+    members: Vec<PoolMember>,
     max_epochs: u32,
 }
 
@@ -44,16 +45,20 @@ impl<'a> TableSource<'a> {
                 rows[0].model_id
             )));
         }
-        let candidates = rows
+        let members = rows
             .iter()
-            .map(|r| Candidate {
+            .map(|r| PoolMember {
                 model_id: r.model_id,
-                scheme: r.scheme,
+                candidate: Candidate {
+                    scheme: r.scheme,
+                    epochs: Vec::new(),
+                    extra: r.extra.clone(),
+                },
             })
             .collect();
         Ok(TableSource {
             rows,
-            candidates,
+            members,
             max_epochs: epochs as u32,
         })
     }
@@ -67,8 +72,8 @@ impl<'a> TableSource<'a> {
 }
 
 impl CurveSource for TableSource<'_> {
-    fn candidates(&self) -> &[Candidate] {
-        &self.candidates
+    fn members(&self) -> &[PoolMember] {
+        &self.members
     }
 
     fn max_epochs(&self) -> u32 {

@@ -105,6 +105,12 @@ pub struct SimulateArgs {
     /// Predictor / zero-shot model, a name of `naap baseline` [default: Linear Regression].
     #[arg(long, value_name = "NAME", help_heading = "Strategies")]
     model: Option<String>,
+    /// Predictor features, a set of `naap fit` [default: Scheme + Quantitative K epochs].
+    #[arg(long, value_name = "NAME", help_heading = "Strategies")]
+    features: Option<String>,
+    /// Zero-shot features, a set reading no epoch [default: Scheme].
+    #[arg(long, value_name = "NAME", help_heading = "Strategies")]
+    zero_shot_features: Option<String>,
     /// Output folder.
     #[arg(short, long, value_name = "DIR", default_value = "nas")]
     output: PathBuf,
@@ -184,6 +190,12 @@ fn study_config(
     );
     if args.budget.is_some() {
         c.budget = args.budget;
+    }
+    if args.features.is_some() {
+        c.features = args.features.clone();
+    }
+    if let Some(set) = &args.zero_shot_features {
+        c.zero_shot_features = set.clone();
     }
     c
 }

@@ -8,7 +8,7 @@ use crate::predictor;
 use crate::{Error, Result};
 use naap_dataset::Row;
 use naap_predict::features::FeatureSet;
-use naap_predict::Regressor;
+use naap_predict::models::ModelSpec;
 use serde::{Deserialize, Serialize};
 
 /// Which full curves a predictor may learn from.
@@ -52,10 +52,10 @@ pub enum Ranker {
     LastAccuracy,
     /// By a regressor's predicted MaxAccuracy.
     Model {
-        /// The model's inputs (scheme features and epochs 1..=k at most).
+        /// The model's inputs (free features and epochs 1..=k at most).
         features: FeatureSet,
         /// The model, fitted anew on every search.
-        model: Box<dyn Regressor>,
+        model: ModelSpec,
         /// What it is fitted on.
         known: Known,
     },
@@ -102,13 +102,15 @@ impl RankThenTrain {
         Self::new("last-accuracy".into(), k, m, 1, Ranker::LastAccuracy)
     }
 
-    /// `predictor`: the paper's `Scheme + Quantitative k epochs` features
-    /// (k ≥ 1), ranked by `model` fitted on the `known` curves; the online
-    /// protocol fully trains `batch` schemes between refits.
+    /// `predictor`: train every candidate k ≥ 1 epochs, rank by `model`
+    /// on `features` (which may read epochs 1..=k at most) fitted on the
+    /// `known` curves; the online protocol fully trains `batch` schemes
+    /// between refits.
     pub fn predictor(
         k: u32,
         m: usize,
-        model: Box<dyn Regressor>,
+        model: ModelSpec,
+        features: FeatureSet,
         known: Known,
         batch: usize,
     ) -> Result<RankThenTrain> {
@@ -118,24 +120,39 @@ impl RankThenTrain {
                     .into(),
             ));
         }
+        if features.epochs() > k {
+            return Err(Error::InvalidConfig(format!(
+                "predictor features '{}' read epoch {}, but candidates are trained {k} epochs",
+                features.name(),
+                features.epochs()
+            )));
+        }
         let ranker = Ranker::Model {
-            features: FeatureSet::scheme_quantitative(k),
+            features,
             model,
             known,
         };
         Self::new(format!("predictor-{}", known.name()), k, m, batch, ranker)
     }
 
-    /// `zero-shot`: no training before ranking; the paper's `Scheme`
-    /// features (ln NumParams, NumStages).
+    /// `zero-shot`: no training before ranking, so `features` may read no
+    /// epoch (the paper's `Scheme`: ln NumParams, NumStages).
     pub fn zero_shot(
         m: usize,
-        model: Box<dyn Regressor>,
+        model: ModelSpec,
+        features: FeatureSet,
         known: Known,
         batch: usize,
     ) -> Result<RankThenTrain> {
+        if features.epochs() > 0 {
+            return Err(Error::InvalidConfig(format!(
+                "zero-shot features '{}' read epoch {}, but zero-shot trains nothing first",
+                features.name(),
+                features.epochs()
+            )));
+        }
         let ranker = Ranker::Model {
-            features: FeatureSet::scheme(),
+            features,
             model,
             known,
         };
@@ -164,15 +181,10 @@ impl RankThenTrain {
         ids: &[u32],
         train: &[&Row],
         features: &FeatureSet,
-        model: &dyn Regressor,
+        model: &ModelSpec,
         seed: u64,
     ) -> Result<Vec<u32>> {
-        let rows = ids
-            .iter()
-            .map(|&id| predictor::observed_row(meter, id, self.k, f64::NAN))
-            .collect::<Result<Vec<_>>>()?;
-        let refs: Vec<&Row> = rows.iter().collect();
-        let predicted = predictor::fit_predict(model, features, train, &refs, seed)?;
+        let predicted = predictor::fit_predict(meter, model, features, train, ids, seed)?;
         rank_desc(ids.iter().copied().zip(predicted).collect())
     }
 
@@ -181,7 +193,7 @@ impl RankThenTrain {
         meter: &mut Meter<'_>,
         pool: &[u32],
         features: &FeatureSet,
-        model: &dyn Regressor,
+        model: &ModelSpec,
         seed: u64,
     ) -> Result<Vec<u32>> {
         let mut remaining = pool.to_vec();
@@ -193,13 +205,9 @@ impl RankThenTrain {
                 // epoch k, or a random draw when nothing was trained (k = 0).
                 first_batch(meter, &remaining, self.k, seed)?
             } else {
-                let full = meter.max_epochs();
                 let rows = trained
                     .iter()
-                    .map(|&id| {
-                        let target = meter.best_accuracy(id)?;
-                        predictor::observed_row(meter, id, full, target)
-                    })
+                    .map(|&id| predictor::observed_row(meter, id, meter.best_accuracy(id)?))
                     .collect::<Result<Vec<_>>>()?;
                 let refs: Vec<&Row> = rows.iter().collect();
                 self.rank_by_model(meter, &remaining, &refs, features, model, seed)?
@@ -272,14 +280,14 @@ impl Strategy for RankThenTrain {
                         self.name
                     )));
                 }
-                self.rank_by_model(meter, &pool, ctx.known, features, model.as_ref(), ctx.seed)?
+                self.rank_by_model(meter, &pool, ctx.known, features, model, ctx.seed)?
             }
             Ranker::Model {
                 features,
                 model,
                 known: Known::Online,
             } => {
-                let trained = self.online(meter, &pool, features, model.as_ref(), ctx.seed)?;
+                let trained = self.online(meter, &pool, features, model, ctx.seed)?;
                 return best_observed(meter, &trained);
             }
         };
