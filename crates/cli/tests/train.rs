@@ -185,6 +185,16 @@ mod with_libtorch {
             assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
             assert!(stderr.contains(needle), "{extra:?}: {stderr}");
         }
+        // CUDA graphs need the cuda feature, and then a CUDA device.
+        let out = run(train(&o, &["--ids", "1"]).arg("--cuda-graphs"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let needle = if cfg!(feature = "cuda") {
+            "cuda_graphs needs a CUDA device, the run is on cpu"
+        } else {
+            "cuda_graphs needs naap-train built with the cuda-shim feature"
+        };
+        assert!(stderr.contains(needle), "{stderr}");
         let out = run(&mut train_on(
             &tmp.path().join("none.tar.gz"),
             &o,

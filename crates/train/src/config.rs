@@ -36,6 +36,10 @@ pub struct TrainConfig {
     pub train_limit: Option<usize>,
     /// Test on this many images only, spread evenly over the set. Default: all; range ≥ 1.
     pub test_limit: Option<usize>,
+    /// On a CUDA device, capture each scheme's training step once as a CUDA graph and
+    /// replay it (full batches; the last partial batch of an epoch runs eagerly). Needs
+    /// naap-train's `cuda-shim` feature. Default false.
+    pub cuda_graphs: bool,
 }
 
 impl Default for TrainConfig {
@@ -53,6 +57,7 @@ impl Default for TrainConfig {
             threads: 0,
             train_limit: None,
             test_limit: None,
+            cuda_graphs: false,
         }
     }
 }
@@ -172,6 +177,13 @@ impl TrainConfig {
                 return bad(format!("{name} must be at least 1, got 0"));
             }
         }
+        if self.cuda_graphs && !cfg!(feature = "cuda-shim") {
+            return bad(
+                "cuda_graphs needs naap-train built with the cuda-shim feature \
+                        (naap: --features cuda)"
+                    .into(),
+            );
+        }
         Ok(TrainValidConfig(self))
     }
 
@@ -206,6 +218,10 @@ impl TrainValidConfig {
     /// libtorch threads per job (0: divide the cores).
     pub fn threads(&self) -> usize {
         self.0.threads
+    }
+    /// Whether training steps are replayed from CUDA graphs.
+    pub fn cuda_graphs(&self) -> bool {
+        self.0.cuda_graphs
     }
     /// The fully resolved config as TOML, for `config.toml` beside the outputs.
     pub fn to_toml(&self) -> String {
@@ -259,6 +275,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown field `epoch`"), "{err}");
+    }
+
+    #[test]
+    #[cfg(not(feature = "cuda-shim"))]
+    fn cuda_graphs_need_the_cuda_shim_feature() {
+        let err = TrainConfig {
+            cuda_graphs: true,
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(err.to_string().contains("cuda-shim feature"), "{err}");
     }
 
     #[test]

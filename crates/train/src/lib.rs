@@ -16,6 +16,7 @@ pub mod checkpoint;
 mod cifar;
 mod config;
 mod error;
+mod gpu;
 mod model;
 mod paper_log;
 mod proxies;

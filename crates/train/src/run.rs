@@ -41,6 +41,12 @@ pub fn train_schemes(
 ) -> Result<RunSummary> {
     let start = Instant::now();
     let device = resolve_device(config.device())?;
+    if config.cuda_graphs() && !matches!(device, tch::Device::Cuda(_)) {
+        return Err(Error::Config(format!(
+            "cuda_graphs needs a CUDA device, the run is on {}",
+            device_name(device)
+        )));
+    }
     std::fs::create_dir_all(out_dir.join("checkpoints")).map_err(Error::io(out_dir))?;
     let mut resolved = config.get().clone();
     resolved.device = match device {
@@ -52,6 +58,11 @@ pub fn train_schemes(
     std::fs::write(&config_path, resolved.to_toml()).map_err(Error::io(&config_path))?;
 
     let data = DeviceData::new(data, device)?;
+    if let tch::Device::Cuda(k) = device {
+        // Jobs run on streams of their own that do not wait for the default stream,
+        // which uploaded the data: wait for it here.
+        tch::Cuda::synchronize(k as i64);
+    }
     let workers = concurrency.clamp(1, jobs.len().max(1));
     let threads = threads_per_job(config.threads(), workers);
     let resolved = &resolved;

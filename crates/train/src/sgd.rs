@@ -109,8 +109,14 @@ impl Sgd {
 
     /// One fused update whose learning rate is read from a 0-d tensor on the
     /// parameters' device when the step runs (for a captured CUDA graph).
+    /// Only the fused kernel reads a tensor learning rate.
     pub fn step_lr_tensor(&mut self, lr: &Tensor) -> Result<()> {
-        self.fused_step(Lr::Tensor(lr))
+        match self.kernel {
+            SgdKernel::Fused => self.fused_step(Lr::Tensor(lr)),
+            other => Err(crate::Error::Config(format!(
+                "a tensor learning rate needs the fused SGD kernel, not {other:?}"
+            ))),
+        }
     }
 
     /// Parameters without a gradient are left alone, as in the per-tensor step.

@@ -1,6 +1,8 @@
 //! Training one scheme: the epoch loop, resumable from its checkpoint.
 
 use crate::checkpoint::{self, CheckpointMeta, Recipe};
+use crate::gpu::{self, GraphedStep};
+use crate::shim::Lr;
 use crate::stats::{loss_mean, loss_median};
 use crate::{
     lr_for_epoch, Cifar10, EpochStats, Error, PaperLog, Result, SchemeNet, Sgd, TrainValidConfig,
@@ -170,6 +172,8 @@ pub fn train_scheme(
             message: format!("{} (earlier run)", reason.trim()),
         });
     }
+    // Everything this job does on a GPU, model upload included, goes to its own stream.
+    let _stream = gpu::job_stream(data.device())?;
     let recipe = recipe(job, data, config);
     let loaded = checkpoint::load(&paths.checkpoint)?;
     if let Some(l) = &loaded {
@@ -195,6 +199,10 @@ pub fn train_scheme(
     };
     let first = meta.epochs.len() + 1;
     let batches = data.train_len().div_ceil(config.batch_size());
+    let mut graphed = config
+        .cuda_graphs()
+        .then(|| GraphedStep::new(config.batch_size(), data.device()))
+        .transpose()?;
     on_event(Event::SchemeStarted {
         id: job.id,
         epochs_done: first - 1,
@@ -205,13 +213,22 @@ pub fn train_scheme(
         let start = Instant::now();
         let lr = lr_for_epoch(config, epoch);
         meta.log.epoch_started(epoch, lr)?;
-        let losses = train_epoch(&net, &mut sgd, data, config, epoch, lr, &|batch| {
+        let on_batch = |batch| {
             on_event(Event::BatchDone {
                 id: job.id,
                 epoch,
                 batch,
             })
-        })?;
+        };
+        let losses = train_epoch(
+            &net,
+            &mut sgd,
+            data,
+            config,
+            (epoch, lr),
+            graphed.as_mut(),
+            &on_batch,
+        )?;
         let stats = match epoch_stats(&losses, epoch, evaluate(&net, data)?) {
             Ok(s) => s,
             Err(e) => {
@@ -278,34 +295,28 @@ pub fn epoch_order(seed: u64, epoch: usize, len: usize) -> Vec<i64> {
     order
 }
 
-/// One pass over the shuffled training set; returns the batch losses.
+/// One pass over the shuffled training set (epoch, learning rate); returns the batch
+/// losses. With `graphed`, full batches are replayed from a CUDA graph.
 fn train_epoch(
     net: &SchemeNet,
     sgd: &mut Sgd,
     data: &DeviceData,
     config: &TrainValidConfig,
-    epoch: usize,
-    lr: f64,
+    (epoch, lr): (usize, f64),
+    mut graphed: Option<&mut GraphedStep>,
     on_batch: &dyn Fn(usize),
 ) -> Result<Vec<f64>> {
     let (n, bs) = (data.train_len(), config.batch_size());
     let order =
         Tensor::f_from_slice(&epoch_order(config.seed(), epoch, n))?.f_to_device(data.device())?;
     let mut losses = Vec::with_capacity(n.div_ceil(bs));
+    let mut eager = |idx: &Tensor, lr: Lr<'_>| train_step(net, sgd, data, idx, lr);
     for (b, start) in (0..n).step_by(bs).enumerate() {
         let idx = order.f_narrow(0, start as i64, bs.min(n - start) as i64)?;
-        let x = data.train_x.f_index_select(0, &idx)?; // [B, 3, 32, 32]
-        let y = data.train_y.f_index_select(0, &idx)?; // [B]
-        let loss = net.forward_t(&x, true)?.f_cross_entropy_loss::<Tensor>(
-            &y,
-            None,
-            Reduction::Mean,
-            -100,
-            0.0,
-        )?;
-        sgd.zero_grad()?;
-        loss.f_backward()?;
-        sgd.step(lr)?;
+        let loss = match graphed.as_deref_mut() {
+            Some(g) => g.step(&idx, lr, &mut eager)?,
+            None => eager(&idx, Lr::Value(lr))?,
+        };
         losses.push(loss.f_detach()?);
         on_batch(b + 1);
     }
@@ -314,6 +325,32 @@ fn train_epoch(
         .f_to_kind(Kind::Double)?
         .f_to_device(Device::Cpu)?;
     Ok(Vec::<f64>::try_from(all)?)
+}
+
+/// One SGD step on the training images at `idx`; returns the loss.
+fn train_step(
+    net: &SchemeNet,
+    sgd: &mut Sgd,
+    data: &DeviceData,
+    idx: &Tensor,
+    lr: Lr<'_>,
+) -> Result<Tensor> {
+    let x = data.train_x.f_index_select(0, idx)?; // [B, 3, 32, 32]
+    let y = data.train_y.f_index_select(0, idx)?; // [B]
+    let loss = net.forward_t(&x, true)?.f_cross_entropy_loss::<Tensor>(
+        &y,
+        None,
+        Reduction::Mean,
+        -100,
+        0.0,
+    )?;
+    sgd.zero_grad()?;
+    loss.f_backward()?;
+    match lr {
+        Lr::Value(lr) => sgd.step(lr)?,
+        Lr::Tensor(lr) => sgd.step_lr_tensor(lr)?,
+    }
+    Ok(loss)
 }
 
 /// Test accuracy with BatchNorm in eval mode and no gradients.

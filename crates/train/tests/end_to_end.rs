@@ -143,3 +143,24 @@ fn the_same_seed_gives_the_logs_of_the_per_tensor_step() {
         assert!(a.equal(b), "{name} differs from the per-tensor step's");
     }
 }
+
+/// CUDA graphs are for CUDA devices: asked for on the CPU, the run stops before training.
+#[test]
+#[cfg(feature = "cuda-shim")]
+fn cuda_graphs_on_the_cpu_are_refused() {
+    let config = TrainConfig {
+        epochs: 1,
+        device: DeviceChoice::Cpu,
+        cuda_graphs: true,
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let err = train_schemes(&jobs(&[1]), data(), &config, out.path(), 1, &|_| {}).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid config: cuda_graphs needs a CUDA device, the run is on cpu"
+    );
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}

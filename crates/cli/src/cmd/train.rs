@@ -69,6 +69,9 @@ pub struct Args {
     /// libtorch threads per job [default: cores / jobs]
     #[arg(long, value_name = "N", help_heading = "Resources")]
     threads: Option<usize>,
+    /// On a CUDA device, replay each training step from a CUDA graph (needs the `cuda` feature)
+    #[arg(long, help_heading = "Resources")]
+    cuda_graphs: bool,
     /// No progress output
     #[arg(long, short)]
     quiet: bool,
@@ -181,6 +184,7 @@ mod enabled {
         c.threads = args.threads.unwrap_or(c.threads);
         c.train_limit = args.train_limit.or(c.train_limit);
         c.test_limit = args.test_limit.or(c.test_limit);
+        c.cuda_graphs |= args.cuda_graphs;
         if let Some(d) = &args.device {
             c.device = d.parse().map_err(mark)?;
         }
