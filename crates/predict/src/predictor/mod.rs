@@ -24,9 +24,11 @@
 //! the test rows bit for bit as `naap baseline` does for the same model,
 //! feature set and seed.
 
+mod batch;
 mod candidate;
 mod file;
 
+pub use batch::{predict_schemes, predictions_csv, Batch, Curves, Prediction, Skipped};
 pub use candidate::Candidate;
 pub use file::{DatasetSource, FORMAT_VERSION};
 
@@ -87,6 +89,28 @@ impl Predictor {
     ) -> Result<Self> {
         let (train, _) = published_split(&sorted_rows(dataset));
         Predictor::fit_rows(&train, spec, set, seed)
+    }
+
+    /// [`Predictor::fit_published_train`], then scores the published test
+    /// rows (MAE, violations, Kendall τ, ...) as `naap baseline` scores
+    /// that model, feature set and seed.
+    pub fn fit_and_score_published(
+        dataset: &Dataset,
+        spec: &ModelSpec,
+        set: &FeatureSet,
+        seed: u64,
+    ) -> Result<(Self, Scores)> {
+        let rows = sorted_rows(dataset);
+        let (train, test) = published_split(&rows);
+        if test.is_empty() {
+            return Err(Error::InvalidInput(
+                "the dataset has no test rows (IsTest = 1) to score on; fit on all rows instead"
+                    .into(),
+            ));
+        }
+        let predictor = Predictor::fit_rows(&train, spec, set, seed)?;
+        let (_, scores) = predictor.score(&test)?;
+        Ok((predictor, scores))
     }
 
     /// Fits on any subset of rows (e.g. one fold of a cross-validation),

@@ -4,6 +4,7 @@
 //! is the best-first search over subsets, generic over how a subset is
 //! scored.
 
+pub mod best;
 pub mod checkpoint;
 pub mod config;
 pub mod report;
@@ -13,6 +14,7 @@ pub mod search;
 pub mod seed;
 pub mod split;
 
+pub use best::best_subset;
 pub use config::{feature_set, SelectConfig, SelectValidConfig};
 pub use run::{best_cells, check_plan, run_selection, SearchResult, SelectEvent, SubsetScore};
 pub use score::final_score;
