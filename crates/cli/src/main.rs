@@ -34,6 +34,10 @@ enum Command {
     Baseline(cmd::baseline::Args),
     /// NAAP-440e: search feature subsets per model, in four split modes.
     SelectFeatures(cmd::select_features::Args),
+    /// Fit one predictor and save it as a file.
+    Fit(cmd::fit::Args),
+    /// Predict the accuracy of schemes with a predictor file.
+    Predict(cmd::predict::Args),
     /// Replay neural-architecture search strategies on the stored curves.
     #[command(subcommand)]
     Nas(cmd::nas::Command),
@@ -51,6 +55,8 @@ fn main() {
         Command::Dataset(c) => cmd::dataset::run(c),
         Command::Baseline(a) => cmd::baseline::run(a),
         Command::SelectFeatures(a) => cmd::select_features::run(a),
+        Command::Fit(a) => cmd::fit::run(a),
+        Command::Predict(a) => cmd::predict::run(a),
         Command::Nas(c) => cmd::nas::run(c),
         Command::Train(a) => cmd::train::run(a),
         Command::Proxies(a) => cmd::proxies::run(a),

@@ -6,6 +6,7 @@ mod download;
 mod install;
 mod nas;
 mod outputs;
+mod predictor;
 mod proxies;
 mod select_features;
 mod space;

@@ -3,7 +3,9 @@
 pub mod baseline;
 pub mod dataset;
 pub mod download;
+pub mod fit;
 pub mod nas;
+pub mod predict;
 pub mod proxies;
 pub mod select_features;
 pub mod space;

@@ -125,11 +125,7 @@ fn missing_epochs_and_features_name_the_candidate() {
 }
 
 fn shared(name: &str) -> std::path::PathBuf {
-    let shared = match std::env::var_os("NAAP_SHARED_DIR") {
-        Some(dir) => std::path::PathBuf::from(dir),
-        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    shared.join("naap440").join(name)
+    naap_testdata::naap440(name)
 }
 
 #[test]
