@@ -44,7 +44,9 @@ pub struct SimulateArgs {
     /// Dataset CSV [default: the config's, else <data>/naap440/naap440.csv].
     #[arg(long, value_name = "PATH")]
     dataset: Option<PathBuf>,
-    /// Raw logs for --cost logged [default: the config's, else <data>/naap440/raw_data.tar.gz].
+    /// Raw logs for --cost logged [default: <data>/naap440/raw_data.tar.gz].
+    ///
+    /// With --config, the config's `logs` comes before the default.
     #[arg(long, value_name = "PATH")]
     logs: Option<PathBuf>,
     /// Data folder for the defaults [default: $NAAP_DATA_DIR or ./data].
@@ -102,10 +104,12 @@ pub struct SimulateArgs {
     /// Online protocol: schemes fully trained between refits [default: 5].
     #[arg(long, value_name = "N", help_heading = "Strategies")]
     online_batch: Option<usize>,
-    /// Predictor / zero-shot model, a name of `naap baseline` [default: Linear Regression].
+    /// Model of predictor and zero-shot [default: Linear Regression].
+    ///
+    /// Any model name that `naap baseline` and `naap select-features` print.
     #[arg(long, value_name = "NAME", help_heading = "Strategies")]
     model: Option<String>,
-    /// Predictor features, a set of `naap fit` [default: Scheme + Quantitative K epochs].
+    /// Predictor features, a `naap fit` set [default: Scheme + Quantitative K epochs].
     #[arg(long, value_name = "NAME", help_heading = "Strategies")]
     features: Option<String>,
     /// Zero-shot features, a set reading no epoch [default: Scheme].
