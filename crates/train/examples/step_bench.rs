@@ -1,11 +1,12 @@
 //! Train-step throughput of schemes, in images per second (batch 256 by default).
 //!
 //! `cargo run --release -p naap-train --example step_bench -- SCHEMES.json ID[,ID...] [--threads N]
-//! [--device cpu|cuda:K] [--batch N] [--steps N] [--warmup N]`; prints one
+//! [--device cpu|cuda:K] [--batch N] [--steps N] [--warmup N] [--sgd per-tensor|foreach|fused]`
+//! (SGD kernel, default: the device's); prints one
 //! `scheme <id>: <img/s> img/s` line per id. bench/train.sh runs it beside
 //! dev/tools/torch_bench.py.
 
-use naap_train::{train_step_throughput, DeviceChoice, SchemeJob};
+use naap_train::{train_step_throughput, DeviceChoice, SchemeJob, SgdKernel};
 use std::error::Error;
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -17,7 +18,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             .unwrap_or_else(|| default.to_string())
     };
     let [schemes_path, ids, ..] = args.as_slice() else {
-        return Err("usage: step_bench SCHEMES.json ID[,ID...] [--threads N] [--device D] [--batch N] [--steps N] [--warmup N]".into());
+        return Err("usage: step_bench SCHEMES.json ID[,ID...] [--threads N] [--device D] [--batch N] [--steps N] [--warmup N] [--sgd KERNEL]".into());
     };
     let schemes = naap_space::read_schemes(std::path::Path::new(schemes_path))?;
     let threads: i32 = flag("--threads", "0").parse()?;
@@ -30,6 +31,13 @@ fn main() -> Result<(), Box<dyn Error>> {
         flag("--steps", "40").parse()?,
         flag("--warmup", "5").parse()?,
     );
+    let kernel = match flag("--sgd", "default").as_str() {
+        "default" => None,
+        "per-tensor" => Some(SgdKernel::PerTensor),
+        "foreach" => Some(SgdKernel::Foreach),
+        "fused" => Some(SgdKernel::Fused),
+        other => return Err(format!("--sgd: per-tensor, foreach or fused, got {other:?}").into()),
+    };
     println!(
         "naap-train (tch 0.24), device {:?}, {} threads, batch {batch}",
         device,
@@ -41,7 +49,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             scheme: schemes[id - 1].clone(),
             macs: 0,
         };
-        let ips = train_step_throughput(&job, device, batch, warmup, steps)?;
+        let ips = train_step_throughput(&job, device, batch, (warmup, steps), kernel)?;
         println!("scheme {id}: {ips:.0} img/s");
     }
     Ok(())

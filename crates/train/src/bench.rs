@@ -7,16 +7,18 @@ use crate::{build_model, Result, SchemeJob, Sgd, SgdKernel};
 use std::time::Instant;
 use tch::{Device, Kind, Reduction, Tensor};
 
-/// Images per second of `steps` timed train steps after `warmup` untimed ones.
+/// Images per second of `steps` timed train steps after `warmup` untimed ones, with
+/// the SGD `kernel` (`None`: the device's default).
 pub fn train_step_throughput(
     job: &SchemeJob,
     device: Device,
     batch_size: usize,
-    warmup: usize,
-    steps: usize,
+    (warmup, steps): (usize, usize),
+    kernel: Option<SgdKernel>,
 ) -> Result<f64> {
     let (vs, net, _) = build_model(job, 0, device)?;
-    let mut sgd = Sgd::new(&vs, 0.9, 1e-4);
+    let kernel = kernel.unwrap_or(SgdKernel::for_device(device));
+    let mut sgd = Sgd::with_kernel(&vs, 0.9, 1e-4, kernel);
     let bs = batch_size as i64;
     let x = Tensor::f_randn([bs, 3, 32, 32], (Kind::Float, device))?;
     let y = Tensor::f_randint(10, [bs], (Kind::Int64, device))?;
