@@ -4,6 +4,7 @@
 //! locations, calls one stage entry point per command, renders progress and
 //! maps errors to exit codes (see `exit.rs`).
 
+mod args;
 mod cmd;
 mod data_dir;
 mod exit;

@@ -234,3 +234,24 @@ fn issue12_a_mode_that_runs_no_model_is_an_input_error() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn issue12_select_takes_the_shared_font_flag_and_checks_it_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let res = run(naap()
+        .args(["select-features", "--quiet", "--font"])
+        .arg(dir.path().join("no-such-font.ttf"))
+        .arg("--dataset")
+        .arg(fixture_dataset("v2"))
+        .arg("-o")
+        .arg(&out)
+        .args(SLICE));
+    assert_eq!(res.status.code(), Some(2), "{}", stderr(&res));
+    assert!(
+        stderr(&res).contains("no-such-font.ttf"),
+        "{}",
+        stderr(&res)
+    );
+    assert!(!out.exists());
+}

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod build;
+pub mod column;
 mod convert;
 mod error;
 mod excerpt;

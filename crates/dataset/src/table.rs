@@ -4,6 +4,8 @@
 //! `naap440v2.csv` (v2); [`Format::columns`] lists them. Reading lives in
 //! `read.rs` (which adds [`Dataset::read`]), writing in `write.rs`.
 
+use crate::column;
+
 /// Which published column set a dataset has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -15,28 +17,28 @@ pub enum Format {
 
 /// Scheme-feature column names of a v1 dataset, in file order.
 const V1_FEATURES: [&str; 6] = [
-    "NumParams",
-    "NumMACs",
-    "NumLayers",
-    "NumStages",
-    "FirstLayerWidth",
-    "LastLayerWidth",
+    column::NUM_PARAMS,
+    column::NUM_MACS,
+    column::NUM_LAYERS,
+    column::NUM_STAGES,
+    column::FIRST_LAYER_WIDTH,
+    column::LAST_LAYER_WIDTH,
 ];
 
 /// Scheme-feature column names of a v2 dataset, in file order.
 const V2_FEATURES: [&str; 8] = [
-    "NumParams",
-    "NumMACs",
-    "NumLayers",
-    "NumStages",
-    "FirstLayerWidth",
-    "LastLayerWidth",
-    "NumSkipConnections",
-    "NumPartialRFLayers",
+    column::NUM_PARAMS,
+    column::NUM_MACS,
+    column::NUM_LAYERS,
+    column::NUM_STAGES,
+    column::FIRST_LAYER_WIDTH,
+    column::LAST_LAYER_WIDTH,
+    column::NUM_SKIP_CONNECTIONS,
+    column::NUM_PARTIAL_RF_LAYERS,
 ];
 
 /// The three per-epoch column suffixes, in file order (`e{i}LossMean`, ...).
-pub const EPOCH_SUFFIXES: [&str; 3] = ["LossMean", "LossMedian", "Accuracy"];
+pub const EPOCH_SUFFIXES: [&str; 3] = [column::LOSS_MEAN, column::LOSS_MEDIAN, column::ACCURACY];
 
 impl Format {
     /// Scheme-feature column names in file order (6 for v1, 8 for v2).
@@ -49,9 +51,9 @@ impl Format {
 
     /// The full header for `num_epochs` epochs, in published order.
     pub fn columns(self, num_epochs: usize) -> Vec<String> {
-        let mut cols: Vec<String> = vec!["ModelId".into(), "IsTest".into()];
+        let mut cols: Vec<String> = vec![column::MODEL_ID.into(), column::IS_TEST.into()];
         cols.extend(self.scheme_feature_names().iter().map(|s| s.to_string()));
-        cols.push("MaxAccuracy".into());
+        cols.push(column::MAX_ACCURACY.into());
         for e in 1..=num_epochs {
             cols.extend(EPOCH_SUFFIXES.iter().map(|s| epoch_column(e, s)));
         }
@@ -118,14 +120,14 @@ impl SchemeFeatures {
     /// or `None` for an unknown name or a v2-only feature in a v1 row.
     pub fn value(&self, name: &str) -> Option<f64> {
         let v = match name {
-            "NumParams" => self.num_params as f64,
-            "NumMACs" => self.num_macs as f64,
-            "NumLayers" => self.num_layers.into(),
-            "NumStages" => self.num_stages.into(),
-            "FirstLayerWidth" => self.first_layer_width.into(),
-            "LastLayerWidth" => self.last_layer_width.into(),
-            "NumSkipConnections" => self.num_skip_connections?.into(),
-            "NumPartialRFLayers" => self.num_partial_rf_layers?.into(),
+            column::NUM_PARAMS => self.num_params as f64,
+            column::NUM_MACS => self.num_macs as f64,
+            column::NUM_LAYERS => self.num_layers.into(),
+            column::NUM_STAGES => self.num_stages.into(),
+            column::FIRST_LAYER_WIDTH => self.first_layer_width.into(),
+            column::LAST_LAYER_WIDTH => self.last_layer_width.into(),
+            column::NUM_SKIP_CONNECTIONS => self.num_skip_connections?.into(),
+            column::NUM_PARTIAL_RF_LAYERS => self.num_partial_rf_layers?.into(),
             _ => return None,
         };
         Some(v)
@@ -177,22 +179,22 @@ pub struct Row {
 impl Row {
     /// The value in a column by its published name: a scheme feature,
     /// `MaxAccuracy`, or an epoch column such as `e3Accuracy`.
-    pub fn value(&self, column: &str) -> Option<f64> {
-        if column == "MaxAccuracy" {
+    pub fn value(&self, name: &str) -> Option<f64> {
+        if name == column::MAX_ACCURACY {
             return Some(self.max_accuracy);
         }
-        if let Some(v) = self.scheme.value(column) {
+        if let Some(v) = self.scheme.value(name) {
             return Some(v);
         }
-        if let Some((_, v)) = self.extra.iter().find(|(name, _)| name == column) {
+        if let Some((_, v)) = self.extra.iter().find(|(extra, _)| extra == name) {
             return Some(*v);
         }
-        let (epoch, suffix) = split_epoch_column(column)?;
+        let (epoch, suffix) = split_epoch_column(name)?;
         let rec = self.epochs.get(epoch.checked_sub(1)?)?;
         match suffix {
-            "LossMean" => Some(rec.loss_mean),
-            "LossMedian" => Some(rec.loss_median),
-            "Accuracy" => Some(rec.accuracy),
+            column::LOSS_MEAN => Some(rec.loss_mean),
+            column::LOSS_MEDIAN => Some(rec.loss_median),
+            column::ACCURACY => Some(rec.accuracy),
             _ => None,
         }
     }

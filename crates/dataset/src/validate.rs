@@ -5,7 +5,8 @@
 //! single test row. Predictors then report perfect or empty scores with exit
 //! 0, so such files are rejected here, naming the line and the column.
 
-use crate::table::{Dataset, Row};
+use crate::column;
+use crate::table::{epoch_column, Dataset, Row};
 
 /// The largest loss accepted. Cross-entropy over 10 classes starts near 2.3;
 /// a value beyond this is a diverged run or a corrupted cell, and finite but
@@ -19,11 +20,11 @@ pub const MIN_SPLIT_ROWS: usize = 2;
 /// Checks one row's values against their domains; the error names the column.
 pub(crate) fn check_row(row: &Row) -> Result<(), String> {
     let s = &row.scheme;
-    positive("NumParams", s.num_params)?;
-    positive("NumMACs", s.num_macs)?;
-    positive("NumLayers", s.num_layers.into())?;
-    positive("FirstLayerWidth", s.first_layer_width.into())?;
-    positive("LastLayerWidth", s.last_layer_width.into())?;
+    positive(column::NUM_PARAMS, s.num_params)?;
+    positive(column::NUM_MACS, s.num_macs)?;
+    positive(column::NUM_LAYERS, s.num_layers.into())?;
+    positive(column::FIRST_LAYER_WIDTH, s.first_layer_width.into())?;
+    positive(column::LAST_LAYER_WIDTH, s.last_layer_width.into())?;
     let at_most_layers = |name: &str, v: u32| {
         if v > s.num_layers {
             Err(format!(
@@ -34,9 +35,9 @@ pub(crate) fn check_row(row: &Row) -> Result<(), String> {
             Ok(())
         }
     };
-    at_most_layers("NumStages", s.num_stages)?;
+    at_most_layers(column::NUM_STAGES, s.num_stages)?;
     if let Some(v) = s.num_skip_connections {
-        at_most_layers("NumSkipConnections", v)?;
+        at_most_layers(column::NUM_SKIP_CONNECTIONS, v)?;
     }
     if let Some(v) = s.num_partial_rf_layers {
         if v > s.num_stages {
@@ -46,12 +47,12 @@ pub(crate) fn check_row(row: &Row) -> Result<(), String> {
             ));
         }
     }
-    accuracy("MaxAccuracy", row.max_accuracy)?;
+    accuracy(column::MAX_ACCURACY, row.max_accuracy)?;
     for (i, e) in row.epochs.iter().enumerate() {
         let n = i + 1;
-        loss(&format!("e{n}LossMean"), e.loss_mean)?;
-        loss(&format!("e{n}LossMedian"), e.loss_median)?;
-        accuracy(&format!("e{n}Accuracy"), e.accuracy)?;
+        loss(&epoch_column(n, column::LOSS_MEAN), e.loss_mean)?;
+        loss(&epoch_column(n, column::LOSS_MEDIAN), e.loss_median)?;
+        accuracy(&epoch_column(n, column::ACCURACY), e.accuracy)?;
     }
     let best = row
         .epochs

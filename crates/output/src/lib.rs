@@ -61,4 +61,4 @@ mod write;
 pub use error::{Error, Result};
 pub use file::OutputFile;
 pub use run_dir::{Claim, RunDir, LOCK_FILE};
-pub use write::TEMP_PREFIX;
+pub use write::{write_atomic, TEMP_PREFIX};

@@ -31,8 +31,9 @@ pub(crate) fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder
 /// (created if missing). On any failure the temporary file is removed and the
-/// target is untouched.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// target is untouched. For a file inside a claimed run folder, prefer
+/// [`crate::RunDir::write`].
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = parent_of(path);
     std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
     if path.is_dir() {

@@ -17,22 +17,9 @@ use rayon::prelude::*;
 /// acceleration labels count epochs saved out of these.
 pub const FULL_TRAINING_EPOCHS: u32 = 90;
 
-/// One (model, feature set) with all its seeds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CellResult {
-    /// Model display name.
-    pub model: String,
-    /// Feature-set display name.
-    pub feature_set: String,
-    /// The paper's acceleration label of the feature set (`100%`, `96.7%`...).
-    pub acceleration: String,
-    /// The runs and the reported one.
-    pub evaluation: Evaluation,
-    /// True MaxAccuracy of the test rows.
-    pub y_test: Vec<f64>,
-    /// `ModelId` of the test rows.
-    pub test_model_ids: Vec<u32>,
-}
+// The cell type lives with the reports that draw it; re-exported here for
+// callers that know it as a baseline result.
+pub use crate::report::CellResult;
 
 /// A (model, feature set) that could not be evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]

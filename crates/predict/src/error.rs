@@ -6,6 +6,17 @@ pub enum Error {
     /// Inputs of the wrong shape or content (empty, mismatched lengths, NaN).
     #[error("{0}")]
     InvalidInput(String),
+    /// A file of the run (the checkpoint) could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Writing an output file failed.
+    #[error(transparent)]
+    Output(#[from] naap_output::Error),
     /// A model could not be fitted.
     #[error("fitting {model}: {message}")]
     Fit {

@@ -7,7 +7,7 @@
 //! turns rows into the samples × features matrix the regressors take.
 
 use crate::{Error, Result};
-use naap_dataset::{EpochRecord, Row, SchemeFeatures};
+use naap_dataset::{column, epoch_column, EpochRecord, Row, SchemeFeatures};
 use ndarray::Array2;
 use std::fmt;
 use std::str::FromStr;
@@ -206,22 +206,22 @@ fn epoch<'a>(
     })
 }
 
-/// The CSV column name (`NumParams`, `e3Accuracy`, ...); the log transform
-/// is implied, not part of the name.
+/// The CSV column name (`NumParams`, `e3Accuracy`, ...), as the dataset
+/// crate defines it; the log transform is implied, not part of the name.
 impl fmt::Display for Feature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Feature::NumParams => f.write_str("NumParams"),
-            Feature::NumMacs => f.write_str("NumMACs"),
-            Feature::NumLayers => f.write_str("NumLayers"),
-            Feature::NumStages => f.write_str("NumStages"),
-            Feature::FirstLayerWidth => f.write_str("FirstLayerWidth"),
-            Feature::LastLayerWidth => f.write_str("LastLayerWidth"),
-            Feature::NumSkipConnections => f.write_str("NumSkipConnections"),
-            Feature::NumPartialRfLayers => f.write_str("NumPartialRFLayers"),
-            Feature::LossMean(e) => write!(f, "e{e}LossMean"),
-            Feature::LossMedian(e) => write!(f, "e{e}LossMedian"),
-            Feature::Accuracy(e) => write!(f, "e{e}Accuracy"),
+            Feature::NumParams => f.write_str(column::NUM_PARAMS),
+            Feature::NumMacs => f.write_str(column::NUM_MACS),
+            Feature::NumLayers => f.write_str(column::NUM_LAYERS),
+            Feature::NumStages => f.write_str(column::NUM_STAGES),
+            Feature::FirstLayerWidth => f.write_str(column::FIRST_LAYER_WIDTH),
+            Feature::LastLayerWidth => f.write_str(column::LAST_LAYER_WIDTH),
+            Feature::NumSkipConnections => f.write_str(column::NUM_SKIP_CONNECTIONS),
+            Feature::NumPartialRfLayers => f.write_str(column::NUM_PARTIAL_RF_LAYERS),
+            Feature::LossMean(e) => f.write_str(&epoch_column(*e as usize, column::LOSS_MEAN)),
+            Feature::LossMedian(e) => f.write_str(&epoch_column(*e as usize, column::LOSS_MEDIAN)),
+            Feature::Accuracy(e) => f.write_str(&epoch_column(*e as usize, column::ACCURACY)),
             Feature::Extra(name) => f.write_str(name),
         }
     }
@@ -244,9 +244,9 @@ impl FromStr for Feature {
             let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
             let (number, suffix) = rest.split_at(digits);
             let make: fn(u32) -> Feature = match suffix {
-                "LossMean" => Feature::LossMean,
-                "LossMedian" => Feature::LossMedian,
-                "Accuracy" => Feature::Accuracy,
+                column::LOSS_MEAN => Feature::LossMean,
+                column::LOSS_MEDIAN => Feature::LossMedian,
+                column::ACCURACY => Feature::Accuracy,
                 _ => return None,
             };
             (digits > 0).then_some((number, make))

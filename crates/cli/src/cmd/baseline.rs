@@ -1,9 +1,9 @@
 //! `naap baseline`: the paper's 24 regressors on its 4 feature sets.
 
+use crate::args::{DatasetArgs, FontArgs};
 use crate::exit::{self, Outcome};
-use crate::{data_dir, output, progress};
+use crate::{output, progress};
 use anyhow::Context;
-use naap_dataset::Dataset;
 use naap_predict::baseline::{self, BaselineConfig};
 use naap_predict::features::FeatureSet;
 use naap_predict::protocol::PAPER_SEEDS;
@@ -21,21 +21,17 @@ use std::time::Instant;
 /// table.tex, config.toml and figures/ into the output folder.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Dataset CSV [default: <data>/naap440/naap440.csv].
-    #[arg(long, value_name = "PATH")]
-    dataset: Option<PathBuf>,
-    /// Data folder for the default dataset [default: $NAAP_DATA_DIR or ./data].
-    #[arg(long, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
+    /// The dataset (default: naap440.csv in the data folder).
+    #[command(flatten)]
+    dataset: DatasetArgs,
     /// Output folder.
     #[arg(short, long, value_name = "DIR", default_value = "baseline")]
     output: PathBuf,
     /// Skip the per-cell PNG figures.
     #[arg(long)]
     no_figures: bool,
-    /// TrueType font for figures [default: $NAAP_FONT, else a system font].
-    #[arg(long, value_name = "PATH")]
-    font: Option<PathBuf>,
+    #[command(flatten)]
+    font: FontArgs,
     /// Replace results already in the output folder.
     #[arg(long)]
     force: bool,
@@ -47,19 +43,9 @@ pub struct Args {
 /// Runs `naap baseline`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let dataset_path = args.dataset.clone().unwrap_or_else(|| {
-        data_dir::naap440_file(&data_dir::from_env(args.data_dir.as_deref()), "naap440.csv")
-    });
-    let dataset = Dataset::read(&dataset_path)
-        .map_err(exit::usage)
-        .with_context(|| format!("reading dataset {}", dataset_path.display()))?;
+    let (dataset_path, _, dataset) = args.dataset.read("naap440.csv")?;
     if !args.no_figures {
-        // Find the font before the long run, not after it.
-        let explicit = args
-            .font
-            .clone()
-            .or_else(|| std::env::var_os("NAAP_FONT").map(PathBuf::from));
-        figures::load_font(explicit.as_deref()).map_err(exit::usage)?;
+        args.font.load()?;
     }
     // The folder is ours from here on: a second run into it fails at once,
     // and with --force nothing of an earlier run (old figures) survives.

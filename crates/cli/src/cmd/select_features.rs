@@ -1,17 +1,15 @@
 //! `naap select-features`: NAAP-440e feature-subset search per model in four
 //! split modes (interpolation, left, right and dual extrapolation).
 
+use crate::args::{DatasetArgs, FontArgs};
 use crate::exit::{self, Outcome};
-use crate::{data_dir, output, progress};
+use crate::{output, progress};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use naap_dataset::Dataset;
-use naap_predict::features::FeatureSet;
 use naap_predict::report::figures;
-use naap_predict::select::{self, checkpoint, Mode, SearchResult, SelectConfig, SelectEvent};
-use std::io::Write;
+use naap_predict::select::checkpoint::{self, Journal};
+use naap_predict::select::{self, Mode, SearchResult, SelectConfig, SelectEvent};
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::Instant;
 
 /// Arguments of `naap select-features`.
@@ -27,12 +25,9 @@ use std::time::Instant;
 /// Extrapolation modes run only the models that can extrapolate.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Dataset CSV [default: <data dir>/naap440/naap440v2.csv].
-    #[arg(long, value_name = "PATH")]
-    dataset: Option<PathBuf>,
-    /// Data folder [default: $NAAP_DATA_DIR, else ./data].
-    #[arg(long, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
+    /// The dataset (default: naap440v2.csv in the data folder).
+    #[command(flatten)]
+    dataset: DatasetArgs,
     /// Output folder.
     #[arg(short, long, value_name = "DIR", default_value = "select-features")]
     output: PathBuf,
@@ -56,6 +51,8 @@ pub struct Args {
     /// Skip the figures (scatter and rank confusion of each best subset).
     #[arg(long)]
     no_figures: bool,
+    #[command(flatten)]
+    font: FontArgs,
     /// Reuse the finished searches in DIR/checkpoint.csv (an interrupted run).
     ///
     /// Finished searches are reused when the dataset, seed, fitting seeds
@@ -77,13 +74,6 @@ fn parse_mode(s: &str) -> Result<Mode, String> {
 /// Runs the command.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let start = Instant::now();
-    let path = match &args.dataset {
-        Some(p) => p.clone(),
-        None => data_dir::naap440_file(
-            &data_dir::from_env(args.data_dir.as_deref()),
-            "naap440v2.csv",
-        ),
-    };
     let defaults = SelectConfig::default();
     let config = SelectConfig {
         modes: or_default(&args.modes, &defaults.modes),
@@ -102,17 +92,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         )));
     }
     if !args.no_figures {
-        let font = std::env::var_os("NAAP_FONT").map(PathBuf::from);
-        figures::load_font(font.as_deref()).map_err(exit::usage)?;
+        args.font.load()?;
     }
-    let bytes = std::fs::read(&path)
-        .map_err(exit::usage)
-        .with_context(|| format!("reading dataset {}", path.display()))?;
-    let dataset = Dataset::read(&path)
-        .map_err(exit::usage)
-        .with_context(|| format!("reading dataset {}", path.display()))?;
+    // Read and prepared once: the bytes fingerprint the checkpoint, the plan
+    // serves the searches and the figures.
+    let (path, bytes, dataset) = args.dataset.read("naap440v2.csv")?;
     let sets = valid.feature_sets(dataset.format).map_err(exit::usage)?;
-    select::check_plan(&dataset, &valid)
+    let plan = select::prepare(&dataset, &valid)
         .map_err(exit::usage)
         .with_context(|| format!("preparing features from {}", path.display()))?;
     let fingerprint = checkpoint::fingerprint(&valid, &bytes);
@@ -127,29 +113,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             keep: if args.resume { &[CHECKPOINT] } else { &[] },
         },
     )?;
-    let done = open_checkpoint(&run_dir, &fingerprint, &sets, args.resume)?;
-    let journal = Mutex::new(
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(&checkpoint_path)
-            .with_context(|| format!("opening {}", checkpoint_path.display()))?,
-    );
-    let journal_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
-    let journaled = Mutex::new(false);
+    let (journal, done) = Journal::open(&checkpoint_path, &fingerprint, &sets, args.resume)
+        .map_err(|e| match e {
+            naap_predict::Error::InvalidInput(_) => exit::usage(e),
+            other => anyhow::Error::new(other),
+        })
+        .context("resuming")?;
 
     let bar = counter(progress::bars_enabled(args.quiet));
     let finished = |r: &SearchResult| {
-        let mut file = journal.lock().unwrap_or_else(|e| e.into_inner());
-        let written = file
-            .write_all(checkpoint::search_lines(r).as_bytes())
-            .and_then(|_| file.flush());
-        *journaled.lock().unwrap_or_else(|e| e.into_inner()) = true;
-        if let Err(e) = written {
-            journal_error
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get_or_insert(e);
-        }
+        journal.record(r);
         if bar.is_hidden() && !args.quiet {
             let best = r.best();
             eprintln!(
@@ -164,16 +137,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             );
         }
     };
-    let results = select::run_selection(&dataset, &valid, &done, &|e| match e {
+    let results = select::run_selection(&plan, &valid, &done, &|e| match e {
         SelectEvent::SubsetEvaluated => bar.inc(1),
         SelectEvent::SearchFinished(r) => finished(r),
     })
     .map_err(|e| {
         // A checkpoint without a finished search is of no use, and left
         // behind it would block the next run until --force.
-        if done.is_empty() && !*journaled.lock().unwrap_or_else(|e| e.into_inner()) {
-            let _ = std::fs::remove_file(&checkpoint_path);
-        }
+        journal.discard_if_empty();
         match e {
             // Feature columns the dataset lacks (e.g. too few epochs) are input errors.
             naap_predict::Error::InvalidInput(_) => exit::usage(e),
@@ -182,10 +153,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     })
     .context("running the feature search")?;
     bar.finish_and_clear();
-    if let Some(e) = journal_error
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-    {
+    if let Some(e) = journal.close() {
         eprintln!("naap: warning: the checkpoint could not be written: {e}");
     }
 
@@ -200,7 +168,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     let mut figure_count = 0;
     if !args.no_figures {
-        let cells = select::best_cells(&dataset, &valid, &results)?;
+        let cells = select::best_cells(&plan, &valid, &results)?;
         for (name, png) in figures::all_figures(&cells, &|| {})? {
             run_dir
                 .write(&format!("figures/{name}"), &png)
@@ -232,37 +200,6 @@ const OUTPUTS: &[&str] = &[CHECKPOINT, "config.toml", "best.md", "figures"];
 const FINISHED: &str = "results.csv";
 /// The journal of finished searches that `--resume` reads.
 const CHECKPOINT: &str = "checkpoint.csv";
-
-/// Reads the finished searches of an interrupted run (with `--resume`) and
-/// rewrites the checkpoint with just those, so that appending starts on a
-/// clean line; starts a fresh checkpoint otherwise.
-fn open_checkpoint(
-    run_dir: &output::RunDir,
-    fingerprint: &str,
-    sets: &[FeatureSet],
-    resume: bool,
-) -> anyhow::Result<Vec<SearchResult>> {
-    let path = run_dir.path().join(CHECKPOINT);
-    let done = if resume && path.exists() {
-        // Not UTF-8, a folder, unreadable: the checkpoint named is bad input.
-        let text = std::fs::read_to_string(&path)
-            .map_err(exit::usage)
-            .with_context(|| format!("reading {}", path.display()))?;
-        checkpoint::read(&text, fingerprint, sets)
-            .map_err(exit::usage)
-            .with_context(|| format!("resuming from {}", path.display()))?
-    } else {
-        Vec::new()
-    };
-    let mut text = fingerprint.to_string();
-    for r in &done {
-        text.push_str(&checkpoint::search_lines(r));
-    }
-    run_dir
-        .write(CHECKPOINT, text.as_bytes())
-        .map_err(output::error)?;
-    Ok(done)
-}
 
 /// Everything needed to reproduce a run, written as `config.toml`.
 #[derive(Debug, serde::Serialize)]

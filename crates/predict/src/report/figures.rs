@@ -6,8 +6,8 @@
 //! needs a TrueType font: [`load_font`] registers one (the first of an
 //! explicit path and a few usual system locations) before any drawing.
 
-use crate::baseline::CellResult;
 use crate::metrics::average_ranks;
+use crate::report::CellResult;
 use crate::{Error, Result};
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};

@@ -11,6 +11,27 @@ mod table;
 pub use results_csv::{results_csv, round4, RESULTS_HEADER};
 pub use table::{table_markdown, table_tex};
 
+use crate::protocol::Evaluation;
+
+/// One (model, feature set) with all its seeds: what every report (tables,
+/// results.csv, figures) is drawn from, whether the baseline or the feature
+/// search produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellResult {
+    /// Model display name.
+    pub model: String,
+    /// Feature-set display name.
+    pub feature_set: String,
+    /// The paper's acceleration label of the feature set (`100%`, `96.7%`...).
+    pub acceleration: String,
+    /// The runs and the reported one.
+    pub evaluation: Evaluation,
+    /// True MaxAccuracy of the test rows.
+    pub y_test: Vec<f64>,
+    /// `ModelId` of the test rows.
+    pub test_model_ids: Vec<u32>,
+}
+
 /// A file-name-safe form of a model or feature-set name:
 /// `Gradient Boosting (N=25)` → `gradient-boosting-n-25`.
 pub fn slug(name: &str) -> String {

@@ -1,7 +1,7 @@
 //! `results.csv`: one row per (model, feature set), the paper's six columns
 //! first, then the extra metrics.
 
-use crate::baseline::CellResult;
+use crate::report::CellResult;
 use crate::{Error, Result};
 
 /// The header: the paper's six columns, then ours.

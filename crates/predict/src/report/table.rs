@@ -2,7 +2,7 @@
 //! column per feature set headed by its acceleration label, cells
 //! `MAE / MS / violations` of the reported run.
 
-use crate::baseline::CellResult;
+use crate::report::CellResult;
 use std::fmt::Write;
 
 /// Rows (models) and columns (feature set name, acceleration label) in

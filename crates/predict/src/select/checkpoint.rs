@@ -16,6 +16,113 @@ use super::split::Mode;
 use crate::features::FeatureSet;
 use crate::{Error, Result};
 use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The checkpoint file of a run, appended to as searches finish.
+///
+/// [`Journal::open`] reads the searches a resumed run finished and rewrites
+/// the file with just those (atomically, so appending starts on a clean
+/// line), or starts a fresh file. [`Journal::record`] appends one finished
+/// search; a write failure is kept rather than raised, so a full disk does not
+/// stop a long search, and [`Journal::close`] hands it back.
+/// [`Journal::discard_if_empty`] removes a checkpoint that holds no finished
+/// search: left behind by a failed run, it would only block the next one.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    file: Mutex<std::fs::File>,
+    state: Mutex<JournalState>,
+}
+
+#[derive(Debug, Default)]
+struct JournalState {
+    searches: usize,
+    error: Option<std::io::Error>,
+}
+
+impl Journal {
+    /// Opens the checkpoint at `path` for a run with this `fingerprint`. With
+    /// `resume` and an existing file, returns its finished searches whose
+    /// feature set is in `sets`; a file that is not UTF-8, was written for
+    /// another dataset or seeds, or holds a corrupted line is
+    /// [`Error::InvalidInput`] naming the file and line, and is left as it was.
+    pub fn open(
+        path: &Path,
+        fingerprint: &str,
+        sets: &[FeatureSet],
+        resume: bool,
+    ) -> Result<(Journal, Vec<SearchResult>)> {
+        let bad = |m: String| Error::InvalidInput(format!("{}: {m}", path.display()));
+        let done = if resume && path.exists() {
+            let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+            let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))?;
+            read(&text, fingerprint, sets).map_err(|e| bad(e.to_string()))?
+        } else {
+            Vec::new()
+        };
+        let mut text = fingerprint.to_string();
+        for r in &done {
+            text.push_str(&search_lines(r));
+        }
+        naap_output::write_atomic(path, text.as_bytes())?;
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(io)?;
+        let journal = Journal {
+            path: path.to_path_buf(),
+            file: Mutex::new(file),
+            state: Mutex::new(JournalState {
+                searches: done.len(),
+                error: None,
+            }),
+        };
+        Ok((journal, done))
+    }
+
+    /// Appends a finished search (all its subsets at once).
+    pub fn record(&self, r: &SearchResult) {
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let written = file
+            .write_all(search_lines(r).as_bytes())
+            .and_then(|()| file.flush());
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match written {
+            Ok(()) => state.searches += 1,
+            Err(e) => {
+                state.error.get_or_insert(e);
+            }
+        }
+    }
+
+    /// Removes the file if it holds no finished search (resumed or recorded).
+    pub fn discard_if_empty(&self) {
+        if self
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .searches
+            == 0
+        {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+
+    /// Ends the journal; returns the first write that failed, if any.
+    pub fn close(self) -> Option<Error> {
+        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        state.error.map(|source| Error::Io {
+            path: self.path,
+            source,
+        })
+    }
+}
 
 /// The first line of a checkpoint for `config` on a dataset file's bytes.
 pub fn fingerprint(config: &SelectValidConfig, dataset_bytes: &[u8]) -> String {
@@ -283,5 +390,33 @@ mod tests {
             assert!(err.starts_with("checkpoint line 3: "), "{err}");
             assert!(err.contains(want), "{value}: {err}");
         }
+    }
+
+    #[test]
+    fn issue12_a_journal_resumes_records_and_discards_an_empty_file() {
+        let config = SelectConfig::default().validate().unwrap();
+        let fp = fingerprint(&config, b"dataset");
+        let sets = vec![feature_set(Format::V2, 0).unwrap()];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("checkpoint.csv");
+        let (journal, done) = Journal::open(&path, &fp, &sets, false).unwrap();
+        assert!(done.is_empty());
+        let a = result(Mode::Interpolation, 3);
+        journal.record(&a);
+        assert!(journal.close().is_none());
+        let (journal, done) = Journal::open(&path, &fp, &sets, true).unwrap();
+        assert_eq!(done, vec![a]);
+        journal.discard_if_empty();
+        assert!(path.exists(), "a journal with a finished search is kept");
+        let (fresh, _) = Journal::open(&path, &fp, &sets, false).unwrap();
+        fresh.discard_if_empty();
+        assert!(!path.exists(), "an empty journal is removed");
+        // Not UTF-8: an input error naming the file, the file left as it was.
+        std::fs::write(&path, b"\xff\xfe").unwrap();
+        let err = Journal::open(&path, &fp, &sets, true)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("checkpoint.csv: not UTF-8 text"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"\xff\xfe");
     }
 }

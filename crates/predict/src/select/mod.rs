@@ -16,7 +16,24 @@ pub mod split;
 
 pub use best::best_subset;
 pub use config::{feature_set, SelectConfig, SelectValidConfig};
-pub use run::{best_cells, check_plan, run_selection, SearchResult, SelectEvent, SubsetScore};
+pub use run::{best_cells, prepare, run_selection, Plan, SearchResult, SelectEvent, SubsetScore};
 pub use score::final_score;
 pub use search::{best_first, Evaluated, Flags, SearchConfig};
 pub use split::{Mode, Split};
+
+#[cfg(test)]
+mod tests {
+    /// Issue 12: the feature search shares the report types, not the
+    /// baseline's code; `select` must not reach into `baseline`.
+    #[test]
+    fn issue12_select_does_not_depend_on_baseline() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/select");
+        // Split so that this file does not match itself.
+        let needle = ["crate", "::baseline"].concat();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(!text.contains(&needle), "{} uses {needle}", path.display());
+        }
+    }
+}

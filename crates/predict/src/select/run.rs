@@ -7,10 +7,10 @@ use super::score::final_score;
 use super::search::{best_first, Evaluated, Flags, SearchConfig};
 use super::seed;
 use super::split::Mode;
-use crate::baseline::CellResult;
 use crate::features::FeatureSet;
 use crate::models::ModelSpec;
 use crate::protocol::{self, Evaluation, PredictionNoise, TrainTest};
+use crate::report::CellResult;
 use crate::{Error, Result};
 use naap_dataset::Dataset;
 use ndarray::Axis;
@@ -100,8 +100,11 @@ struct Job<'a> {
     set: usize,
 }
 
-/// Feature sets, matrices per (mode, feature set) and models per mode.
-struct Prepared {
+/// A run's inputs prepared once: the feature sets, the scaled matrices of
+/// every (mode, feature set) and the models of every mode. Made by
+/// [`prepare`], which is also the cheap check that the dataset fits the
+/// configuration; [`run_selection`] and [`best_cells`] reuse it.
+pub struct Plan {
     sets: Vec<FeatureSet>,
     data: Vec<Vec<TrainTest>>,
     specs: Vec<Vec<ModelSpec>>,
@@ -109,8 +112,8 @@ struct Prepared {
     total_epochs: u32,
 }
 
-impl Prepared {
-    fn new(dataset: &Dataset, config: &SelectValidConfig) -> Result<Prepared> {
+impl Plan {
+    fn new(dataset: &Dataset, config: &SelectValidConfig) -> Result<Plan> {
         let sets = config.feature_sets(dataset.format)?;
         let rows = protocol::sorted_rows(dataset);
         let (train, test) = protocol::published_split(&rows);
@@ -135,7 +138,7 @@ impl Prepared {
             .map(|r| r.epochs.len())
             .max()
             .unwrap_or(0);
-        Ok(Prepared {
+        Ok(Plan {
             sets,
             data,
             specs,
@@ -160,12 +163,11 @@ impl Prepared {
 /// thread count. Searches already in `done` (from an interrupted run, same
 /// config) are not run again.
 pub fn run_selection(
-    dataset: &Dataset,
+    prepared: &Plan,
     config: &SelectValidConfig,
     done: &[SearchResult],
     on_event: &(dyn Fn(SelectEvent<'_>) + Sync),
 ) -> Result<Vec<SearchResult>> {
-    let prepared = Prepared::new(dataset, config)?;
     prepared
         .jobs()
         .par_iter()
@@ -186,11 +188,11 @@ pub fn run_selection(
         .collect()
 }
 
-/// Checks that every (mode, feature set) of `config` can be built from
-/// `dataset` (enough epochs, the format's columns, train and test rows),
-/// without searching: a cheap way to reject bad input before any output.
-pub fn check_plan(dataset: &Dataset, config: &SelectValidConfig) -> Result<()> {
-    Prepared::new(dataset, config).map(|_| ())
+/// Prepares every (mode, feature set) of `config` from `dataset` once:
+/// fails, before any search or output, if the dataset lacks what they need
+/// (enough epochs, the format's columns, train and test rows).
+pub fn prepare(dataset: &Dataset, config: &SelectValidConfig) -> Result<Plan> {
+    Plan::new(dataset, config)
 }
 
 /// The seed of one search's random choices, from its identity alone.
@@ -270,11 +272,10 @@ fn search_one(
 /// baseline's figures. The cell's feature-set name carries the mode and the
 /// subset size, e.g. `left-extrapolation Scheme8+Quant.3 best 7 of 17`.
 pub fn best_cells(
-    dataset: &Dataset,
+    prepared: &Plan,
     config: &SelectValidConfig,
     results: &[SearchResult],
 ) -> Result<Vec<CellResult>> {
-    let prepared = Prepared::new(dataset, config)?;
     results
         .par_iter()
         .map(|r| {
@@ -341,6 +342,7 @@ mod tests {
         }
         .validate()
         .unwrap();
+        let plan = prepare(&data, &config).unwrap();
         let count = AtomicUsize::new(0);
         let finished = AtomicUsize::new(0);
         let on_event = |e: SelectEvent<'_>| match e {
@@ -356,7 +358,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            pool.install(|| run_selection(&data, &config, done, &on_event).unwrap())
+            pool.install(|| run_selection(&plan, &config, done, &on_event).unwrap())
         };
         let one = on(1, &[]);
         let modes: Vec<Mode> = one.iter().map(|r| r.mode).collect();
@@ -387,7 +389,7 @@ mod tests {
         assert!(full.mae > 0.005 && full.mae < 0.2, "{}", full.mae);
 
         // Figures' cells reproduce the best subsets' scores exactly.
-        let cells = best_cells(&data, &config, &one).unwrap();
+        let cells = best_cells(&plan, &config, &one).unwrap();
         for (cell, r) in cells.iter().zip(&one) {
             let s = &cell.evaluation.reported().scores;
             assert_eq!(
