@@ -1,0 +1,50 @@
+//! Fit a predictor on NAAP-440, save it, load it back and predict a scheme
+//! that is not one of the 440 (five 5x5 layers of width 64).
+//!
+//! `cargo run -p naap-predict --example predict_new_scheme -- ../shared/naap440/naap440.csv`
+
+use naap_predict::features::FeatureSet;
+use naap_predict::models::spec_named;
+use naap_predict::predictor::{Candidate, Predictor};
+use naap_profile::{profile, ProfileConfig};
+use naap_space::{Layer, Scheme};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let csv = std::env::args()
+        .nth(1)
+        .unwrap_or("../shared/naap440/naap440.csv".into());
+    let dataset = naap_dataset::Dataset::read(csv.as_ref())?;
+
+    // Fit on every row with the paper's scheme features, then save.
+    let spec = spec_named("SVR (RBF kernel)")?;
+    let fitted = Predictor::fit(&dataset, &spec, &FeatureSet::named("Scheme")?, 20220905)?;
+    let path = std::env::temp_dir().join("naap-example-predictor.json");
+    fitted.save(&path)?;
+
+    // Load it back and profile a new scheme: the profile is the candidate.
+    let loaded = Predictor::load(&path)?;
+    let layer = |stride, residual| Layer {
+        kernel_size: 5,
+        width: 64,
+        stride,
+        residual,
+    };
+    let scheme = Scheme {
+        layers: vec![
+            layer(1, false),
+            layer(2, false),
+            layer(1, true),
+            layer(2, false),
+            layer(1, true),
+        ],
+    };
+    let candidate = Candidate::new(profile(&scheme, &ProfileConfig::default().validate()?)?);
+    let predicted = loaded.predict(std::slice::from_ref(&candidate))?[0];
+    assert_eq!(predicted, fitted.predict(&[candidate])?[0], "bit for bit");
+    println!(
+        "{} on {}: predicted accuracy {predicted:.4}",
+        loaded.model().name,
+        path.display()
+    );
+    Ok(())
+}
