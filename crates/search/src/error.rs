@@ -1,0 +1,82 @@
+//! The error type of a live search.
+
+use std::path::PathBuf;
+
+/// Everything that can stop a live search.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A setting outside its domain, or settings that do not fit together.
+    #[error("{0}")]
+    Config(String),
+    /// The run folder holds a journal of another search (other settings or
+    /// another build): resuming it would mix results.
+    #[error("{path}: {message}; start over with --force or use another output folder")]
+    Mismatch {
+        /// The journal.
+        path: PathBuf,
+        /// What differs.
+        message: String,
+    },
+    /// A journal line that cannot be read (not a torn last line, which is dropped).
+    #[error("{path}:{line}: {message}")]
+    Journal {
+        /// The journal.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Training a candidate failed (it diverged, or the trainer did).
+    #[error("training ModelId {model_id}: {message}")]
+    Training {
+        /// The candidate.
+        model_id: u32,
+        /// Why, with its causes.
+        message: String,
+    },
+    /// The strategy or the meter failed.
+    #[error(transparent)]
+    Nas(#[from] naap_nas::Error),
+    /// Reading a dataset, a log or a scheme list failed.
+    #[error(transparent)]
+    Dataset(#[from] naap_dataset::Error),
+    /// Fitting or asking a predictor failed.
+    #[error(transparent)]
+    Predict(#[from] naap_predict::Error),
+}
+
+impl Error {
+    /// Whether the user's input caused it (exit code 2): a bad setting, a
+    /// folder of another search, an unreadable journal or input file.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            Error::Config(_) | Error::Mismatch { .. } | Error::Journal { .. } => true,
+            Error::Nas(e) => matches!(
+                e,
+                naap_nas::Error::InvalidConfig(_) | naap_nas::Error::InvalidInput(_)
+            ),
+            Error::Dataset(_) => true,
+            Error::Io { .. } | Error::Training { .. } | Error::Predict(_) => false,
+        }
+    }
+
+    /// An I/O error on `path`, for `map_err`.
+    pub fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+        move |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Result alias of the live search.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,227 @@
+//! The decision journal: every batch a search paid for, in order, so that a
+//! killed search resumes without training anything twice.
+//!
+//! `journal.jsonl` starts with one header line naming the search (its
+//! config and the build that ran it); each paid batch then appends one JSON
+//! line with the work asked, the epoch records returned and the wall time it
+//! took, synced to disk before the search goes on. On resume the strategy
+//! runs again from the start and the live source answers its batches from
+//! the journal, in order, until the journal ends; so the decisions and the
+//! meter's counters come out as in an uninterrupted run, and only the rest
+//! is trained. A last line cut off by a kill is dropped (its batch is
+//! trained again, resuming from the checkpoints).
+
+use crate::{Error, Result};
+use naap_dataset::EpochRecord;
+use naap_nas::Advance;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One paid batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    /// `[ModelId, from_epoch, to_epoch]` of each item, as asked.
+    pub work: Vec<[u32; 3]>,
+    /// Per item, `[loss mean, loss median, accuracy]` of each new epoch.
+    pub records: Vec<Vec<[f64; 3]>>,
+    /// Wall time the batch took, in seconds.
+    pub secs: f64,
+}
+
+impl Batch {
+    /// The batch of `work` answered with `records` in `secs`.
+    pub fn new(work: &[Advance], records: &[Vec<EpochRecord>], secs: f64) -> Batch {
+        Batch {
+            work: work
+                .iter()
+                .map(|w| [w.model_id, w.from_epoch, w.to_epoch])
+                .collect(),
+            records: records
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|e| [e.loss_mean, e.loss_median, e.accuracy])
+                        .collect()
+                })
+                .collect(),
+            secs,
+        }
+    }
+
+    /// Whether this batch answered exactly `work`.
+    pub fn is_for(&self, work: &[Advance]) -> bool {
+        self.work.len() == work.len()
+            && self
+                .work
+                .iter()
+                .zip(work)
+                .all(|(a, w)| *a == [w.model_id, w.from_epoch, w.to_epoch])
+    }
+
+    /// The epoch records, per item.
+    pub fn epoch_records(&self) -> Vec<Vec<EpochRecord>> {
+        self.records
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|&[loss_mean, loss_median, accuracy]| EpochRecord {
+                        loss_mean,
+                        loss_median,
+                        accuracy,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Scheme-epochs the batch trained.
+    pub fn epochs(&self) -> u64 {
+        self.work.iter().map(|w| u64::from(w[2] - w[1])).sum()
+    }
+}
+
+/// The journal file of a search, open for appending.
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    batches: Vec<Batch>,
+    file: std::fs::File,
+}
+
+impl Journal {
+    /// Opens `path`, creating it with `header` (one line, no newline) if it
+    /// does not exist. An existing journal must start with the same header,
+    /// else [`Error::Mismatch`]; its batches are read back.
+    pub fn open(path: &Path, header: &str) -> Result<Journal> {
+        assert!(!header.contains('\n'), "a journal header is one line");
+        let mut batches = Vec::new();
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|_| Error::Journal {
+                    path: path.to_path_buf(),
+                    line: 0,
+                    message: "not UTF-8 text".into(),
+                })?;
+                // Only complete lines count: a kill may cut the last one.
+                let complete = text.rfind('\n').map_or(0, |i| i + 1);
+                let mut lines = text[..complete].lines();
+                match lines.next() {
+                    Some(first) if first == header => {}
+                    Some(first) => {
+                        return Err(Error::Mismatch {
+                            path: path.to_path_buf(),
+                            message: format!(
+                                "the journal is of another search or build:\n  it has:  {first}\n  this is: {header}"
+                            ),
+                        })
+                    }
+                    None => {}
+                }
+                for (i, line) in lines.enumerate() {
+                    let batch: Batch = serde_json::from_str(line).map_err(|e| Error::Journal {
+                        path: path.to_path_buf(),
+                        line: i + 2,
+                        message: format!("not a journal batch: {e}"),
+                    })?;
+                    batches.push(batch);
+                }
+                if complete == 0 {
+                    // Not even the header was finished: start the file anew.
+                    std::fs::write(path, format!("{header}\n")).map_err(Error::io(path))?;
+                } else if complete < text.len() {
+                    let f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(path)
+                        .map_err(Error::io(path))?;
+                    f.set_len(complete as u64).map_err(Error::io(path))?;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::write(path, format!("{header}\n")).map_err(Error::io(path))?;
+            }
+            Err(e) => return Err(Error::io(path)(e)),
+        }
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(Error::io(path))?;
+        Ok(Journal {
+            path: path.to_path_buf(),
+            batches,
+            file,
+        })
+    }
+
+    /// The batches paid so far, in order.
+    pub fn batches(&self) -> &[Batch] {
+        &self.batches
+    }
+
+    /// Appends a paid batch and syncs it to disk.
+    pub fn append(&mut self, batch: Batch) -> Result<()> {
+        let mut line = serde_json::to_string(&batch).expect("a batch always serializes");
+        line.push('\n');
+        // One write per line: a kill leaves at most a cut-off last line.
+        self.file
+            .write_all(line.as_bytes())
+            .and_then(|()| self.file.sync_data())
+            .map_err(Error::io(&self.path))?;
+        self.batches.push(batch);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn batch(id: u32, acc: f64) -> Batch {
+        Batch {
+            work: vec![[id, 0, 1]],
+            records: vec![vec![[1.0 / 3.0, 0.1, acc]]],
+            secs: 0.5,
+        }
+    }
+
+    #[test]
+    fn batches_read_back_bit_for_bit_and_a_cut_line_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mut j = Journal::open(&path, "h1").unwrap();
+        j.append(batch(1, 0.1234)).unwrap();
+        j.append(batch(2, 0.2)).unwrap();
+        drop(j);
+        // A kill in the middle of the third line.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"{\"work\":[[3,0").unwrap();
+        drop(f);
+        let mut j = Journal::open(&path, "h1").unwrap();
+        assert_eq!(j.batches(), &[batch(1, 0.1234), batch(2, 0.2)]);
+        assert_eq!(
+            j.batches()[0].records[0][0][0].to_bits(),
+            (1.0f64 / 3.0).to_bits()
+        );
+        j.append(batch(3, 0.3)).unwrap();
+        drop(j);
+        let j = Journal::open(&path, "h1").unwrap();
+        assert_eq!(j.batches().len(), 3);
+        assert_eq!(j.batches()[2], batch(3, 0.3));
+    }
+
+    #[test]
+    fn another_header_is_refused_and_a_garbled_line_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        Journal::open(&path, "h1").unwrap();
+        let err = Journal::open(&path, "h2").unwrap_err();
+        assert!(matches!(err, Error::Mismatch { .. }), "{err}");
+        assert!(err.to_string().contains("h2"), "{err}");
+        std::fs::write(&path, "h1\nnot json\n").unwrap();
+        let err = Journal::open(&path, "h1").unwrap_err().to_string();
+        assert!(err.contains("journal.jsonl:2"), "{err}");
+    }
+}

@@ -1,0 +1,273 @@
+//! One live search from start (or resume) to its ranked result.
+
+use crate::config::SearchValidConfig;
+use crate::journal::Journal;
+use crate::live::{EpochTrainer, LiveSource, SearchEvent};
+use crate::{Error, Result};
+use naap_dataset::{EpochRecord, Row};
+use naap_nas::strategy::Known;
+use naap_nas::{Candidate, CostModel, SearchContext, SearchOutcome};
+use naap_predict::features::FeatureSet;
+use naap_predict::protocol::TrainTest;
+use std::collections::BTreeMap;
+
+/// The first line of a search's journal: the build and a hash of the
+/// settings (`config_toml`, everything that shapes the results). A resume
+/// with any other line is refused.
+pub fn journal_header(build: &str, config_toml: &str) -> String {
+    let hash = config_toml.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let build = build.replace('\n', " ");
+    format!("naap search journal v1; build {build}; config fnv1a {hash:016x}")
+}
+
+/// A scheme as a candidate: its free features, computed by the profiler
+/// (so any space's schemes can be ranked by a predictor fitted elsewhere).
+pub fn candidate(model_id: u32, scheme: &naap_space::Scheme) -> Result<Candidate> {
+    let config = naap_profile::ProfileConfig::default()
+        .validate()
+        .expect("the default profile config is valid");
+    let p = naap_profile::profile(scheme, &config)
+        .map_err(|e| Error::Config(format!("scheme {model_id}: {e}")))?;
+    Ok(Candidate {
+        model_id,
+        scheme: naap_dataset::SchemeFeatures {
+            num_params: p.num_params,
+            num_macs: p.num_macs,
+            num_layers: p.num_layers,
+            num_stages: p.num_stages,
+            first_layer_width: p.first_layer_width,
+            last_layer_width: p.last_layer_width,
+            num_skip_connections: Some(p.num_skip_connections),
+            num_partial_rf_layers: Some(p.num_partial_rf_layers),
+        },
+    })
+}
+
+/// What a live search did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchReport {
+    /// The strategy's label.
+    pub strategy: String,
+    /// The meter's account: the scheme found, what was spent, the
+    /// trajectory, whether the budget stopped the search.
+    pub outcome: SearchOutcome,
+    /// Every candidate, ranked (the winner first).
+    pub ranking: Vec<RankedCandidate>,
+    /// Epochs of a full training.
+    pub max_epochs: u32,
+    /// Training wall time, seconds (journaled batches included).
+    pub secs_spent: f64,
+    /// Batches answered from the journal of an earlier run.
+    pub replayed_batches: usize,
+}
+
+/// How a candidate ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// The scheme the search returned.
+    Winner,
+    /// Trained to the full epochs, not the best.
+    Full,
+    /// Trained, then dropped before the full epochs.
+    Dropped,
+    /// Never trained.
+    Untrained,
+}
+
+impl Decision {
+    /// The word in `ranking.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::Winner => "winner",
+            Decision::Full => "full",
+            Decision::Dropped => "dropped",
+            Decision::Untrained => "untrained",
+        }
+    }
+}
+
+/// One line of `ranking.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedCandidate {
+    /// The scheme.
+    pub model_id: u32,
+    /// Epochs trained.
+    pub epochs_trained: u32,
+    /// Test accuracy at the last trained epoch.
+    pub last_accuracy: Option<f64>,
+    /// Best test accuracy over the trained epochs.
+    pub best_accuracy: Option<f64>,
+    /// The predictor's MaxAccuracy estimate (predictor and zero-shot
+    /// strategies under the fold protocol, which rank by one fit).
+    pub predicted_accuracy: Option<f64>,
+    /// What the search decided.
+    pub decision: Decision,
+}
+
+/// Runs the configured strategy on `candidates`, trained by `trainer`,
+/// journaled in `journal` (an existing journal is replayed first), and
+/// ranks every candidate. `known` are the full curves a fold-protocol
+/// predictor fits on.
+pub fn run_search(
+    config: &SearchValidConfig,
+    candidates: Vec<Candidate>,
+    known: &[Row],
+    trainer: &dyn EpochTrainer,
+    journal: &mut Journal,
+    on_event: &(dyn Fn(SearchEvent) + Sync),
+) -> Result<SearchReport> {
+    let strategy = config.strategy()?;
+    let known_refs: Vec<&Row> = known.iter().collect();
+    let ctx = SearchContext {
+        seed: config.seed(),
+        known: &known_refs,
+    };
+    let max_epochs = config.max_epochs();
+    let mut source = LiveSource::new(
+        candidates,
+        max_epochs,
+        trainer,
+        config.get().jobs,
+        journal,
+        config.budget_secs(),
+        on_event,
+    )?;
+    let cost = CostModel::epochs();
+    let budget = config.get().budget_epochs.map(|e| e as f64);
+    let outcome = naap_nas::search(strategy.as_ref(), &mut source, &cost, budget, &ctx);
+    if let Some(failure) = source.take_failure() {
+        return Err(failure);
+    }
+    let outcome = outcome?;
+    let (secs_spent, replayed_batches) = (source.secs_spent(), source.replayed());
+    let candidates = source_candidates(&source);
+    drop(source);
+    let curves = curves(journal);
+    let predicted = predictions(config, &candidates, &curves, &known_refs)?;
+    let ranking = rank(&candidates, &curves, &predicted, &outcome, max_epochs);
+    Ok(SearchReport {
+        strategy: strategy.name().to_owned(),
+        outcome,
+        ranking,
+        max_epochs,
+        secs_spent,
+        replayed_batches,
+    })
+}
+
+fn source_candidates(source: &LiveSource<'_>) -> Vec<Candidate> {
+    use naap_nas::CurveSource;
+    source.candidates().to_vec()
+}
+
+/// Each candidate's curve as paid, rebuilt from the journal.
+fn curves(journal: &Journal) -> BTreeMap<u32, Vec<EpochRecord>> {
+    let mut curves: BTreeMap<u32, Vec<EpochRecord>> = BTreeMap::new();
+    for batch in journal.batches() {
+        for (w, recs) in batch.work.iter().zip(batch.epoch_records()) {
+            curves.entry(w[0]).or_default().extend(recs);
+        }
+    }
+    curves
+}
+
+/// The fold protocol's predictions: the same fit the strategy ranked by
+/// (its features, its model, the known curves, its seed), asked for every
+/// candidate on the epochs it was ranked on.
+fn predictions(
+    config: &SearchValidConfig,
+    candidates: &[Candidate],
+    curves: &BTreeMap<u32, Vec<EpochRecord>>,
+    known: &[&Row],
+) -> Result<BTreeMap<u32, f64>> {
+    let s = &config.get().strategy;
+    let name = s.strategies[0].as_str();
+    let ranks_once = s.known.first() == Some(&Known::Fold) && !known.is_empty();
+    let k = match name {
+        "predictor" if ranks_once => s.k_epochs,
+        "zero-shot" if ranks_once => 0,
+        _ => return Ok(BTreeMap::new()),
+    };
+    let features = if k == 0 {
+        FeatureSet::scheme()
+    } else {
+        FeatureSet::scheme_quantitative(k)
+    };
+    let rows: Vec<Row> = candidates
+        .iter()
+        .filter_map(|c| {
+            let curve = curves.get(&c.model_id).map_or(&[][..], Vec::as_slice);
+            (curve.len() >= k as usize).then(|| Row {
+                model_id: c.model_id,
+                is_test: false,
+                scheme: c.scheme,
+                max_accuracy: f64::NAN,
+                epochs: curve[..k as usize].to_vec(),
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let refs: Vec<&Row> = rows.iter().collect();
+    let model = naap_nas::config::model(&s.model)?;
+    let data = TrainTest::build(known, &refs, &features)?;
+    let fitted = model.fit(data.x_train.view(), data.y_train.view(), s.seed)?;
+    let predicted = fitted.predict(data.x_test.view())?;
+    Ok(rows.iter().map(|r| r.model_id).zip(predicted).collect())
+}
+
+fn rank(
+    candidates: &[Candidate],
+    curves: &BTreeMap<u32, Vec<EpochRecord>>,
+    predicted: &BTreeMap<u32, f64>,
+    outcome: &SearchOutcome,
+    max_epochs: u32,
+) -> Vec<RankedCandidate> {
+    let mut out: Vec<RankedCandidate> = candidates
+        .iter()
+        .map(|c| {
+            let curve = curves.get(&c.model_id).map_or(&[][..], Vec::as_slice);
+            let epochs_trained = curve.len() as u32;
+            let decision = if c.model_id == outcome.found {
+                Decision::Winner
+            } else if epochs_trained == 0 {
+                Decision::Untrained
+            } else if epochs_trained >= max_epochs {
+                Decision::Full
+            } else {
+                Decision::Dropped
+            };
+            RankedCandidate {
+                model_id: c.model_id,
+                epochs_trained,
+                last_accuracy: curve.last().map(|r| r.accuracy),
+                best_accuracy: curve.iter().map(|r| r.accuracy).reduce(f64::max),
+                predicted_accuracy: predicted.get(&c.model_id).copied(),
+                decision,
+            }
+        })
+        .collect();
+    // The winner, then the longest trained, then the best observed.
+    out.sort_by(|a, b| {
+        (b.decision == Decision::Winner)
+            .cmp(&(a.decision == Decision::Winner))
+            .then(b.epochs_trained.cmp(&a.epochs_trained))
+            .then(
+                b.best_accuracy
+                    .unwrap_or(f64::NEG_INFINITY)
+                    .total_cmp(&a.best_accuracy.unwrap_or(f64::NEG_INFINITY)),
+            )
+            .then(a.model_id.cmp(&b.model_id))
+    });
+    out
+}
+
+impl SearchReport {
+    /// Scheme-epochs training every candidate fully would cost.
+    pub fn exhaustive_epochs(&self) -> u64 {
+        self.ranking.len() as u64 * u64::from(self.max_epochs)
+    }
+}

@@ -1,0 +1,300 @@
+//! The live source over a fake trainer that replays the published curves:
+//! it must decide exactly as the simulator's table, and a killed search must
+//! resume to the same result without training anything twice.
+
+use crate::{
+    journal_header, run_search, EpochTrainer, Error, Journal, Result, SearchConfig, SearchEvent,
+    SearchReport,
+};
+use naap_dataset::{Dataset, EpochRecord, Row};
+use naap_nas::strategy::Known;
+use naap_nas::{search, Candidate, CostModel, SearchContext, StudyConfig, TableSource};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+fn dataset() -> Dataset {
+    let dir = match std::env::var_os("NAAP_SHARED_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+    };
+    Dataset::read(&dir.join("naap440/naap440.csv")).expect("the published naap440.csv")
+}
+
+/// Replays stored curves as if training them; can be told to fail (a kill)
+/// on its n-th call, and records every call.
+struct ReplayTrainer<'a> {
+    rows: BTreeMap<u32, &'a Row>,
+    calls: Mutex<Vec<(u32, u32, u32)>>,
+    fail_on_call: Option<usize>,
+}
+
+impl<'a> ReplayTrainer<'a> {
+    fn new(rows: &'a [Row], fail_on_call: Option<usize>) -> ReplayTrainer<'a> {
+        ReplayTrainer {
+            rows: rows.iter().map(|r| (r.model_id, r)).collect(),
+            calls: Mutex::new(Vec::new()),
+            fail_on_call,
+        }
+    }
+
+    fn calls(&self) -> Vec<(u32, u32, u32)> {
+        let mut c = self.calls.lock().unwrap().clone();
+        c.sort_unstable();
+        c
+    }
+}
+
+impl EpochTrainer for ReplayTrainer<'_> {
+    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Vec<EpochRecord>> {
+        let mut calls = self.calls.lock().unwrap();
+        if Some(calls.len()) == self.fail_on_call {
+            return Err(Error::Training {
+                model_id,
+                message: "killed".into(),
+            });
+        }
+        calls.push((model_id, from, to));
+        Ok(self.rows[&model_id].epochs[from as usize..to as usize].to_vec())
+    }
+}
+
+fn candidates(rows: &[Row]) -> Vec<Candidate> {
+    rows.iter()
+        .map(|r| Candidate {
+            model_id: r.model_id,
+            scheme: r.scheme,
+        })
+        .collect()
+}
+
+fn config(strategy: &str, known: Known, f: impl FnOnce(&mut SearchConfig)) -> SearchConfig {
+    let mut c = SearchConfig {
+        candidates: "naap440.csv".into(),
+        budget_epochs: None,
+        budget_hours: None,
+        known_dataset: (known == Known::Fold).then(|| "naap440.csv".into()),
+        jobs: 2,
+        strategy: StudyConfig {
+            strategies: vec![strategy.into()],
+            known: vec![known],
+            ..StudyConfig::default()
+        },
+    };
+    f(&mut c);
+    c
+}
+
+fn live(
+    c: &SearchConfig,
+    pool: &[Row],
+    known: &[Row],
+    trainer: &dyn EpochTrainer,
+    journal: &std::path::Path,
+) -> Result<SearchReport> {
+    let valid = c.clone().validate()?;
+    let mut journal = Journal::open(journal, &journal_header("test", &format!("{c:?}")))?;
+    run_search(
+        &valid,
+        candidates(pool),
+        known,
+        trainer,
+        &mut journal,
+        &|_| {},
+    )
+}
+
+#[test]
+fn the_live_source_replaying_known_curves_decides_as_the_table() {
+    let data = dataset();
+    let (pool, known) = data.rows.split_at(120);
+    let known_refs: Vec<&Row> = known.iter().collect();
+    let cases = [
+        ("successive-halving", Known::Online),
+        ("hyperband", Known::Online),
+        ("predictor", Known::Fold),
+        ("predictor", Known::Online),
+        ("zero-shot", Known::Fold),
+        ("last-accuracy", Known::Online),
+        ("random", Known::Online),
+    ];
+    for (name, protocol) in cases {
+        let c = config(name, protocol, |_| {});
+        let strategy = c.clone().validate().unwrap().strategy().unwrap();
+        let ctx = SearchContext {
+            seed: c.strategy.seed,
+            known: &known_refs,
+        };
+        let mut table = TableSource::new(pool).unwrap();
+        let expected = search(
+            strategy.as_ref(),
+            &mut table,
+            &CostModel::epochs(),
+            None,
+            &ctx,
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let trainer = ReplayTrainer::new(pool, None);
+        let got = live(&c, pool, known, &trainer, &dir.path().join("j")).unwrap();
+        assert_eq!(got.outcome, expected, "{name} {protocol:?}");
+        // The trainer was asked for exactly the epochs the meter paid.
+        let trained: u64 = trainer.calls().iter().map(|c| u64::from(c.2 - c.1)).sum();
+        assert_eq!(trained, expected.epochs_spent, "{name}");
+        let winner = &got.ranking[0];
+        assert_eq!(
+            (winner.model_id, winner.decision.name()),
+            (expected.found, "winner")
+        );
+    }
+}
+
+#[test]
+fn the_fold_predictions_in_the_ranking_are_the_ones_that_ranked() {
+    let data = dataset();
+    let (pool, known) = data.rows.split_at(60);
+    let c = config("predictor", Known::Fold, |c| c.strategy.top_m = 5);
+    let dir = tempfile::tempdir().unwrap();
+    let trainer = ReplayTrainer::new(pool, None);
+    let got = live(&c, pool, known, &trainer, &dir.path().join("j")).unwrap();
+    let mut by_prediction: Vec<(f64, u32)> = got
+        .ranking
+        .iter()
+        .map(|r| {
+            (
+                r.predicted_accuracy.expect("every candidate predicted"),
+                r.model_id,
+            )
+        })
+        .collect();
+    by_prediction.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let full: Vec<u32> = got
+        .ranking
+        .iter()
+        .filter(|r| r.epochs_trained == 90)
+        .map(|r| r.model_id)
+        .collect();
+    let mut top5: Vec<u32> = by_prediction[..5].iter().map(|p| p.1).collect();
+    top5.sort_unstable();
+    let mut full_sorted = full.clone();
+    full_sorted.sort_unstable();
+    assert_eq!(top5, full_sorted);
+}
+
+fn without_resume_counters(mut r: SearchReport) -> SearchReport {
+    r.replayed_batches = 0;
+    r.secs_spent = 0.0;
+    r
+}
+
+#[test]
+fn a_killed_search_resumes_to_the_same_ranking_and_trains_nothing_twice() {
+    let data = dataset();
+    let (pool, known) = data.rows.split_at(100);
+    for (name, protocol) in [
+        ("successive-halving", Known::Online),
+        ("predictor", Known::Fold),
+    ] {
+        let c = config(name, protocol, |_| {});
+        let dir = tempfile::tempdir().unwrap();
+        let straight_trainer = ReplayTrainer::new(pool, None);
+        let straight = live(&c, pool, known, &straight_trainer, &dir.path().join("a")).unwrap();
+
+        // Killed in its second batch (call 100 is past the 100 of the first).
+        let path = dir.path().join("b");
+        let killed = ReplayTrainer::new(pool, Some(105));
+        let err = live(&c, pool, known, &killed, &path).unwrap_err();
+        assert!(matches!(err, Error::Training { .. }), "{err}");
+        let journaled = Journal::open(&path, &journal_header("test", &format!("{c:?}")))
+            .unwrap()
+            .batches()
+            .to_vec();
+        assert_eq!(journaled.len(), 1, "{name}: the first batch is journaled");
+
+        let resumed_trainer = ReplayTrainer::new(pool, None);
+        let resumed = live(&c, pool, known, &resumed_trainer, &path).unwrap();
+        assert_eq!(resumed.replayed_batches, 1);
+        assert_eq!(
+            without_resume_counters(resumed),
+            without_resume_counters(straight),
+            "{name}"
+        );
+        // The resumed run trained everything but the journaled batch.
+        let mut expected = straight_trainer.calls();
+        let first: Vec<(u32, u32, u32)> = journaled[0]
+            .work
+            .iter()
+            .map(|w| (w[0], w[1], w[2]))
+            .collect();
+        expected.retain(|c| !first.contains(c));
+        assert_eq!(resumed_trainer.calls(), expected, "{name}");
+    }
+}
+
+#[test]
+fn a_journal_of_other_settings_is_refused() {
+    let data = dataset();
+    let pool = &data.rows[..20];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j");
+    let c = config("last-accuracy", Known::Online, |c| c.strategy.top_m = 2);
+    live(&c, pool, &[], &ReplayTrainer::new(pool, None), &path).unwrap();
+    let other = config("last-accuracy", Known::Online, |c| c.strategy.top_m = 3);
+    let err = live(&other, pool, &[], &ReplayTrainer::new(pool, None), &path).unwrap_err();
+    assert!(matches!(err, Error::Mismatch { .. }), "{err}");
+    assert!(err.is_bad_input());
+}
+
+#[test]
+fn budgets_stop_the_search_at_its_incumbent() {
+    let data = dataset();
+    let pool = &data.rows[..30];
+    let dir = tempfile::tempdir().unwrap();
+    // Epochs: 30 x 3 for ranking fits, 10 more full trainings do not.
+    let c = config("last-accuracy", Known::Online, |c| {
+        c.budget_epochs = Some(100)
+    });
+    let r = live(
+        &c,
+        pool,
+        &[],
+        &ReplayTrainer::new(pool, None),
+        &dir.path().join("e"),
+    )
+    .unwrap();
+    assert!(r.outcome.budget_hit);
+    assert_eq!(r.outcome.epochs_spent, 90);
+    // Hours: the first batch runs, the time is then spent.
+    let c = config("last-accuracy", Known::Online, |c| {
+        c.budget_hours = Some(1e-12)
+    });
+    let events = Mutex::new(Vec::new());
+    let valid = c.clone().validate().unwrap();
+    let mut journal = Journal::open(&dir.path().join("h"), "h").unwrap();
+    let trainer = ReplayTrainer::new(pool, None);
+    let r = run_search(
+        &valid,
+        candidates(pool),
+        &[],
+        &trainer,
+        &mut journal,
+        &|e| events.lock().unwrap().push(e),
+    )
+    .unwrap();
+    assert!(r.outcome.budget_hit);
+    assert_eq!(r.outcome.epochs_spent, 90);
+    let events = events.into_inner().unwrap();
+    assert!(matches!(
+        events.as_slice(),
+        [
+            SearchEvent::BatchStarted {
+                schemes: 30,
+                epochs: 90
+            },
+            SearchEvent::BatchDone {
+                epochs_spent: 90,
+                ..
+            }
+        ]
+    ));
+}

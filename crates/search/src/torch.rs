@@ -1,0 +1,103 @@
+//! The real trainer: naap-train's epoch loop, resumed from each scheme's
+//! checkpoint, writing the paper's log of every candidate.
+
+use crate::live::EpochTrainer;
+use crate::{Error, Result};
+use naap_dataset::log::TrainingLog;
+use naap_dataset::EpochRecord;
+use naap_train::{
+    train_scheme, Cifar10, DeviceData, Event, SchemeJob, SchemePaths, TrainValidConfig,
+};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Trains schemes with the NAAP recipe into a folder of logs and checkpoints
+/// (`scheme_{id}.txt`, `checkpoints/`, as `naap train` writes them, so
+/// `naap dataset build` reads a search's logs like any others).
+pub struct TorchTrainer<'a> {
+    jobs: BTreeMap<u32, SchemeJob>,
+    // Tensors are not Sync: each call takes its own handle under the lock.
+    data: Mutex<DeviceData>,
+    config: TrainValidConfig,
+    dir: PathBuf,
+    threads: usize,
+    on_event: &'a (dyn Fn(Event) + Sync),
+}
+
+impl<'a> TorchTrainer<'a> {
+    /// A trainer of `jobs` on `data` (moved to the config's device) with the
+    /// recipe of `config` (its epochs are ignored: each call says how far),
+    /// writing into `dir`, `concurrency` schemes at a time sharing the cores.
+    pub fn new(
+        jobs: Vec<SchemeJob>,
+        data: &Cifar10,
+        config: TrainValidConfig,
+        dir: &Path,
+        concurrency: usize,
+        on_event: &'a (dyn Fn(Event) + Sync),
+    ) -> Result<TorchTrainer<'a>> {
+        let device = naap_train::resolve_device(config.device()).map_err(train_err(0))?;
+        let data = DeviceData::new(data, device).map_err(train_err(0))?;
+        std::fs::create_dir_all(dir.join("checkpoints")).map_err(Error::io(dir))?;
+        let threads = naap_train::threads_per_job(config.threads(), concurrency);
+        Ok(TorchTrainer {
+            jobs: jobs.into_iter().map(|j| (j.id as u32, j)).collect(),
+            data: Mutex::new(data),
+            config,
+            dir: dir.to_path_buf(),
+            threads,
+            on_event,
+        })
+    }
+}
+
+fn train_err(model_id: u32) -> impl Fn(naap_train::Error) -> Error {
+    move |e| {
+        if e.is_bad_input() {
+            Error::Config(e.to_string())
+        } else {
+            Error::Training {
+                model_id,
+                message: e.to_string(),
+            }
+        }
+    }
+}
+
+impl EpochTrainer for TorchTrainer<'_> {
+    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Vec<EpochRecord>> {
+        let job = self.jobs.get(&model_id).ok_or_else(|| {
+            Error::Config(format!("ModelId {model_id} is not a scheme of this search"))
+        })?;
+        // The schedule depends on the epoch alone, so training "up to e" is
+        // the recipe with e epochs, resumed from the checkpoint.
+        let mut recipe = self.config.get().clone();
+        recipe.epochs = to as usize;
+        let config = recipe.validate().map_err(train_err(model_id))?;
+        tch::set_num_threads(self.threads as i32);
+        let data = self.data.lock().unwrap_or_else(|e| e.into_inner()).share();
+        train_scheme(job, &data, &config, &self.dir, self.on_event).map_err(train_err(model_id))?;
+        let path = SchemePaths::new(&self.dir, job.id).log;
+        let log = TrainingLog::read(&path)?;
+        let epochs = log.epochs();
+        if epochs.len() < to as usize {
+            return Err(Error::Training {
+                model_id,
+                message: format!(
+                    "{} holds {} epochs after training to epoch {to}",
+                    path.display(),
+                    epochs.len()
+                ),
+            });
+        }
+        Ok(epochs[from as usize..to as usize]
+            .iter()
+            .map(|e| EpochRecord {
+                loss_mean: e.loss_mean,
+                loss_median: e.loss_median,
+                accuracy: e.accuracy,
+            })
+            .collect())
+    }
+}
