@@ -46,6 +46,8 @@ enum Command {
     Train(cmd::train::Args),
     /// Zero-cost proxies of schemes at initialisation (needs the `train` feature).
     Proxies(cmd::proxies::Args),
+    /// Search a space by training real candidates, keeping only the promising ones (needs the `train` feature).
+    Search(Box<cmd::search::Args>),
 }
 
 fn main() {
@@ -61,6 +63,7 @@ fn main() {
         Command::Nas(c) => cmd::nas::run(c),
         Command::Train(a) => cmd::train::run(a),
         Command::Proxies(a) => cmd::proxies::run(a),
+        Command::Search(a) => cmd::search::run(*a),
     };
     if let Err(err) = &result {
         if is_broken_pipe(err) {

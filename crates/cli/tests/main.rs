@@ -8,6 +8,7 @@ mod nas;
 mod outputs;
 mod predictor;
 mod proxies;
+mod search;
 mod select_features;
 mod space;
 mod train;

@@ -7,6 +7,7 @@ pub mod fit;
 pub mod nas;
 pub mod predict;
 pub mod proxies;
+pub mod search;
 pub mod select_features;
 pub mod space;
 pub mod train;

@@ -1,0 +1,450 @@
+//! `naap search`: a neural-architecture search that trains real candidates.
+//!
+//! Thin: resolves the candidates (a space config or a scheme list), the
+//! strategy settings (the simulator's own config type), the training recipe
+//! and the run folder, then hands them to `naap_search::run_search` with the
+//! real trainer, drawing its progress. Built only with the `train` feature.
+
+use crate::exit::Outcome;
+use naap_nas::strategy::Known;
+use std::path::PathBuf;
+
+/// Arguments of `naap search`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Candidates: every scheme of a space config (TOML or JSON)
+    #[arg(long, value_name = "FILE", conflicts_with = "schemes")]
+    space: Option<PathBuf>,
+    /// Candidates: a scheme list (JSON) [default: <data-dir>/naap440/generated_schemes.json]
+    #[arg(long, value_name = "FILE")]
+    schemes: Option<PathBuf>,
+    /// Only these candidates (1-based ids in the space or list), e.g. 1-40 [default: all]
+    #[arg(long, value_name = "IDS")]
+    ids: Option<String>,
+    /// Strategy: successive-halving, hyperband, predictor, zero-shot, last-accuracy, random, exhaustive
+    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
+    strategy: String,
+    /// Seed of every random choice: the strategy's draws and the training [default: 20220819]
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    seed: Option<u64>,
+    /// Epochs of a full training (the last rung R of successive halving / Hyperband) [default: 90]
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    max_epochs: Option<u32>,
+    /// Successive halving / Hyperband: epochs of the first rung r [default: 10; other strategies: max-epochs]
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    min_epochs: Option<u32>,
+    /// Successive halving / Hyperband: reduction factor [default: 3]
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    eta: Option<u32>,
+    /// Random: schemes fully trained [default: 20]
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    random_n: Option<usize>,
+    /// Predictor / last-accuracy: epochs every candidate is trained first [default: 3]
+    #[arg(long, value_name = "K", help_heading = "Strategy")]
+    k_epochs: Option<u32>,
+    /// Predictor / zero-shot / last-accuracy: candidates fully trained [default: 10]
+    #[arg(long, value_name = "M", help_heading = "Strategy")]
+    top_m: Option<usize>,
+    /// Predictor / zero-shot: fit on --known-dataset (fold) or on what the search trains (online) [default: online]
+    #[arg(long, value_name = "PROTOCOL", help_heading = "Strategy")]
+    known: Option<Known>,
+    /// Full curves the fold protocol fits its predictor on (a dataset CSV, e.g. naap440.csv)
+    #[arg(long, value_name = "CSV", help_heading = "Strategy")]
+    known_dataset: Option<PathBuf>,
+    /// Online protocol: candidates fully trained between refits [default: 5]
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    online_batch: Option<usize>,
+    /// Predictor / zero-shot model, a name of `naap baseline` [default: Linear Regression]
+    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
+    model: Option<String>,
+    /// Most scheme-epochs to train; the search then answers with its incumbent
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "budget_hours",
+        help_heading = "Budget"
+    )]
+    budget_epochs: Option<u64>,
+    /// Most hours of training wall time (the batch running when it runs out finishes)
+    #[arg(long, value_name = "H", help_heading = "Budget")]
+    budget_hours: Option<f64>,
+    /// CIFAR-10: binary batches or {train,test}/{class}/ images, folder or .tar.gz [default: as `naap train`]
+    #[arg(long, value_name = "PATH", help_heading = "Training")]
+    data: Option<PathBuf>,
+    /// Data folder for the defaults [default: $NAAP_DATA_DIR, else ./data]
+    #[arg(long, value_name = "DIR", help_heading = "Training")]
+    data_dir: Option<PathBuf>,
+    /// Train on N images, spread evenly over the set [default: all]
+    #[arg(long, value_name = "N", help_heading = "Training")]
+    train_limit: Option<usize>,
+    /// Test on N images, spread evenly over the set [default: all]
+    #[arg(long, value_name = "N", help_heading = "Training")]
+    test_limit: Option<usize>,
+    /// Candidates trained at once [default: 1]
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Training")]
+    jobs: usize,
+    /// Device: auto, cpu, cuda or cuda:K [default: auto]
+    #[arg(long, value_name = "DEVICE", help_heading = "Training")]
+    device: Option<String>,
+    /// libtorch threads per job [default: cores / jobs]
+    #[arg(long, value_name = "N", help_heading = "Training")]
+    threads: Option<usize>,
+    /// Output folder: ranking.csv, summary.md, config.toml, schemes.json,
+    /// logs/ (every candidate's log and checkpoint), journal.jsonl
+    ///
+    /// Killed and started again with the same command, a search resumes
+    /// from its journal and checkpoints and trains nothing twice.
+    #[arg(short, long, value_name = "DIR", default_value = "search")]
+    output: PathBuf,
+    /// Start over: clear an earlier or interrupted search in the folder
+    #[arg(long)]
+    force: bool,
+    /// No progress output
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Runs `naap search`.
+#[cfg(not(feature = "train"))]
+pub fn run(_args: Args) -> anyhow::Result<Outcome> {
+    Err(crate::exit::usage(anyhow::anyhow!(
+        "naap was built without training support; rebuild with \
+         `cargo build --release -p naap --features train` (needs libtorch: scripts/setup-libtorch.sh)"
+    )))
+}
+
+/// Runs `naap search`.
+#[cfg(feature = "train")]
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    enabled::run(args)
+}
+
+#[cfg(feature = "train")]
+mod enabled {
+    use super::Args;
+    use crate::exit::{self, Outcome};
+    use crate::{data_dir, output, progress};
+    use anyhow::Context;
+    use indicatif::ProgressBar;
+    use naap_nas::StudyConfig;
+    use naap_search::{SearchConfig, SearchEvent, SearchReport};
+    use naap_space::Scheme;
+    use naap_train::{SchemeJob, TrainConfig};
+    use serde::Serialize;
+    use std::path::Path;
+    use std::time::Instant;
+
+    /// Everything the search's results depend on; `config.toml`, and the
+    /// identity a resume must match.
+    #[derive(Serialize)]
+    struct ConfigFile<'a> {
+        search: &'a SearchConfig,
+        train: &'a TrainConfig,
+    }
+
+    const OUTPUTS: &[&str] = &[
+        "config.toml",
+        "summary.md",
+        "schemes.json",
+        "journal.jsonl",
+        "logs",
+    ];
+    /// What an interrupted search leaves for its resume.
+    const RESUMABLE: &[&str] = &["config.toml", "schemes.json", "journal.jsonl", "logs"];
+    const FINISHED: &str = "ranking.csv";
+
+    fn search_err(e: naap_search::Error) -> anyhow::Error {
+        if e.is_bad_input() {
+            exit::usage(e)
+        } else {
+            e.into()
+        }
+    }
+
+    pub fn run(args: Args) -> anyhow::Result<Outcome> {
+        let started = Instant::now();
+        let data_root = data_dir::from_env(args.data_dir.as_deref());
+        let (source, schemes) = read_candidates(&args, &data_root)?;
+        let ids: Vec<usize> = match &args.ids {
+            Some(text) => naap_train::parse_ids(text, schemes.len()).map_err(exit::usage)?,
+            None => (1..=schemes.len()).collect(),
+        };
+        let search = search_config(&args, &source, &ids)?;
+        let valid = search.clone().validate().map_err(search_err)?;
+        let train = train_config(&args, valid.max_epochs(), search.strategy.seed)?;
+        let data_path = match &args.data {
+            Some(p) => p.clone(),
+            None => crate::cmd::train::default_cifar(&data_root)?,
+        };
+        let known = match &args.known_dataset {
+            Some(p) => {
+                naap_dataset::Dataset::read(p)
+                    .map_err(exit::usage)
+                    .with_context(|| format!("reading the known curves {}", p.display()))?
+                    .rows
+            }
+            None => Vec::new(),
+        };
+        let mut candidates = Vec::with_capacity(ids.len());
+        let mut jobs = Vec::with_capacity(ids.len());
+        for &id in &ids {
+            let c = naap_search::candidate(id as u32, &schemes[id - 1]).map_err(search_err)?;
+            jobs.push(SchemeJob {
+                id,
+                scheme: schemes[id - 1].clone(),
+                macs: c.scheme.num_macs,
+            });
+            candidates.push(c);
+        }
+
+        let config_toml = toml::to_string(&ConfigFile {
+            search: &search,
+            train: train.get(),
+        })
+        .context("serializing config.toml")?;
+        let run_dir = output::claim(
+            &args.output,
+            &output::Claim {
+                outputs: OUTPUTS,
+                finished: FINISHED,
+                force: args.force,
+                keep: if args.force { &[] } else { RESUMABLE },
+            },
+        )?;
+        // Before anything is written: a journal of another search stays intact.
+        let mut journal = naap_search::Journal::open(
+            &args.output.join("journal.jsonl"),
+            &naap_search::journal_header(&build_id(), &config_toml),
+        )
+        .map_err(search_err)?;
+        run_dir
+            .write("config.toml", config_toml.as_bytes())
+            .map_err(output::error)?;
+        // The whole list: the logs name schemes by their id in it.
+        run_dir
+            .write("schemes.json", &naap_space::to_published_json(&schemes))
+            .map_err(output::error)?;
+
+        let c = train.get();
+        eprintln!(
+            "naap search: {} candidate(s), strategy {}, up to {} epochs each, data {}",
+            candidates.len(),
+            search.strategy.strategies[0],
+            valid.max_epochs(),
+            data_path.display()
+        );
+        let data = naap_train::load_cifar10(&data_path, c.train_limit, c.test_limit)
+            .map_err(exit::usage)
+            .with_context(|| format!("reading CIFAR-10 from {}", data_path.display()))?;
+        let limit = search
+            .budget_epochs
+            .unwrap_or(candidates.len() as u64 * u64::from(valid.max_epochs()));
+        let display = Display::new(limit, progress::bars_enabled(args.quiet), args.quiet);
+        let on_train = |e: naap_train::Event| display.on_train(e);
+        let trainer = naap_search::TorchTrainer::new(
+            jobs,
+            &data,
+            train,
+            &args.output.join("logs"),
+            args.jobs,
+            &on_train,
+        )
+        .map_err(search_err)?;
+        let report =
+            naap_search::run_search(&valid, candidates, &known, &trainer, &mut journal, &|e| {
+                display.on_search(e)
+            })
+            .map_err(search_err)
+            .with_context(|| format!("searching into {}", args.output.display()))?;
+        display.finish();
+
+        let budget = match (search.budget_epochs, search.budget_hours) {
+            (Some(e), _) => format!("a budget of {e}"),
+            (None, Some(h)) => format!("no epoch cap (budget {h} h of training)"),
+            (None, None) => "no budget cap".into(),
+        };
+        let title = format!("naap search: {source}, {}", report.strategy);
+        let summary = naap_search::report::summary_markdown(&report, &title, &budget);
+        run_dir
+            .write("summary.md", summary.as_bytes())
+            .map_err(output::error)?;
+        run_dir
+            .finish(naap_search::report::ranking_csv(&report).as_bytes())
+            .map_err(output::error)?;
+        print!("{summary}");
+        report_line(&report, started, &args.output);
+        Ok(Outcome::Done)
+    }
+
+    fn report_line(report: &SearchReport, started: Instant, out: &Path) {
+        eprintln!(
+            "naap search: ModelId {} found with {} scheme-epochs ({} replayed batches) in {:.1} s; outputs in {}",
+            report.outcome.found,
+            report.outcome.epochs_spent,
+            report.replayed_batches,
+            started.elapsed().as_secs_f64(),
+            out.display()
+        );
+    }
+
+    /// The version and the binary's size and time: a resume by a rebuilt
+    /// `naap` is refused rather than mixing two builds' results.
+    fn build_id() -> String {
+        let exe = std::env::current_exe()
+            .ok()
+            .and_then(|p| std::fs::metadata(p).ok());
+        let stamp = exe
+            .as_ref()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        format!(
+            "naap {} binary {} bytes modified {stamp}",
+            env!("CARGO_PKG_VERSION"),
+            exe.map_or(0, |m| m.len())
+        )
+    }
+
+    fn read_candidates(args: &Args, data_root: &Path) -> anyhow::Result<(String, Vec<Scheme>)> {
+        if let Some(space) = &args.space {
+            let config = naap_space::SpaceConfig::from_file(space)
+                .map_err(exit::usage)
+                .with_context(|| format!("reading the space config {}", space.display()))?;
+            return Ok((
+                format!("space {}", space.display()),
+                naap_space::generate(&config),
+            ));
+        }
+        let path = args
+            .schemes
+            .clone()
+            .unwrap_or_else(|| data_dir::naap440_file(data_root, "generated_schemes.json"));
+        let schemes = naap_space::read_schemes(&path)
+            .map_err(exit::usage)
+            .with_context(|| format!("reading schemes {}", path.display()))?;
+        Ok((format!("schemes {}", path.display()), schemes))
+    }
+
+    fn search_config(args: &Args, source: &str, ids: &[usize]) -> anyhow::Result<SearchConfig> {
+        let mut s = StudyConfig {
+            strategies: vec![args.strategy.clone()],
+            known: vec![args.known.unwrap_or(naap_nas::strategy::Known::Online)],
+            ..StudyConfig::default()
+        };
+        macro_rules! set {
+            ($($field:ident),*) => {$(
+                if let Some(v) = args.$field.clone() {
+                    s.$field = v;
+                }
+            )*};
+        }
+        set!(
+            seed,
+            max_epochs,
+            eta,
+            random_n,
+            k_epochs,
+            top_m,
+            online_batch,
+            model
+        );
+        // A ladder only matters to the halving strategies; the others train
+        // to max-epochs, which then needs no r*eta^s shape.
+        s.min_epochs = match args.min_epochs {
+            Some(r) => r,
+            None if matches!(args.strategy.as_str(), "successive-halving" | "hyperband") => {
+                s.min_epochs
+            }
+            None => s.max_epochs,
+        };
+        let ids_text = match &args.ids {
+            Some(t) => format!(" ids {t}"),
+            None => String::new(),
+        };
+        Ok(SearchConfig {
+            candidates: format!("{source}{ids_text} ({} schemes)", ids.len()),
+            budget_epochs: args.budget_epochs,
+            budget_hours: args.budget_hours,
+            known_dataset: args.known_dataset.as_ref().map(|p| p.display().to_string()),
+            jobs: args.jobs,
+            strategy: s,
+        })
+    }
+
+    fn train_config(
+        args: &Args,
+        max_epochs: u32,
+        seed: u64,
+    ) -> anyhow::Result<naap_train::TrainValidConfig> {
+        let mut c = TrainConfig {
+            epochs: max_epochs as usize,
+            seed,
+            train_limit: args.train_limit,
+            test_limit: args.test_limit,
+            ..TrainConfig::default()
+        };
+        c.threads = naap_train::threads_per_job(args.threads.unwrap_or(c.threads), args.jobs);
+        if let Some(d) = &args.device {
+            c.device = d.parse().map_err(exit::usage)?;
+        }
+        c.validate().map_err(exit::usage)
+    }
+
+    /// One bar of scheme-epochs spent against the budget (or exhaustive
+    /// training), with the best so far; plain lines per batch off a terminal.
+    struct Display {
+        bar: ProgressBar,
+        lines: bool,
+    }
+
+    impl Display {
+        fn new(limit: u64, bars: bool, quiet: bool) -> Display {
+            Display {
+                bar: progress::bar(limit, "scheme-epochs", bars),
+                lines: !bars && !quiet,
+            }
+        }
+
+        fn on_train(&self, e: naap_train::Event) {
+            if let naap_train::Event::EpochDone { .. } = e {
+                self.bar.inc(1);
+            }
+        }
+
+        fn on_search(&self, e: SearchEvent) {
+            let line = match e {
+                SearchEvent::Replayed { batches, epochs } => {
+                    self.bar.set_position(epochs);
+                    format!("resumed: {batches} batch(es), {epochs} scheme-epochs from the journal")
+                }
+                SearchEvent::BatchStarted { schemes, epochs } => {
+                    format!("training {schemes} candidate(s), {epochs} scheme-epochs")
+                }
+                SearchEvent::BatchDone {
+                    epochs_spent,
+                    secs_spent,
+                    best,
+                } => {
+                    self.bar.set_position(epochs_spent);
+                    let best = best.map_or(String::new(), |(id, epoch, acc)| {
+                        format!("; best so far ModelId {id}: {acc} at epoch {epoch}")
+                    });
+                    self.bar.set_message(format!("scheme-epochs{best}"));
+                    format!(
+                        "{epochs_spent} scheme-epochs spent of {}, {secs_spent:.0} s{best}",
+                        self.bar.length().unwrap_or(0)
+                    )
+                }
+            };
+            if self.lines {
+                eprintln!("naap search: {line}");
+            } else if !self.bar.is_hidden() {
+                self.bar.println(line);
+            }
+        }
+
+        fn finish(&self) {
+            self.bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! `naap search`: a real search on a 14-scheme space and small slices of the
+//! shared JPEG CIFAR-10 (CPU, one thread per job). With the `train` feature:
+//! successive halving and the predictor strategy, each killed midway and
+//! resumed to the ranking of an uninterrupted run; the logs build a dataset;
+//! a resume with other settings is refused. Without it: the rebuild hint.
+
+use crate::util::{naap, run};
+
+#[cfg(not(feature = "train"))]
+#[test]
+fn without_the_feature_search_explains_how_to_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = run(naap()
+        .args(["search", "--strategy", "random", "-o"])
+        .arg(tmp.path().join("o")));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--features train"), "{stderr}");
+    assert!(!tmp.path().join("o").exists());
+}
+
+#[cfg(feature = "train")]
+mod with_libtorch {
+    use super::*;
+    use crate::util::{assert_rejected, shared_dir, shared_naap440};
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    fn space() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/space/search_space.toml")
+    }
+
+    /// `naap search` on the fixture space; `extra` holds flag-value pairs
+    /// and flags, a pair given there replacing the default.
+    fn search(out: &Path, extra: &[&str]) -> Command {
+        let mut flags = vec![
+            ["--device", "cpu"],
+            ["--threads", "1"],
+            ["--jobs", "2"],
+            ["--train-limit", "2000"],
+            ["--test-limit", "500"],
+        ];
+        let mut rest = Vec::new();
+        let mut i = 0;
+        while i < extra.len() {
+            match flags.iter_mut().find(|f| f[0] == extra[i]) {
+                Some(f) => {
+                    f[1] = extra[i + 1];
+                    i += 2;
+                }
+                None => {
+                    rest.push(extra[i]);
+                    i += 1;
+                }
+            }
+        }
+        let mut cmd = naap();
+        cmd.arg("search")
+            .arg("--space")
+            .arg(space())
+            .arg("--data")
+            .arg(shared_dir().join("cifar10/cifar10-jpg.tar.gz"))
+            .args(flags.concat())
+            .args(["--quiet", "-o"])
+            .arg(out)
+            .args(rest);
+        cmd
+    }
+
+    const HALVING: &[&str] = &[
+        "--strategy",
+        "successive-halving",
+        "--eta",
+        "2",
+        "--min-epochs",
+        "1",
+        "--max-epochs",
+        "4",
+    ];
+
+    fn predictor(known: &Path) -> Vec<String> {
+        let mut a: Vec<String> = [
+            "--strategy",
+            "predictor",
+            "--k-epochs",
+            "1",
+            "--top-m",
+            "3",
+            "--max-epochs",
+            "3",
+            "--known",
+            "fold",
+            "--known-dataset",
+        ]
+        .map(String::from)
+        .to_vec();
+        a.push(known.display().to_string());
+        a
+    }
+
+    fn ok(out: std::process::Output) -> String {
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        stderr
+    }
+
+    /// Runs `strategy` straight and killed-then-resumed; returns both folders.
+    fn straight_and_resumed(tmp: &Path, name: &str, strategy: &[&str]) -> (PathBuf, String) {
+        let (straight, killed) = (tmp.join(format!("{name}-a")), tmp.join(format!("{name}-b")));
+        ok(run(&mut search(&straight, strategy)));
+
+        let mut child = search(&killed, strategy)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let journal = killed.join("journal.jsonl");
+        let start = Instant::now();
+        // Killed once its first batch is journaled, while the second trains.
+        while std::fs::read_to_string(&journal).map_or(0, |t| t.lines().count()) < 2 {
+            assert!(
+                start.elapsed() < Duration::from_secs(300),
+                "no batch was journaled"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(!killed.join("ranking.csv").exists(), "killed too late");
+
+        let stderr = ok(run(&mut search(&killed, strategy)));
+        let replayed = stderr
+            .split(" replayed batches")
+            .next()
+            .and_then(|s| s.rsplit('(').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or_else(|| panic!("no replay count in {stderr}"));
+        assert!(replayed >= 1, "{stderr}");
+        let a = std::fs::read_to_string(straight.join("ranking.csv")).unwrap();
+        let b = std::fs::read_to_string(killed.join("ranking.csv")).unwrap();
+        assert_eq!(a, b, "{name}: the resumed ranking differs");
+        (straight, a)
+    }
+
+    #[test]
+    fn search_train_successive_halving_resumes_to_the_same_ranking_and_builds_a_dataset() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, ranking) = straight_and_resumed(tmp.path(), "sh", HALVING);
+        let rows: Vec<Vec<&str>> = ranking
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        assert_eq!(rows.len(), 14);
+        // 14 at 1 epoch, 7 to 2, 3 to 4: the halving ladder, paid once.
+        let mut epochs: Vec<u32> = rows.iter().map(|r| r[2].parse().unwrap()).collect();
+        epochs.sort_unstable();
+        assert_eq!(epochs, [[1; 7].as_slice(), &[2; 4], &[4; 3]].concat());
+        assert_eq!(rows[0][6], "winner");
+        assert_eq!(rows[0][2], "4");
+        let summary = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+        assert!(summary.contains("| spent | 27 scheme-epochs"), "{summary}");
+
+        // Every candidate's log is a paper log: `naap dataset build` reads them.
+        let csv = tmp.path().join("search.csv");
+        let out = run(naap()
+            .args(["dataset", "build", "--epochs", "1", "--test-bins", "2"])
+            .args(["--line-ending", "lf", "--quiet", "--schemes"])
+            .arg(dir.join("schemes.json"))
+            .arg("-o")
+            .arg(&csv)
+            .arg(dir.join("logs")));
+        ok(out);
+        let built = std::fs::read_to_string(&csv).unwrap();
+        assert_eq!(built.lines().count(), 15, "{built}");
+    }
+
+    #[test]
+    fn search_train_predictor_resumes_to_the_same_ranking() {
+        let tmp = tempfile::tempdir().unwrap();
+        let known = shared_naap440("naap440.csv");
+        let args = predictor(&known);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (_, ranking) = straight_and_resumed(tmp.path(), "pred", &args);
+        let rows: Vec<Vec<&str>> = ranking
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        assert_eq!(rows.len(), 14);
+        let full: Vec<&Vec<&str>> = rows.iter().filter(|r| r[2] == "3").collect();
+        assert_eq!(full.len(), 3);
+        // The three fully trained are the three best predicted.
+        let mut predicted: Vec<f64> = rows.iter().map(|r| r[5].parse().unwrap()).collect();
+        predicted.sort_by(|a, b| b.total_cmp(a));
+        for r in &full {
+            assert!(r[5].parse::<f64>().unwrap() >= predicted[2], "{r:?}");
+        }
+    }
+
+    #[test]
+    fn search_train_refuses_to_resume_other_settings() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("o");
+        let strategy = [
+            "--strategy",
+            "last-accuracy",
+            "--k-epochs",
+            "1",
+            "--top-m",
+            "1",
+            "--max-epochs",
+            "1",
+            "--train-limit",
+            "200",
+            "--test-limit",
+            "100",
+        ];
+        ok(run(&mut search(&out, &strategy)));
+        // Finished: a second run needs --force.
+        let again = run(&mut search(&out, &strategy));
+        assert_rejected(&again, "--force", None);
+        // An interrupted search of other settings is not resumed.
+        std::fs::remove_file(out.join("ranking.csv")).unwrap();
+        std::fs::remove_file(out.join("summary.md")).unwrap();
+        let mut changed = strategy;
+        changed[9] = "300";
+        let other = run(&mut search(&out, &changed));
+        assert_rejected(&other, "another search or build", None);
+    }
+}
