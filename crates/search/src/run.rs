@@ -205,6 +205,7 @@ fn predictions(
                 scheme: c.scheme,
                 max_accuracy: f64::NAN,
                 epochs: curve[..k as usize].to_vec(),
+                extra: Vec::new(),
             })
         })
         .collect();
