@@ -34,7 +34,7 @@ mod with_libtorch {
     /// `naap search` on the fixture space; `extra` holds flag-value pairs
     /// and flags, a pair given there replacing the default.
     fn search(out: &Path, extra: &[&str]) -> Command {
-        let mut flags = vec![
+        let mut flags = [
             ["--device", "cpu"],
             ["--threads", "1"],
             ["--jobs", "2"],

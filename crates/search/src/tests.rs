@@ -13,12 +13,26 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-fn dataset() -> Dataset {
+fn shared(name: &str) -> PathBuf {
     let dir = match std::env::var_os("NAAP_SHARED_DIR") {
         Some(d) => PathBuf::from(d),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
     };
-    Dataset::read(&dir.join("naap440/naap440.csv")).expect("the published naap440.csv")
+    dir.join("naap440").join(name)
+}
+
+fn dataset() -> Dataset {
+    Dataset::read(&shared("naap440.csv")).expect("the published naap440.csv")
+}
+
+#[test]
+fn the_gpu_anchor_is_the_mean_epoch_time_of_the_published_logs() {
+    let cost = CostModel::logged_from(&shared("raw_data.tar.gz")).unwrap();
+    let mean = (1..=440).map(|id| cost.per_epoch(id).unwrap()).sum::<f64>() / 440.0;
+    assert!(
+        (mean - crate::report::PAPER_SECS_PER_EPOCH).abs() < 0.005,
+        "mean logged epoch {mean} s"
+    );
 }
 
 /// Replays stored curves as if training them; can be told to fail (a kill)
