@@ -4,7 +4,7 @@
 use crate::journal::{Batch, Journal};
 use crate::{Error, Result};
 use naap_dataset::EpochRecord;
-use naap_nas::{Advance, Candidate, CurveSource};
+use naap_nas::{Advance, CurveSource, PoolMember};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -47,7 +47,7 @@ pub enum SearchEvent {
 /// Trains candidates for a search: replays the journal, then trains the
 /// rest with `jobs` schemes at a time, journaling every batch.
 pub struct LiveSource<'a> {
-    candidates: Vec<Candidate>,
+    candidates: Vec<PoolMember>,
     max_epochs: u32,
     trainer: &'a dyn EpochTrainer,
     jobs: usize,
@@ -69,7 +69,7 @@ impl<'a> LiveSource<'a> {
     /// training time has reached it is refused (the batch running when the
     /// time runs out finishes).
     pub fn new(
-        mut candidates: Vec<Candidate>,
+        mut candidates: Vec<PoolMember>,
         max_epochs: u32,
         trainer: &'a dyn EpochTrainer,
         jobs: usize,
@@ -189,7 +189,7 @@ impl<'a> LiveSource<'a> {
 }
 
 impl CurveSource for LiveSource<'_> {
-    fn candidates(&self) -> &[Candidate] {
+    fn members(&self) -> &[PoolMember] {
         &self.candidates
     }
 

@@ -6,9 +6,10 @@ use crate::live::{EpochTrainer, LiveSource, SearchEvent};
 use crate::{Error, Result};
 use naap_dataset::{EpochRecord, Row};
 use naap_nas::strategy::Known;
-use naap_nas::{Candidate, CostModel, SearchContext, SearchOutcome};
+use naap_nas::{CostModel, PoolMember, SearchContext, SearchOutcome};
 use naap_predict::features::FeatureSet;
-use naap_predict::protocol::TrainTest;
+use naap_predict::models::spec_named;
+use naap_predict::predictor::{Candidate, Predictor};
 use std::collections::BTreeMap;
 
 /// The first line of a search's journal: the build and a hash of the
@@ -24,24 +25,15 @@ pub fn journal_header(build: &str, config_toml: &str) -> String {
 
 /// A scheme as a candidate: its free features, computed by the profiler
 /// (so any space's schemes can be ranked by a predictor fitted elsewhere).
-pub fn candidate(model_id: u32, scheme: &naap_space::Scheme) -> Result<Candidate> {
+pub fn candidate(model_id: u32, scheme: &naap_space::Scheme) -> Result<PoolMember> {
     let config = naap_profile::ProfileConfig::default()
         .validate()
         .expect("the default profile config is valid");
     let p = naap_profile::profile(scheme, &config)
         .map_err(|e| Error::Config(format!("scheme {model_id}: {e}")))?;
-    Ok(Candidate {
+    Ok(PoolMember {
         model_id,
-        scheme: naap_dataset::SchemeFeatures {
-            num_params: p.num_params,
-            num_macs: p.num_macs,
-            num_layers: p.num_layers,
-            num_stages: p.num_stages,
-            first_layer_width: p.first_layer_width,
-            last_layer_width: p.last_layer_width,
-            num_skip_connections: Some(p.num_skip_connections),
-            num_partial_rf_layers: Some(p.num_partial_rf_layers),
-        },
+        candidate: Candidate::new(p),
     })
 }
 
@@ -112,7 +104,7 @@ pub struct RankedCandidate {
 /// predictor fits on.
 pub fn run_search(
     config: &SearchValidConfig,
-    candidates: Vec<Candidate>,
+    candidates: Vec<PoolMember>,
     known: &[Row],
     trainer: &dyn EpochTrainer,
     journal: &mut Journal,
@@ -157,9 +149,9 @@ pub fn run_search(
     })
 }
 
-fn source_candidates(source: &LiveSource<'_>) -> Vec<Candidate> {
+fn source_candidates(source: &LiveSource<'_>) -> Vec<PoolMember> {
     use naap_nas::CurveSource;
-    source.candidates().to_vec()
+    source.members().to_vec()
 }
 
 /// Each candidate's curve as paid, rebuilt from the journal.
@@ -178,50 +170,43 @@ fn curves(journal: &Journal) -> BTreeMap<u32, Vec<EpochRecord>> {
 /// candidate on the epochs it was ranked on.
 fn predictions(
     config: &SearchValidConfig,
-    candidates: &[Candidate],
+    candidates: &[PoolMember],
     curves: &BTreeMap<u32, Vec<EpochRecord>>,
     known: &[&Row],
 ) -> Result<BTreeMap<u32, f64>> {
     let s = &config.get().strategy;
-    let name = s.strategies[0].as_str();
     let ranks_once = s.known.first() == Some(&Known::Fold) && !known.is_empty();
-    let k = match name {
-        "predictor" if ranks_once => s.k_epochs,
-        "zero-shot" if ranks_once => 0,
+    let features = match s.strategies[0].as_str() {
+        "predictor" if ranks_once => match &s.features {
+            Some(name) => FeatureSet::named(name)?,
+            None => FeatureSet::scheme_quantitative(s.k_epochs),
+        },
+        "zero-shot" if ranks_once => FeatureSet::named(&s.zero_shot_features)?,
         _ => return Ok(BTreeMap::new()),
     };
-    let features = if k == 0 {
-        FeatureSet::scheme()
-    } else {
-        FeatureSet::scheme_quantitative(k)
-    };
-    let rows: Vec<Row> = candidates
+    let k = features.epochs() as usize;
+    let (ids, asked): (Vec<u32>, Vec<Candidate>) = candidates
         .iter()
-        .filter_map(|c| {
-            let curve = curves.get(&c.model_id).map_or(&[][..], Vec::as_slice);
-            (curve.len() >= k as usize).then(|| Row {
-                model_id: c.model_id,
-                is_test: false,
-                scheme: c.scheme,
-                max_accuracy: f64::NAN,
-                epochs: curve[..k as usize].to_vec(),
-                extra: Vec::new(),
+        .filter_map(|m| {
+            let curve = curves.get(&m.model_id).map_or(&[][..], Vec::as_slice);
+            (curve.len() >= k).then(|| {
+                (
+                    m.model_id,
+                    m.candidate.clone().with_epochs(curve[..k].to_vec()),
+                )
             })
         })
-        .collect();
-    if rows.is_empty() {
+        .unzip();
+    if ids.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let refs: Vec<&Row> = rows.iter().collect();
-    let model = naap_nas::config::model(&s.model)?;
-    let data = TrainTest::build(known, &refs, &features)?;
-    let fitted = model.fit(data.x_train.view(), data.y_train.view(), s.seed)?;
-    let predicted = fitted.predict(data.x_test.view())?;
-    Ok(rows.iter().map(|r| r.model_id).zip(predicted).collect())
+    let predictor = Predictor::fit_rows(known, &spec_named(&s.model)?, &features, s.seed)?;
+    let predicted = predictor.predict(&asked)?;
+    Ok(ids.into_iter().zip(predicted).collect())
 }
 
 fn rank(
-    candidates: &[Candidate],
+    candidates: &[PoolMember],
     curves: &BTreeMap<u32, Vec<EpochRecord>>,
     predicted: &BTreeMap<u32, f64>,
     outcome: &SearchOutcome,

@@ -8,7 +8,8 @@ use crate::{
 };
 use naap_dataset::{Dataset, EpochRecord, Row};
 use naap_nas::strategy::Known;
-use naap_nas::{search, Candidate, CostModel, SearchContext, StudyConfig, TableSource};
+use naap_nas::{search, CostModel, PoolMember, SearchContext, StudyConfig, TableSource};
+use naap_predict::predictor::Candidate;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -73,11 +74,15 @@ impl EpochTrainer for ReplayTrainer<'_> {
     }
 }
 
-fn candidates(rows: &[Row]) -> Vec<Candidate> {
+fn candidates(rows: &[Row]) -> Vec<PoolMember> {
     rows.iter()
-        .map(|r| Candidate {
+        .map(|r| PoolMember {
             model_id: r.model_id,
-            scheme: r.scheme,
+            candidate: Candidate {
+                scheme: r.scheme,
+                epochs: Vec::new(),
+                extra: r.extra.clone(),
+            },
         })
         .collect()
 }

@@ -91,13 +91,11 @@ impl EpochTrainer for TorchTrainer<'_> {
                 ),
             });
         }
+        // Converted as `naap dataset build` converts a log, so a predictor
+        // fitted on a dataset reads the same numbers.
         Ok(epochs[from as usize..to as usize]
             .iter()
-            .map(|e| EpochRecord {
-                loss_mean: e.loss_mean,
-                loss_median: e.loss_median,
-                accuracy: e.accuracy,
-            })
+            .map(EpochRecord::from)
             .collect())
     }
 }

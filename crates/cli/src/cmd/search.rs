@@ -192,7 +192,7 @@ mod enabled {
             jobs.push(SchemeJob {
                 id,
                 scheme: schemes[id - 1].clone(),
-                macs: c.scheme.num_macs,
+                macs: c.candidate.scheme.num_macs,
             });
             candidates.push(c);
         }
