@@ -37,6 +37,26 @@ pub enum Feature {
     LossMedian(u32),
     /// `e{n}Accuracy`, epoch `n` counted from 1.
     Accuracy(u32),
+    /// SoTL from epochs 1..=k: the sum of the training-loss means over the
+    /// last [`crate::curve::sotl_window`]`(k)` of them (`SoTL@k`).
+    Sotl(u32),
+    /// The accuracy at epoch 90 extrapolated from epochs 1..=k by
+    /// [`crate::curve::extrapolate`] (`Extrap90@k`).
+    Extrapolated(u32),
+    /// `e{n+1}Accuracy − e{n}Accuracy` (`dAcc{n}`).
+    AccuracyDiff(u32),
+    /// `e{n+2}Accuracy − 2·e{n+1}Accuracy + e{n}Accuracy` (`d2Acc{n}`).
+    AccuracyDiff2(u32),
+    /// Mean or population std over epochs 1..=`epochs` of the accuracy curve
+    /// (`order` 0), its first (1) or second (2) differences, e.g. `Std(dAcc)@3`.
+    CurveStat {
+        /// Epochs seen.
+        epochs: u32,
+        /// 0: accuracies, 1: first differences, 2: second differences.
+        order: u8,
+        /// The standard deviation instead of the mean.
+        std: bool,
+    },
     /// An extra numeric column of the dataset by name (e.g. a zero-cost
     /// proxy added by `naap dataset join`), used as it is.
     Extra(String),
@@ -124,6 +144,16 @@ impl Feature {
             Feature::LossMean(e) => epoch(source.epochs(), &who, *e)?.loss_mean,
             Feature::LossMedian(e) => epoch(source.epochs(), &who, *e)?.loss_median,
             Feature::Accuracy(e) => epoch(source.epochs(), &who, *e)?.accuracy,
+            Feature::Sotl(_)
+            | Feature::Extrapolated(_)
+            | Feature::AccuracyDiff(_)
+            | Feature::AccuracyDiff2(_)
+            | Feature::CurveStat { .. } => {
+                // Every curve feature reads the first `epoch()` epochs only.
+                let k = self.epoch();
+                epoch(source.epochs(), &who, k)?;
+                self.curve_value(&source.epochs()[..k as usize])
+            }
             Feature::Extra(name) => source
                 .extra()
                 .iter()
@@ -147,8 +177,43 @@ impl Feature {
     /// The training epoch the feature needs (0 for a scheme or extra column).
     pub fn epoch(&self) -> u32 {
         match self {
-            Feature::LossMean(e) | Feature::LossMedian(e) | Feature::Accuracy(e) => *e,
+            Feature::LossMean(e)
+            | Feature::LossMedian(e)
+            | Feature::Accuracy(e)
+            | Feature::Sotl(e)
+            | Feature::Extrapolated(e) => *e,
+            Feature::AccuracyDiff(n) => n + 1,
+            Feature::AccuracyDiff2(n) => n + 2,
+            Feature::CurveStat { epochs, .. } => *epochs,
             _ => 0,
+        }
+    }
+
+    /// A curve feature's value from exactly the epochs it needs.
+    fn curve_value(&self, epochs: &[EpochRecord]) -> f64 {
+        let acc: Vec<f64> = epochs.iter().map(|e| e.accuracy).collect();
+        let k = epochs.len();
+        match self {
+            Feature::Sotl(_) => {
+                let losses: Vec<f64> = epochs.iter().map(|e| e.loss_mean).collect();
+                crate::curve::sotl(&losses, k, crate::curve::sotl_window(k as u32) as usize)
+            }
+            Feature::Extrapolated(_) => crate::curve::extrapolate(&acc, k),
+            Feature::AccuracyDiff(_) => acc[k - 1] - acc[k - 2],
+            Feature::AccuracyDiff2(_) => acc[k - 1] - 2.0 * acc[k - 2] + acc[k - 3],
+            Feature::CurveStat { order, std, .. } => {
+                let mut series = acc;
+                for _ in 0..*order {
+                    series = crate::curve::diffs(&series);
+                }
+                let (mean, sd) = crate::curve::mean_std(&series);
+                if *std {
+                    sd
+                } else {
+                    mean
+                }
+            }
+            _ => unreachable!("only curve features have a curve value"),
         }
     }
 }
@@ -222,9 +287,57 @@ impl fmt::Display for Feature {
             Feature::LossMean(e) => f.write_str(&epoch_column(*e as usize, column::LOSS_MEAN)),
             Feature::LossMedian(e) => f.write_str(&epoch_column(*e as usize, column::LOSS_MEDIAN)),
             Feature::Accuracy(e) => f.write_str(&epoch_column(*e as usize, column::ACCURACY)),
+            Feature::Sotl(k) => write!(f, "SoTL@{k}"),
+            Feature::Extrapolated(k) => write!(f, "Extrap90@{k}"),
+            Feature::AccuracyDiff(n) => write!(f, "dAcc{n}"),
+            Feature::AccuracyDiff2(n) => write!(f, "d2Acc{n}"),
+            Feature::CurveStat { epochs, order, std } => {
+                let stat = if *std { "Std" } else { "Mean" };
+                let series = ["Acc", "dAcc", "d2Acc"][usize::from(*order).min(2)];
+                write!(f, "{stat}({series})@{epochs}")
+            }
             Feature::Extra(name) => f.write_str(name),
         }
     }
+}
+
+/// A curve feature's name (`SoTL@3`, `Extrap90@9`, `dAcc2`, `d2Acc1`,
+/// `Std(dAcc)@3`) as [`Feature`], `None` for any other name.
+fn parse_curve_feature(name: &str) -> Result<Option<Feature>> {
+    let number = |digits: &str| -> Result<u32> {
+        match digits.parse::<u32>() {
+            Ok(n) if n >= 1 && !digits.starts_with('0') => Ok(n),
+            _ => Err(Error::InvalidInput(format!(
+                "bad curve feature '{name}': epochs count from 1, without leading zeros"
+            ))),
+        }
+    };
+    if let Some(k) = name.strip_prefix("SoTL@") {
+        return Ok(Some(Feature::Sotl(number(k)?)));
+    }
+    if let Some(k) = name.strip_prefix("Extrap90@") {
+        return Ok(Some(Feature::Extrapolated(number(k)?)));
+    }
+    if let Some(n) = name.strip_prefix("d2Acc") {
+        return Ok(Some(Feature::AccuracyDiff2(number(n)?)));
+    }
+    if let Some(n) = name.strip_prefix("dAcc") {
+        return Ok(Some(Feature::AccuracyDiff(number(n)?)));
+    }
+    for (stat, std) in [("Mean(", false), ("Std(", true)] {
+        if let Some(rest) = name.strip_prefix(stat) {
+            for (order, series) in ["Acc)@", "dAcc)@", "d2Acc)@"].into_iter().enumerate() {
+                if let Some(k) = rest.strip_prefix(series) {
+                    return Ok(Some(Feature::CurveStat {
+                        epochs: number(k)?,
+                        order: order as u8,
+                        std,
+                    }));
+                }
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// Parses a column name as [`fmt::Display`] writes it: a scheme column, an
@@ -238,6 +351,9 @@ impl FromStr for Feature {
             .into_iter()
             .find(|f| f.to_string() == name)
         {
+            return Ok(f);
+        }
+        if let Some(f) = parse_curve_feature(name)? {
             return Ok(f);
         }
         let epoch_column = name.strip_prefix('e').and_then(|rest| {
@@ -288,7 +404,9 @@ pub const FEATURE_SET_NAMES: &str = "'Scheme' (NumParams, NumStages: the NAAP-44
 'Scheme + Quantitative K epochs' or 'Scheme+Quant.K' (the 6 v1 scheme features, then e1..eK), \
 'Scheme6', 'Scheme6+Quant.K', 'Scheme8', 'Scheme8+Quant.K' (all 6 v1 or 8 v2 scheme features, \
 then e1..eK: the sets of `naap select-features`), 'Scheme + ZeroCost' and \
-'Scheme + ZeroCost + Quantitative K epochs' (with the zero-cost proxy columns)";
+'Scheme + ZeroCost + Quantitative K epochs' (with the zero-cost proxy columns), \
+'Scheme + Curve K epochs' (LcSVR's curve features), 'SoTL K epochs' and \
+'Curve extrapolation K epochs'";
 
 /// A named, ordered list of features.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,6 +464,44 @@ impl FeatureSet {
         FeatureSet::new(
             format!("Scheme + ZeroCost + Quantitative {k} epochs"),
             features,
+        )
+        .expect("non-empty")
+    }
+
+    /// `Scheme + Curve K epochs`, LcSVR's input (Baker et al. 2017): the 6 v1
+    /// scheme features, the accuracies of epochs 1..=K, their first and
+    /// second differences, and the mean and std of each of the three series
+    /// (of those that have values).
+    pub fn scheme_curve(k: u32) -> FeatureSet {
+        let mut features = Feature::SCHEME_V1.to_vec();
+        features.extend((1..=k).map(Feature::Accuracy));
+        features.extend((1..k).map(Feature::AccuracyDiff));
+        features.extend((1..k.saturating_sub(1)).map(Feature::AccuracyDiff2));
+        for order in 0..3u8 {
+            if u32::from(order) < k {
+                for std in [false, true] {
+                    features.push(Feature::CurveStat {
+                        epochs: k,
+                        order,
+                        std,
+                    });
+                }
+            }
+        }
+        FeatureSet::new(format!("Scheme + Curve {k} epochs"), features).expect("non-empty")
+    }
+
+    /// `SoTL K epochs`: the one column [`Feature::Sotl`]; a linear fit on it
+    /// only calibrates its scale, its ranking is SoTL's own.
+    pub fn sotl(k: u32) -> FeatureSet {
+        FeatureSet::new(format!("SoTL {k} epochs"), vec![Feature::Sotl(k)]).expect("non-empty")
+    }
+
+    /// `Curve extrapolation K epochs`: the one column [`Feature::Extrapolated`].
+    pub fn extrapolated(k: u32) -> FeatureSet {
+        FeatureSet::new(
+            format!("Curve extrapolation {k} epochs"),
+            vec![Feature::Extrapolated(k)],
         )
         .expect("non-empty")
     }
@@ -411,6 +567,19 @@ impl FeatureSet {
             .or_else(|| name.strip_prefix("Scheme+Quant."))
         {
             return Ok(FeatureSet::scheme_quantitative(epochs(k)?));
+        }
+        let curve_sets: [(&str, fn(u32) -> FeatureSet); 3] = [
+            ("Scheme + Curve ", FeatureSet::scheme_curve),
+            ("SoTL ", FeatureSet::sotl),
+            ("Curve extrapolation ", FeatureSet::extrapolated),
+        ];
+        for (prefix, make) in curve_sets {
+            if let Some(k) = name
+                .strip_prefix(prefix)
+                .and_then(|r| r.strip_suffix(" epochs"))
+            {
+                return Ok(make(epochs(k)?));
+            }
         }
         for (prefix, format) in [("Scheme6", Format::V1), ("Scheme8", Format::V2)] {
             if let Some(rest) = name.strip_prefix(prefix) {
@@ -572,6 +741,67 @@ pub(crate) mod tests {
             short.matrix(&[&r]).unwrap().row(0).to_vec()[2..],
             [0.5, 1.5, 2.5, 3.5]
         );
+    }
+
+    #[test]
+    fn curve_sets_compute_from_the_raw_row() {
+        let r = row(2, false, 0.6, 4);
+        let set = FeatureSet::scheme_curve(3);
+        let names: Vec<String> = set.features()[6..]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "e1Accuracy",
+                "e2Accuracy",
+                "e3Accuracy",
+                "dAcc1",
+                "dAcc2",
+                "d2Acc1",
+                "Mean(Acc)@3",
+                "Std(Acc)@3",
+                "Mean(dAcc)@3",
+                "Std(dAcc)@3",
+                "Mean(d2Acc)@3",
+                "Std(d2Acc)@3"
+            ]
+        );
+        assert_eq!(set.epochs(), 3);
+        let x = set.matrix(&[&r]).unwrap();
+        // Accuracies 0.06, 0.12, 0.18: differences 0.06, second difference 0.
+        let v = x.row(0).to_vec();
+        assert!((v[9] - 0.06).abs() < 1e-12 && (v[10] - 0.06).abs() < 1e-12);
+        assert!(v[11].abs() < 1e-12);
+        assert!((v[12] - 0.12).abs() < 1e-12);
+        assert!((v[13] - (0.0024f64).sqrt()).abs() < 1e-12);
+        assert_eq!(FeatureSet::scheme_curve(1).features().len(), 6 + 1 + 2);
+        // SoTL over the last cycle: losses 2/e for e = 2..=4.
+        let sotl = FeatureSet::sotl(4).matrix(&[&r]).unwrap()[[0, 0]];
+        assert!((sotl - (1.0 + 2.0 / 3.0 + 0.5)).abs() < 1e-12);
+        assert_eq!(FeatureSet::sotl(4).epochs(), 4);
+        assert_eq!(
+            FeatureSet::extrapolated(2).matrix(&[&r]).unwrap()[[0, 0]],
+            0.12
+        );
+        for set in [
+            FeatureSet::scheme_curve(3),
+            FeatureSet::sotl(2),
+            FeatureSet::extrapolated(9),
+        ] {
+            assert_eq!(FeatureSet::named(set.name()).unwrap(), set);
+        }
+        // Every curve feature's name parses back to it.
+        let mut all = FeatureSet::scheme_curve(4).features().to_vec();
+        all.extend([Feature::Sotl(9), Feature::Extrapolated(12)]);
+        for f in all {
+            assert_eq!(f.to_string().parse::<Feature>().unwrap(), f);
+        }
+        assert!("dAcc0".parse::<Feature>().is_err());
+        assert!("SoTL@x".parse::<Feature>().is_err());
+        let err = FeatureSet::scheme_curve(5).matrix(&[&r]).unwrap_err();
+        assert!(err.to_string().contains("epoch 5"), "{err}");
     }
 
     #[test]

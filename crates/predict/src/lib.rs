@@ -5,7 +5,9 @@
 #![deny(missing_docs)]
 
 pub mod baseline;
+pub mod curve;
 mod error;
+pub mod extended;
 pub mod features;
 pub mod metrics;
 pub mod models;

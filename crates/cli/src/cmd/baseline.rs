@@ -32,6 +32,15 @@ pub struct Args {
     no_figures: bool,
     #[command(flatten)]
     font: FontArgs,
+    /// The extended study: every model of the registry (the 24, the
+    /// transformed targets, Nu-SVR, LcSVR) on the paper's sets plus the
+    /// zero-cost, learning-curve, SoTL and curve-extrapolation sets for 0, 1,
+    /// 2, 3, 6 and 9 epochs; also writes budget.md (the best predictor per
+    /// epochs spent), budget.png and proxies.md (Spearman of each proxy).
+    /// The dataset needs the zero-cost columns (`naap proxies`, then
+    /// `naap dataset join`).
+    #[arg(long)]
+    extended: bool,
     /// Replace results already in the output folder.
     #[arg(long)]
     force: bool,
@@ -44,6 +53,11 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let (dataset_path, _, dataset) = args.dataset.read("naap440.csv")?;
+    if args.extended {
+        naap_predict::extended::check_zero_cost_columns(&dataset)
+            .map_err(exit::usage)
+            .with_context(|| format!("reading dataset {}", dataset_path.display()))?;
+    }
     if !args.no_figures {
         args.font.load()?;
     }
@@ -59,8 +73,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         },
     )?;
 
-    let models = naap_predict::models::baseline_specs();
-    let sets = FeatureSet::paper_sets();
+    let (models, sets) = if args.extended {
+        (
+            naap_predict::models::all_specs(),
+            naap_predict::extended::extended_sets(),
+        )
+    } else {
+        (
+            naap_predict::models::baseline_specs(),
+            FeatureSet::paper_sets(),
+        )
+    };
     let seeds = PAPER_SEEDS;
     let bars = progress::bars_enabled(args.quiet);
     let runs = baseline::run_count(models.len(), sets.len(), seeds.len());
@@ -79,6 +102,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         !args.no_figures,
     );
     write_outputs(&run_dir, &results, &config)?;
+    if args.extended {
+        write_extended(&run_dir, &results, &sets, &dataset, !args.no_figures)?;
+    }
     let mut n_figures = 0;
     if !args.no_figures {
         let bar = progress::bar(results.cells.len() as u64 * 2, "drawing", bars);
@@ -121,7 +147,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 }
 
 /// Everything `naap baseline` may write into its folder besides [`FINISHED`].
-const OUTPUTS: &[&str] = &["config.toml", "table.md", "table.tex", "figures"];
+const OUTPUTS: &[&str] = &[
+    "config.toml",
+    "table.md",
+    "table.tex",
+    "figures",
+    "budget.md",
+    "budget.png",
+    "proxies.md",
+];
 /// The file whose presence marks a finished run.
 const FINISHED: &str = "results.csv";
 
@@ -141,5 +175,33 @@ fn write_outputs(
             .write(name, text.as_bytes())
             .map_err(output::error)?;
     }
+    Ok(())
+}
+
+/// The extended study's summaries: the budget table and figure, and the
+/// proxies' Spearman table; the budget is also printed.
+fn write_extended(
+    run_dir: &output::RunDir,
+    results: &baseline::BaselineResults,
+    sets: &[FeatureSet],
+    dataset: &naap_dataset::Dataset,
+    figures: bool,
+) -> anyhow::Result<()> {
+    use naap_predict::extended;
+    let rows = extended::budget_rows(&results.cells, sets);
+    let budget = extended::budget_markdown(&rows);
+    let spearman = extended::proxy_spearman(dataset).map_err(exit::usage)?;
+    let proxies = extended::proxy_markdown(&spearman, dataset.rows.len());
+    run_dir
+        .write("budget.md", budget.as_bytes())
+        .map_err(output::error)?;
+    run_dir
+        .write("proxies.md", proxies.as_bytes())
+        .map_err(output::error)?;
+    if figures {
+        let png = extended::budget_png(&rows)?;
+        run_dir.write("budget.png", &png).map_err(output::error)?;
+    }
+    eprint!("{budget}\n{proxies}");
     Ok(())
 }

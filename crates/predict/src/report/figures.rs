@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 pub const SIZE: (u32, u32) = (560, 560);
 
 /// The family name figures draw text with.
-const FAMILY: &str = "sans-serif";
+pub(crate) const FAMILY: &str = "sans-serif";
 
 /// Where a sans-serif TrueType font usually lives (Debian/Ubuntu, Fedora,
 /// Arch, macOS, Windows).
@@ -62,12 +62,12 @@ pub fn load_font(explicit: Option<&Path>) -> Result<PathBuf> {
     .map_err(Error::InvalidInput)
 }
 
-fn draw_err(e: impl std::fmt::Display) -> Error {
+pub(crate) fn draw_err(e: impl std::fmt::Display) -> Error {
     Error::InvalidInput(format!("drawing a figure: {e}"))
 }
 
 /// Renders into an RGB buffer with `draw`, then encodes it as PNG.
-fn render(
+pub(crate) fn render(
     draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> Result<()>,
 ) -> Result<Vec<u8>> {
     let (w, h) = SIZE;

@@ -2,7 +2,7 @@
 
 use super::split::Mode;
 use crate::features::FeatureSet;
-use crate::models::{extended_specs, ModelSpec};
+use crate::models::{all_specs, extended_specs, ModelSpec};
 use crate::protocol::PAPER_SEEDS;
 use crate::{Error, Result};
 use naap_dataset::Format;
@@ -62,10 +62,7 @@ impl SelectConfig {
                 self.noise_std
             ));
         }
-        let known: Vec<String> = extended_specs()
-            .iter()
-            .map(|s| s.name().to_owned())
-            .collect();
+        let known: Vec<String> = all_specs().iter().map(|s| s.name().to_owned()).collect();
         if let Some(m) = self.models.iter().find(|m| !known.contains(m)) {
             return bad(format!(
                 "unknown model '{m}', expected one of: {}",
@@ -142,7 +139,12 @@ impl SelectValidConfig {
     /// The models that run in `mode`, in registry order: the requested ones
     /// (or all), less those that cannot extrapolate in an extrapolation mode.
     pub fn models_for(&self, mode: Mode) -> Vec<ModelSpec> {
-        extended_specs()
+        let specs = if self.models.is_empty() {
+            extended_specs()
+        } else {
+            all_specs()
+        };
+        specs
             .into_iter()
             .filter(|s| self.models.is_empty() || self.models.iter().any(|m| m == s.name()))
             .filter(|s| !mode.extrapolates() || s.extrapolates())
