@@ -322,3 +322,22 @@ fn issue12_a_table_too_large_to_fit_is_refused_at_once() {
     );
     assert!(!out_dir.join("results.csv").exists());
 }
+
+#[test]
+fn extended_without_the_zero_cost_columns_says_how_to_add_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ext");
+    let res = crate::util::run(
+        crate::util::naap()
+            .args(["baseline", "--extended", "--no-figures", "-q", "--dataset"])
+            .arg(crate::util::shared_naap440("naap440.csv"))
+            .arg("-o")
+            .arg(&out),
+    );
+    crate::util::assert_rejected(&res, "naap dataset join", Some(&out.join("results.csv")));
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("missing: LogSynFlow, GradNorm, Snip, JacobCov"),
+        "{err}"
+    );
+}
