@@ -568,7 +568,8 @@ impl FeatureSet {
         {
             return Ok(FeatureSet::scheme_quantitative(epochs(k)?));
         }
-        let curve_sets: [(&str, fn(u32) -> FeatureSet); 3] = [
+        type MakeSet = fn(u32) -> FeatureSet;
+        let curve_sets: [(&str, MakeSet); 3] = [
             ("Scheme + Curve ", FeatureSet::scheme_curve),
             ("SoTL ", FeatureSet::sotl),
             ("Curve extrapolation ", FeatureSet::extrapolated),
