@@ -201,8 +201,20 @@ fn search_seed(config: &SelectValidConfig, mode: Mode, model: &str, set: &str) -
         config.seed(),
         seed::name_hash(mode.name()),
         seed::name_hash(model),
-        seed::name_hash(set),
+        seed::name_hash(&seed_name(set)),
     ])
+}
+
+/// The name a feature set's search seed is drawn from: the NAAP-440e name the
+/// search used before the sets were renamed `Scheme6`/`Scheme8` (issue 10), so
+/// that a seed still gives the searches, and the noise, of earlier runs.
+fn seed_name(set: &str) -> String {
+    for prefix in ["Scheme6", "Scheme8"] {
+        if let Some(rest) = set.strip_prefix(prefix) {
+            return format!("Scheme{rest}");
+        }
+    }
+    set.to_string()
 }
 
 /// The 5-seed protocol on one subset's columns, with noise seeded by the
@@ -329,6 +341,17 @@ mod tests {
 
     fn shared_v2() -> Dataset {
         Dataset::read(&naap_testdata::naap440("naap440v2.csv")).expect("shared naap440v2.csv")
+    }
+
+    /// Issue 10 renamed the search's sets; their seeds must not move with
+    /// the names, or a seed no longer reproduces earlier searches.
+    #[test]
+    fn issue_10_renamed_sets_keep_their_search_seeds() {
+        assert_eq!(seed_name("Scheme8"), "Scheme");
+        assert_eq!(seed_name("Scheme6"), "Scheme");
+        assert_eq!(seed_name("Scheme8+Quant.3"), "Scheme+Quant.3");
+        assert_eq!(seed_name("Scheme6+Quant.9"), "Scheme+Quant.9");
+        assert_eq!(seed_name("Scheme + ZeroCost"), "Scheme + ZeroCost");
     }
 
     #[test]
