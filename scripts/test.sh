@@ -60,4 +60,10 @@ if [ "${NAAP_SKIP_TRAIN:-0}" != 1 ]; then
     cargo clippy -p naap-train --features cuda-shim --all-targets -- -D warnings
     cargo nextest run -p naap-train -p naap --features naap/train --no-fail-fast \
         -E 'package(naap-train) | (package(naap) & test(/train|proxies|search/))'
+    # A real single-node Slurm cluster (Debian's slurm-wlm, started by scripts/slurm-up.sh):
+    # an array of 4 training tasks, one cancelled and resumed. NAAP_SKIP_SLURM=1 skips it.
+    if [ "${NAAP_SKIP_SLURM:-0}" != 1 ]; then
+        cargo build -p naap --features train
+        NAAP_BIN="${CARGO_TARGET_DIR:-target}/debug/naap" bash scripts/test-slurm.sh
+    fi
 fi
