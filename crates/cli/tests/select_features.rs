@@ -255,3 +255,61 @@ fn issue12_select_takes_the_shared_font_flag_and_checks_it_first() {
     );
     assert!(!out.exists());
 }
+
+/// Issue 13: `--resume` silently reused searches made by an older build.
+#[test]
+fn issue_13_resume_refuses_a_checkpoint_of_another_build_and_resume_stale_redoes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = shared_naap440("naap440v2.csv");
+    let out = dir.path().join("out");
+    let slice = [
+        "--modes",
+        "interpolation",
+        "--models",
+        "Linear Regression",
+        "--epochs",
+        "0",
+    ];
+    let first = select(&dataset, &out, "2", &slice);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let results = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    // The same checkpoint as written by another build of naap-predict.
+    let path = out.join("checkpoint.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = text.split_once("; code ").unwrap();
+    let body = rest.split_once('\n').unwrap().1;
+    let other = "naap-predict 0.1.0 sources 0000000000000000";
+    std::fs::write(&path, format!("{head}; code {other}\n{body}")).unwrap();
+
+    let mut resume = slice.to_vec();
+    resume.extend(["--resume", "--force"]);
+    let refused = select(&dataset, &out, "2", &resume);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains(&format!("written by another build ({other}; this is")),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(stderr(&refused).contains("--resume-stale"));
+
+    let mut stale = slice.to_vec();
+    stale.extend(["--resume-stale", "--force"]);
+    let redone = select(&dataset, &out, "2", &stale);
+    assert!(redone.status.success(), "{}", stderr(&redone));
+    assert!(
+        stderr(&redone).contains("1 searches (0 resumed)"),
+        "{}",
+        stderr(&redone)
+    );
+    assert_eq!(
+        results,
+        std::fs::read_to_string(out.join("results.csv")).unwrap()
+    );
+    // The rewritten checkpoint is this build's: a plain --resume now reuses it.
+    let resumed = select(&dataset, &out, "2", &resume);
+    assert!(
+        stderr(&resumed).contains("1 searches (1 resumed)"),
+        "{}",
+        stderr(&resumed)
+    );
+}

@@ -19,4 +19,9 @@ pub mod scaler;
 pub mod select;
 
 pub use error::{Error, Result};
+
+/// The identity of this build's code: crate version and a hash of the sources
+/// of this crate and the workspace crates it uses (`build/code_id.rs`).
+/// Checkpoints carry it, so a resumed run never reuses results of another build.
+pub const CODE_ID: &str = env!("NAAP_CODE_ID");
 pub use regressor::{FittedRegressor, Regressor};

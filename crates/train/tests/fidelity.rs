@@ -10,9 +10,7 @@
 
 mod common;
 
-use naap_train::{
-    load_cifar10, train_schemes, DeviceChoice, SchemeJob, SchemePaths, TrainConfig,
-};
+use naap_train::{load_cifar10, train_schemes, DeviceChoice, SchemeJob, SchemePaths, TrainConfig};
 use std::path::PathBuf;
 
 const IDS: [usize; 3] = [1, 20, 363];

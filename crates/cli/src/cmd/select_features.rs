@@ -59,6 +59,10 @@ pub struct Args {
     /// and noise are the same; modes, models and feature sets may differ.
     #[arg(long)]
     resume: bool,
+    /// As --resume, but a checkpoint written by another build of naap is
+    /// not refused: its searches are redone (none of its results are kept).
+    #[arg(long)]
+    resume_stale: bool,
     /// Replace existing outputs (and any checkpoint) in DIR.
     #[arg(long)]
     force: bool,
@@ -85,7 +89,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let valid = config.clone().validate().map_err(exit::usage)?;
     let out = &args.output;
     let checkpoint_path = out.join(CHECKPOINT);
-    if checkpoint_path.exists() && !args.resume && !args.force {
+    let resume = args.resume || args.resume_stale;
+    if checkpoint_path.exists() && !resume && !args.force {
         return Err(exit::usage(anyhow::anyhow!(
             "{} holds the searches of an earlier run; pass --resume to reuse them or --force to start over",
             checkpoint_path.display()
@@ -110,15 +115,21 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             outputs: OUTPUTS,
             finished: FINISHED,
             force: args.force,
-            keep: if args.resume { &[CHECKPOINT] } else { &[] },
+            keep: if resume { &[CHECKPOINT] } else { &[] },
         },
     )?;
-    let (journal, done) = Journal::open(&checkpoint_path, &fingerprint, &sets, args.resume)
-        .map_err(|e| match e {
-            naap_predict::Error::InvalidInput(_) => exit::usage(e),
-            other => anyhow::Error::new(other),
-        })
-        .context("resuming")?;
+    let (journal, done) = Journal::open(
+        &checkpoint_path,
+        &fingerprint,
+        &sets,
+        resume,
+        args.resume_stale,
+    )
+    .map_err(|e| match e {
+        naap_predict::Error::InvalidInput(_) => exit::usage(e),
+        other => anyhow::Error::new(other),
+    })
+    .context("resuming")?;
 
     let bar = counter(progress::bars_enabled(args.quiet));
     let finished = |r: &SearchResult| {

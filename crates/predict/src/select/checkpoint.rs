@@ -53,12 +53,18 @@ impl Journal {
         fingerprint: &str,
         sets: &[FeatureSet],
         resume: bool,
+        resume_stale: bool,
     ) -> Result<(Journal, Vec<SearchResult>)> {
         let bad = |m: String| Error::InvalidInput(format!("{}: {m}", path.display()));
         let done = if resume && path.exists() {
             let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
             let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))?;
-            read(&text, fingerprint, sets).map_err(|e| bad(e.to_string()))?
+            if resume_stale && stale_build(&text, fingerprint).is_some() {
+                // Another build's searches are redone, none of them kept.
+                Vec::new()
+            } else {
+                read(&text, fingerprint, sets).map_err(|e| bad(e.to_string()))?
+            }
         } else {
             Vec::new()
         };
@@ -124,18 +130,43 @@ impl Journal {
     }
 }
 
-/// The first line of a checkpoint for `config` on a dataset file's bytes.
+/// Where the code identity starts in a fingerprint line.
+const CODE: &str = "; code ";
+
+/// The first line of a checkpoint for `config` on a dataset file's bytes,
+/// ending with this build's [`crate::CODE_ID`].
 pub fn fingerprint(config: &SelectValidConfig, dataset_bytes: &[u8]) -> String {
     let hash = dataset_bytes.iter().fold(seed::name_hash(""), |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     });
     let seeds: Vec<String> = config.fit_seeds().iter().map(u64::to_string).collect();
     format!(
-        "# naap select-features checkpoint v1; dataset fnv1a {hash:016x}; seed {}; fit seeds {}; noise std {}\n",
+        "# naap select-features checkpoint v1; dataset fnv1a {hash:016x}; seed {}; fit seeds {}; noise std {}{CODE}{}\n",
         config.seed(),
         seeds.join(" "),
-        config.noise_std()
+        config.noise_std(),
+        crate::CODE_ID
     )
+}
+
+/// The build that wrote a checkpoint made for the same dataset and seeds as
+/// `expected_fingerprint` but by other code (`None` when it is this build's,
+/// or not for this dataset and seeds): its searches are not to be trusted.
+pub fn stale_build(text: &str, expected_fingerprint: &str) -> Option<String> {
+    let first = text.split_inclusive('\n').next().unwrap_or("").trim_end();
+    let split = |line: &str| -> (String, String) {
+        match line.split_once(CODE) {
+            Some((head, code)) => (head.to_string(), code.to_string()),
+            // Checkpoints from before the code identity carry none.
+            None => (
+                line.to_string(),
+                "an older build without a code identity".into(),
+            ),
+        }
+    };
+    let (head, code) = split(first);
+    let (expected_head, expected_code) = split(expected_fingerprint.trim_end());
+    (head == expected_head && code != expected_code).then_some(code)
 }
 
 /// The lines one finished search appends.
@@ -174,6 +205,13 @@ pub fn read(
 ) -> Result<Vec<SearchResult>> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
+    if let Some(build) = stale_build(text, expected_fingerprint) {
+        return Err(Error::InvalidInput(format!(
+            "the checkpoint was written by another build ({build}; this is {}), so its searches \
+             are not trusted; pass --resume-stale to redo them, or --force to start over",
+            crate::CODE_ID
+        )));
+    }
     if first != expected_fingerprint {
         return Err(Error::InvalidInput(format!(
             "the checkpoint was written for another dataset or seeds: {}",
@@ -399,24 +437,57 @@ mod tests {
         let sets = vec![feature_set(Format::V2, 0).unwrap()];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("checkpoint.csv");
-        let (journal, done) = Journal::open(&path, &fp, &sets, false).unwrap();
+        let (journal, done) = Journal::open(&path, &fp, &sets, false, false).unwrap();
         assert!(done.is_empty());
         let a = result(Mode::Interpolation, 3);
         journal.record(&a);
         assert!(journal.close().is_none());
-        let (journal, done) = Journal::open(&path, &fp, &sets, true).unwrap();
+        let (journal, done) = Journal::open(&path, &fp, &sets, true, false).unwrap();
         assert_eq!(done, vec![a]);
         journal.discard_if_empty();
         assert!(path.exists(), "a journal with a finished search is kept");
-        let (fresh, _) = Journal::open(&path, &fp, &sets, false).unwrap();
+        let (fresh, _) = Journal::open(&path, &fp, &sets, false, false).unwrap();
         fresh.discard_if_empty();
         assert!(!path.exists(), "an empty journal is removed");
         // Not UTF-8: an input error naming the file, the file left as it was.
         std::fs::write(&path, b"\xff\xfe").unwrap();
-        let err = Journal::open(&path, &fp, &sets, true)
+        let err = Journal::open(&path, &fp, &sets, true, false)
             .unwrap_err()
             .to_string();
         assert!(err.contains("checkpoint.csv: not UTF-8 text"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"\xff\xfe");
+    }
+
+    /// Issue 13: `--resume` reused searches made before a k-NN fix.
+    #[test]
+    fn issue_13_a_checkpoint_of_another_build_is_stale_and_refused() {
+        let config = SelectConfig::default().validate().unwrap();
+        let fp = fingerprint(&config, b"dataset");
+        assert!(fp.trim_end().ends_with(crate::CODE_ID), "{fp}");
+        let sets = vec![feature_set(Format::V2, 0).unwrap()];
+        let lines = search_lines(&result(Mode::Interpolation, 3));
+        assert_eq!(stale_build(&format!("{fp}{lines}"), &fp), None);
+        let other = fp.replace(
+            crate::CODE_ID,
+            "naap-predict 0.1.0 sources 0123456789abcdef",
+        );
+        let text = format!("{other}{lines}");
+        assert_eq!(
+            stale_build(&text, &fp).as_deref(),
+            Some("naap-predict 0.1.0 sources 0123456789abcdef")
+        );
+        let err = read(&text, &fp, &sets).unwrap_err().to_string();
+        assert!(
+            err.contains("another build (naap-predict 0.1.0 sources 0123456789abcdef; this is"),
+            "{err}"
+        );
+        assert!(err.contains("--resume-stale"), "{err}");
+        // A checkpoint from before the code identity is stale too.
+        let old = format!("{}\n{lines}", fp.split_once(CODE).unwrap().0);
+        assert!(stale_build(&old, &fp).unwrap().contains("older build"));
+        assert!(read(&old, &fp, &sets).is_err());
+        // Another dataset is not a question of builds.
+        let other_data = fingerprint(&config, b"other");
+        assert_eq!(stale_build(&format!("{other_data}{lines}"), &fp), None);
     }
 }
