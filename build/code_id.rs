@@ -1,19 +1,21 @@
-//! Build script shared by naap-train and naap-predict (each names this file as
-//! `package.build`): sets `NAAP_CODE_ID`, the identity of the code a run's
-//! checkpoints were made with, so that a resumed run can refuse results made
-//! by another build.
+//! Build-script module shared by naap-train and naap-predict (each build.rs
+//! includes it with `#[path]` and calls [`emit`]): sets `NAAP_CODE_ID`, the
+//! identity of the code a run's checkpoints were made with, so that a resumed
+//! run can refuse results made by another build.
 //!
 //! The identity is a hash of the sources, not a git commit: a clean clone or a
 //! source tarball without `.git` gets the same id, and an uncommitted edit gets
-//! a new one. It covers the crate's `Cargo.toml` and `src/`, the same for every
-//! workspace crate it depends on (`naap-*`, followed transitively), and this
-//! script. Third-party crate versions (Cargo.lock) are not part of it.
+//! a new one. It covers the crate's `Cargo.toml`, `build.rs`, `src/` and `csrc/`
+//! (naap-train's C++ shim), the same for every workspace crate it depends on
+//! (`naap-*`, followed transitively), and this file. Third-party crate versions
+//! (Cargo.lock) and the libtorch found at build time are not part of it.
 
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-fn main() {
+/// Hashes the sources and prints the `cargo:` lines (env var, rerun triggers).
+pub fn emit() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let crates = workspace_crates(&manifest_dir);
     let mut hasher = Sha256::new();
@@ -22,7 +24,11 @@ fn main() {
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
         hasher.update(name.unwrap_or_default().as_bytes());
         let mut files = vec![dir.join("Cargo.toml")];
+        if dir.join("build.rs").exists() {
+            files.push(dir.join("build.rs"));
+        }
         collect_files(&dir.join("src"), &mut files);
+        collect_files(&dir.join("csrc"), &mut files);
         for file in files {
             let relative = file.strip_prefix(dir).unwrap_or(&file);
             let bytes = std::fs::read(&file)
@@ -33,11 +39,11 @@ fn main() {
                 hasher.update(part);
             }
         }
-        println!(
-            "cargo:rerun-if-changed={}",
-            dir.join("Cargo.toml").display()
-        );
-        println!("cargo:rerun-if-changed={}", dir.join("src").display());
+        for part in ["Cargo.toml", "build.rs", "src", "csrc"] {
+            if dir.join(part).exists() {
+                println!("cargo:rerun-if-changed={}", dir.join(part).display());
+            }
+        }
     }
     let digest = hasher.finalize();
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();

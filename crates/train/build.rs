@@ -1,4 +1,5 @@
-//! Compiles the C++ shim in `csrc/` against the libtorch that torch-sys links.
+//! Sets `NAAP_CODE_ID` (build/code_id.rs) and compiles the C++ shim in `csrc/`
+//! against the libtorch that torch-sys links.
 //!
 //! Why a shim: tch 0.24 binds neither libtorch's multi-tensor optimizer ops nor CUDA
 //! stream and graph control (see csrc/shim.h). torch-sys publishes the libtorch library
@@ -7,7 +8,12 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "../../build/code_id.rs"]
+mod code_id;
+
 fn main() {
+    // NAAP_CODE_ID, the code identity that training checkpoints carry.
+    code_id::emit();
     compile_shim();
 }
 

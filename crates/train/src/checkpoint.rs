@@ -48,6 +48,10 @@ pub struct Recipe {
 pub struct CheckpointMeta {
     /// File format version.
     pub format: u32,
+    /// The [`crate::CODE_ID`] of the build that wrote it; empty in checkpoints
+    /// from before the code identity (which are therefore never resumed).
+    #[serde(default)]
+    pub code: String,
     /// The recipe the run was started with.
     pub recipe: Recipe,
     /// Records of the finished epochs, epoch 1 first.
@@ -125,6 +129,7 @@ impl CheckpointMeta {
     pub fn new(recipe: Recipe, log: PaperLog) -> CheckpointMeta {
         CheckpointMeta {
             format: FORMAT,
+            code: crate::CODE_ID.to_string(),
             recipe,
             epochs: Vec::new(),
             log,
@@ -133,6 +138,16 @@ impl CheckpointMeta {
 }
 
 impl Loaded {
+    /// The build that wrote this checkpoint when it is not this one: its epochs
+    /// are not to be trusted.
+    pub fn stale_build(&self) -> Option<&str> {
+        match self.meta.code.as_str() {
+            code if code == crate::CODE_ID => None,
+            "" => Some("an older build without a code identity"),
+            code => Some(code),
+        }
+    }
+
     /// Fails unless the checkpoint was made with `recipe`; names the first differing setting.
     pub fn check_recipe(&self, path: &Path, recipe: &Recipe) -> Result<()> {
         if &self.meta.recipe == recipe {

@@ -50,6 +50,22 @@ pub enum Error {
         /// Which setting differs.
         message: String,
     },
+    /// Checkpoints in the output folder were written by another build, whose
+    /// epochs a resumed run must not trust.
+    #[error(
+        "{} checkpoint(s) in {dir} were written by another build ({build}; this is {}): \
+         scheme(s) {}; their epochs are not trusted. Pass --resume-stale to retrain them \
+         from scratch, or use another --out folder",
+        ids.len(), crate::CODE_ID, ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    StaleCheckpoints {
+        /// The checkpoint folder.
+        dir: PathBuf,
+        /// The schemes whose checkpoints are stale.
+        ids: Vec<usize>,
+        /// The build that wrote the first of them.
+        build: String,
+    },
     /// libtorch reported an error.
     #[error("libtorch: {0}")]
     Torch(#[from] tch::TchError),
@@ -70,6 +86,7 @@ impl Error {
                 | Error::Config(_)
                 | Error::Scheme { .. }
                 | Error::CheckpointMismatch { .. }
+                | Error::StaleCheckpoints { .. }
         )
     }
 

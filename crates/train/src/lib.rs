@@ -28,8 +28,16 @@ pub mod shim;
 mod stats;
 mod trainer;
 
+/// The identity of this build's code: crate version and a hash of the sources
+/// of this crate and the workspace crates it uses (`build/code_id.rs`).
+/// Checkpoints carry it, so a resumed run never reuses epochs of another build.
+pub const CODE_ID: &str = env!("NAAP_CODE_ID");
+
 pub use bench::{train_step_ops, train_step_throughput, StepOps};
-pub use cifar::{load_cifar10, Cifar10, CifarSplit, IMAGE_BYTES, IMAGE_SIDE, NUM_CLASSES};
+pub use cifar::{
+    load_cifar10, normalise, Cifar10, CifarSplit, SplitTensors, IMAGE_BYTES, IMAGE_SIDE,
+    NUM_CLASSES,
+};
 pub use config::{DeviceChoice, TrainConfig, TrainValidConfig};
 pub use error::{Error, Result};
 pub use model::{num_params, SchemeNet};
@@ -38,7 +46,7 @@ pub use proxies::{
     proxies_csv, proxy_batch, zero_cost_for_schemes, zero_cost_scores, SchemeProxies,
     ZeroCostScores,
 };
-pub use run::{resolve_device, threads_per_job, train_schemes, RunSummary};
+pub use run::{resolve_device, threads_per_job, train_schemes, RunOptions, RunSummary};
 pub use schedule::lr_for_epoch;
 pub use select::{parse_ids, Shard};
 pub use sgd::{Sgd, SgdKernel};

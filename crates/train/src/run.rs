@@ -1,9 +1,10 @@
 //! Training many schemes: concurrent jobs over shared device-resident data,
 //! per-scheme failures collected (a diverged scheme never stops the others).
 
+use crate::checkpoint;
 use crate::{
     device_name, train_scheme, Cifar10, DeviceChoice, DeviceData, Error, Event, Result, SchemeJob,
-    SchemeOutcome, TrainValidConfig,
+    SchemeOutcome, SchemePaths, TrainValidConfig,
 };
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,16 +28,38 @@ pub struct RunSummary {
     pub device: String,
 }
 
-/// Trains `jobs` into `out_dir` with `concurrency` schemes at a time.
+/// How a run uses the machine and treats earlier outputs (not part of the recipe).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Schemes trained at once (at least 1).
+    pub concurrency: usize,
+    /// Retrain from scratch the schemes whose checkpoints another build wrote,
+    /// instead of refusing the run.
+    pub resume_stale: bool,
+}
+
+impl RunOptions {
+    /// `concurrency` schemes at a time; checkpoints of other builds refused.
+    pub fn jobs(concurrency: usize) -> RunOptions {
+        RunOptions {
+            concurrency,
+            resume_stale: false,
+        }
+    }
+}
+
+/// Trains `jobs` into `out_dir`, `options.concurrency` schemes at a time.
 ///
 /// Writes `config.toml` (the resolved config, device included) and, per scheme,
-/// `scheme_{id}.txt` and `checkpoints/scheme_{id}.ckpt`.
+/// `scheme_{id}.txt` and `checkpoints/scheme_{id}.ckpt`. Before training
+/// anything, refuses the run if a checkpoint of these schemes was written by
+/// another build ([`Error::StaleCheckpoints`]), unless `options.resume_stale`.
 pub fn train_schemes(
     jobs: &[SchemeJob],
     data: &Cifar10,
     config: &TrainValidConfig,
     out_dir: &Path,
-    concurrency: usize,
+    options: &RunOptions,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Result<RunSummary> {
     let start = Instant::now();
@@ -46,6 +69,9 @@ pub fn train_schemes(
             "cuda_graphs needs a CUDA device, the run is on {}",
             device_name(device)
         )));
+    }
+    if !options.resume_stale {
+        refuse_stale_checkpoints(jobs, out_dir)?;
     }
     std::fs::create_dir_all(out_dir.join("checkpoints")).map_err(Error::io(out_dir))?;
     let mut resolved = config.get().clone();
@@ -63,7 +89,7 @@ pub fn train_schemes(
         // which uploaded the data: wait for it here.
         tch::Cuda::synchronize(k as i64);
     }
-    let workers = concurrency.clamp(1, jobs.len().max(1));
+    let workers = options.concurrency.clamp(1, jobs.len().max(1));
     let threads = threads_per_job(config.threads(), workers);
     let resolved = &resolved;
     let next = AtomicUsize::new(0);
@@ -75,7 +101,15 @@ pub fn train_schemes(
             s.spawn(move || {
                 tch::set_num_threads(threads as i32);
                 while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let outcome = match train_scheme(job, &data, resolved, out_dir, on_event) {
+                    let trained = train_scheme(
+                        job,
+                        &data,
+                        resolved,
+                        out_dir,
+                        options.resume_stale,
+                        on_event,
+                    );
+                    let outcome = match trained {
                         Ok(0) => SchemeOutcome::AlreadyDone,
                         Ok(epochs_run) => SchemeOutcome::Trained { epochs_run },
                         Err(e) => SchemeOutcome::Failed(e.to_string()),
@@ -110,6 +144,28 @@ pub fn train_schemes(
     }
     summary.secs = start.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Fails, naming every scheme, when a checkpoint of `jobs` in `out_dir` was written
+/// by another build: the whole run stops before it trains anything.
+fn refuse_stale_checkpoints(jobs: &[SchemeJob], out_dir: &Path) -> Result<()> {
+    let mut stale: Vec<(usize, String)> = Vec::new();
+    for job in jobs {
+        let path = SchemePaths::new(out_dir, job.id).checkpoint;
+        if let Some(loaded) = checkpoint::load(&path)? {
+            if let Some(build) = loaded.stale_build() {
+                stale.push((job.id, build.to_string()));
+            }
+        }
+    }
+    match stale.first() {
+        None => Ok(()),
+        Some((_, build)) => Err(Error::StaleCheckpoints {
+            dir: out_dir.join("checkpoints"),
+            build: build.clone(),
+            ids: stale.iter().map(|(id, _)| *id).collect(),
+        }),
+    }
 }
 
 /// The device to use; asking for a CUDA device that libtorch cannot see is an error,

@@ -1,6 +1,7 @@
 //! Training one scheme: the epoch loop, resumable from its checkpoint.
 
 use crate::checkpoint::{self, CheckpointMeta, Recipe};
+use crate::cifar::{normalise, SplitTensors};
 use crate::gpu::{self, GraphedStep};
 use crate::shim::Lr;
 use crate::stats::{loss_mean, loss_median};
@@ -33,45 +34,39 @@ pub struct SchemeJob {
     pub macs: u64,
 }
 
-/// CIFAR-10 resident on the training device, decoded and normalised once.
-pub struct DeviceData {
-    train_x: Tensor,
-    train_y: Tensor,
-    test_x: Tensor,
-    test_y: Tensor,
+/// CIFAR-10 resident on the training device as decoded (uint8 pixels), one
+/// copy shared by every job; each batch is normalised on the device as it is
+/// drawn ([`normalise`]). On the CPU the images are the [`Cifar10`]'s own bytes.
+pub struct DeviceData<'a> {
+    train: SplitTensors<'a>,
+    test: SplitTensors<'a>,
 }
 
-impl DeviceData {
-    /// Moves both splits to `device`.
-    pub fn new(data: &Cifar10, device: Device) -> Result<DeviceData> {
-        let (train_x, train_y) = data.train.to_tensors(device)?;
-        let (test_x, test_y) = data.test.to_tensors(device)?;
+impl<'a> DeviceData<'a> {
+    /// Puts both splits on `device` (on the CPU: views of `data`, no copy).
+    pub fn new(data: &'a Cifar10, device: Device) -> Result<DeviceData<'a>> {
         Ok(DeviceData {
-            train_x,
-            train_y,
-            test_x,
-            test_y,
+            train: data.train.to_tensors(device)?,
+            test: data.test.to_tensors(device)?,
         })
     }
     /// Another handle to the same tensors, for another job thread.
-    pub fn share(&self) -> DeviceData {
+    pub fn share(&self) -> DeviceData<'a> {
         DeviceData {
-            train_x: self.train_x.shallow_clone(),
-            train_y: self.train_y.shallow_clone(),
-            test_x: self.test_x.shallow_clone(),
-            test_y: self.test_y.shallow_clone(),
+            train: self.train.share(),
+            test: self.test.share(),
         }
     }
     /// Training images.
     pub fn train_len(&self) -> usize {
-        self.train_y.size()[0] as usize
+        self.train.labels.size()[0] as usize
     }
     /// Test images.
     pub fn test_len(&self) -> usize {
-        self.test_y.size()[0] as usize
+        self.test.labels.size()[0] as usize
     }
     fn device(&self) -> Device {
-        self.train_x.device()
+        self.train.images.device()
     }
 }
 
@@ -158,11 +153,15 @@ impl SchemePaths {
 
 /// Trains one scheme to `config.epochs()`, resuming from its checkpoint, and
 /// returns the number of epochs run now (0 when it was already finished).
+///
+/// A checkpoint written by another build ([`crate::CODE_ID`]) is refused, or
+/// with `resume_stale` ignored: the scheme is trained again from scratch.
 pub fn train_scheme(
     job: &SchemeJob,
-    data: &DeviceData,
+    data: &DeviceData<'_>,
     config: &TrainValidConfig,
     out_dir: &Path,
+    resume_stale: bool,
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Result<usize> {
     let paths = SchemePaths::new(out_dir, job.id);
@@ -175,7 +174,17 @@ pub fn train_scheme(
     // Everything this job does on a GPU, model upload included, goes to its own stream.
     let _stream = gpu::job_stream(data.device())?;
     let recipe = recipe(job, data, config);
-    let loaded = checkpoint::load(&paths.checkpoint)?;
+    let mut loaded = checkpoint::load(&paths.checkpoint)?;
+    if let Some(build) = loaded.as_ref().and_then(|l| l.stale_build()) {
+        if !resume_stale {
+            return Err(Error::StaleCheckpoints {
+                dir: paths.checkpoint.parent().unwrap_or(out_dir).to_path_buf(),
+                ids: vec![job.id],
+                build: build.to_string(),
+            });
+        }
+        loaded = None;
+    }
     if let Some(l) = &loaded {
         l.check_recipe(&paths.checkpoint, &recipe)?;
         if l.meta.epochs.len() >= config.epochs() {
@@ -251,7 +260,7 @@ pub fn train_scheme(
     Ok(config.epochs() + 1 - first)
 }
 
-fn recipe(job: &SchemeJob, data: &DeviceData, config: &TrainValidConfig) -> Recipe {
+fn recipe(job: &SchemeJob, data: &DeviceData<'_>, config: &TrainValidConfig) -> Recipe {
     let c = config.get();
     Recipe {
         scheme: serde_json::to_string(&job.scheme).expect("schemes serialize"),
@@ -300,7 +309,7 @@ pub fn epoch_order(seed: u64, epoch: usize, len: usize) -> Vec<i64> {
 fn train_epoch(
     net: &SchemeNet,
     sgd: &mut Sgd,
-    data: &DeviceData,
+    data: &DeviceData<'_>,
     config: &TrainValidConfig,
     (epoch, lr): (usize, f64),
     mut graphed: Option<&mut GraphedStep>,
@@ -331,12 +340,12 @@ fn train_epoch(
 fn train_step(
     net: &SchemeNet,
     sgd: &mut Sgd,
-    data: &DeviceData,
+    data: &DeviceData<'_>,
     idx: &Tensor,
     lr: Lr<'_>,
 ) -> Result<Tensor> {
-    let x = data.train_x.f_index_select(0, idx)?; // [B, 3, 32, 32]
-    let y = data.train_y.f_index_select(0, idx)?; // [B]
+    let x = normalise(&data.train.images.f_index_select(0, idx)?)?; // [B, 3, 32, 32]
+    let y = data.train.labels.f_index_select(0, idx)?; // [B]
     let loss = net.forward_t(&x, true)?.f_cross_entropy_loss::<Tensor>(
         &y,
         None,
@@ -354,16 +363,17 @@ fn train_step(
 }
 
 /// Test accuracy with BatchNorm in eval mode and no gradients.
-fn evaluate(net: &SchemeNet, data: &DeviceData) -> Result<f64> {
+fn evaluate(net: &SchemeNet, data: &DeviceData<'_>) -> Result<f64> {
     let _guard = tch::no_grad_guard();
     let n = data.test_len() as i64;
     let mut correct = Tensor::f_zeros([], (Kind::Int64, data.device()))?;
     for start in (0..n).step_by(EVAL_BATCH as usize) {
         let len = EVAL_BATCH.min(n - start);
-        let logits = net.forward_t(&data.test_x.f_narrow(0, start, len)?, false)?;
+        let x = normalise(&data.test.images.f_narrow(0, start, len)?)?;
+        let logits = net.forward_t(&x, false)?;
         let hits = logits
             .f_argmax(-1, false)?
-            .f_eq_tensor(&data.test_y.f_narrow(0, start, len)?)?;
+            .f_eq_tensor(&data.test.labels.f_narrow(0, start, len)?)?;
         correct = correct.f_add(&hits.f_sum(Kind::Int64)?)?;
     }
     Ok(correct.int64_value(&[]) as f64 / n as f64)

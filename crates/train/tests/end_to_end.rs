@@ -5,8 +5,8 @@
 mod common;
 
 use naap_train::{
-    load_cifar10, train_schemes, Cifar10, DeviceChoice, SchemeJob, SchemePaths, TrainConfig,
-    TrainValidConfig,
+    load_cifar10, train_schemes, Cifar10, DeviceChoice, RunOptions, SchemeJob, SchemePaths,
+    TrainConfig, TrainValidConfig,
 };
 use std::path::Path;
 use std::sync::OnceLock;
@@ -45,8 +45,15 @@ fn log_of(out: &Path, id: usize) -> String {
 #[test]
 fn two_schemes_learn_and_their_logs_parse_back() {
     let out = tempfile::tempdir().unwrap();
-    let summary =
-        train_schemes(&jobs(&[1, 2]), data(), &config(2), out.path(), 2, &|_| {}).unwrap();
+    let summary = train_schemes(
+        &jobs(&[1, 2]),
+        data(),
+        &config(2),
+        out.path(),
+        &RunOptions::jobs(2),
+        &|_| {},
+    )
+    .unwrap();
     assert_eq!(summary.trained, vec![1, 2], "{summary:?}");
     assert_eq!(summary.train_images, 2 * 2 * 2000);
     for id in [1, 2] {
@@ -60,18 +67,49 @@ fn two_schemes_learn_and_their_logs_parse_back() {
     let config_toml = std::fs::read_to_string(out.path().join("config.toml")).unwrap();
     assert!(config_toml.contains("device = \"cpu\""), "{config_toml}");
     // A second run finds both finished and trains nothing.
-    let again = train_schemes(&jobs(&[1, 2]), data(), &config(2), out.path(), 1, &|_| {}).unwrap();
+    let again = train_schemes(
+        &jobs(&[1, 2]),
+        data(),
+        &config(2),
+        out.path(),
+        &RunOptions::jobs(1),
+        &|_| {},
+    )
+    .unwrap();
     assert_eq!((again.already_done, again.train_images), (vec![1, 2], 0));
 }
 
 #[test]
 fn a_resumed_run_logs_what_an_uninterrupted_one_does() {
     let straight = tempfile::tempdir().unwrap();
-    train_schemes(&jobs(&[3]), data(), &config(3), straight.path(), 1, &|_| {}).unwrap();
+    train_schemes(
+        &jobs(&[3]),
+        data(),
+        &config(3),
+        straight.path(),
+        &RunOptions::jobs(1),
+        &|_| {},
+    )
+    .unwrap();
     let resumed = tempfile::tempdir().unwrap();
-    train_schemes(&jobs(&[3]), data(), &config(1), resumed.path(), 1, &|_| {}).unwrap();
-    let second =
-        train_schemes(&jobs(&[3]), data(), &config(3), resumed.path(), 1, &|_| {}).unwrap();
+    train_schemes(
+        &jobs(&[3]),
+        data(),
+        &config(1),
+        resumed.path(),
+        &RunOptions::jobs(1),
+        &|_| {},
+    )
+    .unwrap();
+    let second = train_schemes(
+        &jobs(&[3]),
+        data(),
+        &config(3),
+        resumed.path(),
+        &RunOptions::jobs(1),
+        &|_| {},
+    )
+    .unwrap();
     assert_eq!((second.trained, second.train_images), (vec![3], 2 * 2000));
     assert_eq!(
         common::strip_timestamps(&log_of(resumed.path(), 3)),
@@ -82,7 +120,15 @@ fn a_resumed_run_logs_what_an_uninterrupted_one_does() {
 #[test]
 fn a_checkpoint_from_another_recipe_is_refused() {
     let out = tempfile::tempdir().unwrap();
-    train_schemes(&jobs(&[1]), data(), &config(1), out.path(), 1, &|_| {}).unwrap();
+    train_schemes(
+        &jobs(&[1]),
+        data(),
+        &config(1),
+        out.path(),
+        &RunOptions::jobs(1),
+        &|_| {},
+    )
+    .unwrap();
     let other = TrainConfig {
         epochs: 2,
         seed: 7,
@@ -92,7 +138,15 @@ fn a_checkpoint_from_another_recipe_is_refused() {
     }
     .validate()
     .unwrap();
-    let summary = train_schemes(&jobs(&[1]), data(), &other, out.path(), 1, &|_| {}).unwrap();
+    let summary = train_schemes(
+        &jobs(&[1]),
+        data(),
+        &other,
+        out.path(),
+        &RunOptions::jobs(1),
+        &|_| {},
+    )
+    .unwrap();
     let (id, reason) = &summary.failed[0];
     assert_eq!(*id, 1);
     assert!(
@@ -117,7 +171,15 @@ fn the_same_seed_gives_the_logs_of_the_per_tensor_step() {
             .num_macs;
     }
     let out = tempfile::tempdir().unwrap();
-    train_schemes(&jobs, data(), &config(3), out.path(), 1, &|_| {}).unwrap();
+    train_schemes(
+        &jobs,
+        data(),
+        &config(3),
+        out.path(),
+        &RunOptions::jobs(1),
+        &|_| {},
+    )
+    .unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/before_shim");
     for id in [1, 3] {
         let before = std::fs::read_to_string(fixtures.join(format!("scheme_{id}.txt"))).unwrap();
@@ -157,10 +219,81 @@ fn cuda_graphs_on_the_cpu_are_refused() {
     .validate()
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let err = train_schemes(&jobs(&[1]), data(), &config, out.path(), 1, &|_| {}).unwrap_err();
+    let err = train_schemes(
+        &jobs(&[1]),
+        data(),
+        &config,
+        out.path(),
+        &RunOptions::jobs(1),
+        &|_| {},
+    )
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid config: cuda_graphs needs a CUDA device, the run is on cpu"
     );
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+/// Rewrites the build identity inside a checkpoint, as if another build had written it.
+fn forge_code(path: &Path, code: &str) {
+    let mut named = tch::Tensor::load_multi(path).unwrap();
+    let meta = named.iter_mut().find(|(n, _)| n == "meta").unwrap();
+    let bytes = Vec::<u8>::try_from(&meta.1).unwrap();
+    let mut json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    json["code"] = code.into();
+    meta.1 = tch::Tensor::from_slice(&serde_json::to_vec(&json).unwrap());
+    tch::Tensor::save_multi(&named, path).unwrap();
+}
+
+/// Issue 13: a resumed run must never trust epochs made by another build.
+#[test]
+fn issue_13_a_checkpoint_of_another_build_is_refused_and_resume_stale_retrains() {
+    let out = tempfile::tempdir().unwrap();
+    let one = RunOptions::jobs(1);
+    train_schemes(&jobs(&[1]), data(), &config(1), out.path(), &one, &|_| {}).unwrap();
+    let ckpt = SchemePaths::new(out.path(), 1).checkpoint;
+    let log_before = log_of(out.path(), 1);
+    forge_code(&ckpt, "naap-train 0.1.0 sources 0000000000000000");
+
+    let err = train_schemes(
+        &jobs(&[1, 2]),
+        data(),
+        &config(2),
+        out.path(),
+        &one,
+        &|_| {},
+    )
+    .unwrap_err();
+    assert!(err.is_bad_input());
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!(
+            "1 checkpoint(s) in {} were written by another build \
+             (naap-train 0.1.0 sources 0000000000000000; this is {})",
+            out.path().join("checkpoints").display(),
+            naap_train::CODE_ID
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains("scheme(s) 1;") && message.contains("--resume-stale"),
+        "{message}"
+    );
+    // Refused before anything ran: scheme 2 was not started, scheme 1's log is untouched.
+    assert!(!SchemePaths::new(out.path(), 2).log.exists());
+    assert_eq!(log_of(out.path(), 1), log_before);
+
+    let stale = RunOptions {
+        concurrency: 1,
+        resume_stale: true,
+    };
+    let redo = train_schemes(&jobs(&[1]), data(), &config(2), out.path(), &stale, &|_| {}).unwrap();
+    // Both epochs ran again, from scratch, and the checkpoint is now this build's.
+    assert_eq!((redo.trained, redo.train_images), (vec![1], 2 * 2000));
+    let loaded = naap_train::checkpoint::load(&ckpt).unwrap().unwrap();
+    assert_eq!(loaded.meta.code, naap_train::CODE_ID);
+    assert_eq!(loaded.stale_build(), None);
+    let again = train_schemes(&jobs(&[1]), data(), &config(2), out.path(), &one, &|_| {}).unwrap();
+    assert_eq!(again.already_done, vec![1]);
 }

@@ -10,7 +10,9 @@
 
 mod common;
 
-use naap_train::{load_cifar10, train_schemes, DeviceChoice, SchemeJob, SchemePaths, TrainConfig};
+use naap_train::{
+    load_cifar10, train_schemes, DeviceChoice, RunOptions, SchemeJob, SchemePaths, TrainConfig,
+};
 use std::path::PathBuf;
 
 const IDS: [usize; 3] = [1, 20, 363];
@@ -42,7 +44,15 @@ fn three_epochs_of_schemes_1_20_363_log_what_the_trainer_logged_before() {
     .validate()
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let summary = train_schemes(&jobs, &data, &config, out.path(), 2, &|_| {}).unwrap();
+    let summary = train_schemes(
+        &jobs,
+        &data,
+        &config,
+        out.path(),
+        &RunOptions::jobs(2),
+        &|_| {},
+    )
+    .unwrap();
     assert_eq!(summary.trained, IDS.to_vec(), "{summary:?}");
     for id in IDS {
         let now = std::fs::read_to_string(SchemePaths::new(out.path(), id).log).unwrap();

@@ -72,6 +72,12 @@ pub struct Args {
     /// On a CUDA device, replay each training step from a CUDA graph (needs the `cuda` feature)
     #[arg(long, help_heading = "Resources")]
     cuda_graphs: bool,
+    /// Retrain from scratch the schemes whose checkpoints another build of naap wrote
+    ///
+    /// Without it such checkpoints stop the run before it trains anything (exit 2):
+    /// epochs made by other code are never resumed.
+    #[arg(long)]
+    resume_stale: bool,
     /// No progress output
     #[arg(long, short)]
     quiet: bool,
@@ -144,12 +150,15 @@ mod enabled {
             progress::bars_enabled(args.quiet),
             args.quiet,
         );
-        let summary =
-            naap_train::train_schemes(&jobs, &data, &config, &args.out, args.jobs, &|e| {
-                display.on(e)
-            })
-            .map_err(mark)
-            .with_context(|| format!("training into {}", args.out.display()))?;
+        let options = naap_train::RunOptions {
+            concurrency: args.jobs,
+            resume_stale: args.resume_stale,
+        };
+        let summary = naap_train::train_schemes(&jobs, &data, &config, &args.out, &options, &|e| {
+            display.on(e)
+        })
+        .map_err(mark)
+        .with_context(|| format!("training into {}", args.out.display()))?;
         display.finish();
         for (id, reason) in &summary.failed {
             eprintln!("naap train: scheme {id} failed: {reason}");

@@ -71,10 +71,12 @@ fn decode_split(
     limit: Option<usize>,
 ) -> Result<CifarSplit> {
     let keep = spread(entries.len(), limit);
-    let pixels: Vec<Vec<u8>> = keep
-        .par_iter()
-        .map(|&i| decode(path, entries[i].source))
-        .collect::<Result<_>>()?;
+    // Decoded straight into the split's one buffer: no second copy of the images.
+    let mut pixels = vec![0u8; keep.len() * IMAGE_BYTES];
+    pixels
+        .par_chunks_mut(IMAGE_BYTES)
+        .zip(keep.par_iter())
+        .try_for_each(|(chw, &i)| decode(path, entries[i].source, chw))?;
     let labels = keep
         .iter()
         .map(|&i| {
@@ -84,11 +86,11 @@ fn decode_split(
                 .expect("class checked") as u8
         })
         .collect();
-    CifarSplit::new(pixels.concat(), labels)
+    CifarSplit::new(pixels, labels)
 }
 
-/// Decodes one image to channel-major RGB bytes, checking its size.
-fn decode(path: &Path, file: &SourceFile) -> Result<Vec<u8>> {
+/// Decodes one image into `chw` as channel-major RGB bytes, checking its size.
+fn decode(path: &Path, file: &SourceFile, chw: &mut [u8]) -> Result<()> {
     let at = || path.join(&file.name);
     let img = image::load_from_memory(&file.bytes)
         .map_err(|e| Error::data(at(), format!("cannot decode image: {e}")))?;
@@ -101,11 +103,10 @@ fn decode(path: &Path, file: &SourceFile) -> Result<Vec<u8>> {
     let rgb = img.to_rgb8();
     let hwc = rgb.as_raw();
     let plane = IMAGE_SIDE * IMAGE_SIDE;
-    let mut chw = vec![0u8; IMAGE_BYTES];
     for (p, px) in hwc.chunks_exact(3).enumerate() {
         for (c, v) in px.iter().enumerate() {
             chw[c * plane + p] = *v;
         }
     }
-    Ok(chw)
+    Ok(())
 }

@@ -57,23 +57,65 @@ impl CifarSplit {
         &self.images[i * IMAGE_BYTES..(i + 1) * IMAGE_BYTES]
     }
 
-    /// The split on `device`: images as float `[N, 3, 32, 32]` normalised as
-    /// `(x / 255 - 0.5) / 0.5`, labels as int64 `[N]`.
-    pub fn to_tensors(&self, device: Device) -> Result<(Tensor, Tensor)> {
+    /// The split on `device` as stored: images as uint8 `[N, 3, 32, 32]`,
+    /// labels as int64 `[N]`. On the CPU the images are this split's own bytes,
+    /// not a copy, which is why the tensors borrow `self` ([`SplitTensors`]).
+    pub fn to_tensors(&self, device: Device) -> Result<SplitTensors<'_>> {
         let n = self.len() as i64;
         let side = IMAGE_SIDE as i64;
-        let x = Tensor::f_from_slice(&self.images)?
-            .f_view([n, 3, side, side])?
-            .f_to_device(device)?
-            .f_to_kind(Kind::Float)?
-            .f_div_scalar(255.0)?
-            .f_sub_scalar(0.5)?
-            .f_div_scalar(0.5)?;
-        let y = Tensor::f_from_slice(&self.labels)?
+        let size = [n, 3, side, side];
+        // SAFETY: the tensor views `self.images`, which holds exactly N·3·32·32
+        // bytes (checked by `new`); `SplitTensors<'_>` keeps `self` borrowed,
+        // hence alive and unchanged, for as long as the view and its shallow
+        // clones exist, and nothing writes through it (batches are gathered copies).
+        let view = unsafe {
+            Tensor::f_from_blob(self.images.as_ptr(), &size, &[], Kind::Uint8, Device::Cpu)?
+        };
+        let images = match device {
+            Device::Cpu => view,
+            _ => view.f_to_device(device)?,
+        };
+        let labels = Tensor::f_from_slice(&self.labels)?
             .f_to_kind(Kind::Int64)?
             .f_to_device(device)?;
-        Ok((x, y))
+        Ok(SplitTensors {
+            images,
+            labels,
+            _pixels: std::marker::PhantomData,
+        })
     }
+}
+
+/// A split's images (uint8, as decoded) and labels (int64) on a device, borrowing
+/// the [`CifarSplit`] whose bytes the CPU images are.
+pub struct SplitTensors<'a> {
+    /// uint8 `[N, 3, 32, 32]`.
+    pub images: Tensor,
+    /// int64 `[N]`, 0..=9.
+    pub labels: Tensor,
+    _pixels: std::marker::PhantomData<&'a [u8]>,
+}
+
+impl SplitTensors<'_> {
+    /// Another handle to the same tensors.
+    pub fn share(&self) -> Self {
+        SplitTensors {
+            images: self.images.shallow_clone(),
+            labels: self.labels.shallow_clone(),
+            _pixels: std::marker::PhantomData,
+        }
+    }
+}
+
+/// uint8 pixels to the network's input, as the NAAP-440 recipe normalises:
+/// float `(x / 255 - 0.5) / 0.5` per channel, i.e. mean 0.5 and std 0.5.
+/// Applied per batch on the device, so only the uint8 images stay resident.
+pub fn normalise(pixels: &Tensor) -> Result<Tensor> {
+    Ok(pixels
+        .f_to_kind(Kind::Float)?
+        .f_div_scalar(255.0)?
+        .f_sub_scalar(0.5)?
+        .f_div_scalar(0.5)?)
 }
 
 /// Both splits of CIFAR-10.
@@ -149,14 +191,23 @@ mod tests {
     }
 
     #[test]
-    fn tensors_are_normalised_to_minus_one_one() {
-        let mut px = vec![0u8; IMAGE_BYTES];
+    fn tensors_view_the_bytes_and_normalise_to_minus_one_one() {
+        let mut px = vec![0u8; 2 * IMAGE_BYTES];
         px[1] = 255;
-        let split = CifarSplit::new(px, vec![3]).unwrap();
-        let (x, y) = split.to_tensors(Device::Cpu).unwrap();
-        assert_eq!(x.size(), [1, 3, 32, 32]);
+        px[IMAGE_BYTES + 2] = 51;
+        let split = CifarSplit::new(px, vec![3, 7]).unwrap();
+        let t = split.to_tensors(Device::Cpu).unwrap();
+        assert_eq!(t.images.size(), [2, 3, 32, 32]);
+        assert_eq!(t.images.kind(), Kind::Uint8);
+        assert_eq!(t.images.data_ptr() as *const u8, split.image(0).as_ptr());
+        assert_eq!(Vec::<i64>::try_from(&t.labels).unwrap(), [3, 7]);
+        let x = normalise(&t.images).unwrap();
+        assert_eq!(x.kind(), Kind::Float);
         assert_eq!(x.double_value(&[0, 0, 0, 0]), -1.0);
         assert_eq!(x.double_value(&[0, 0, 0, 1]), 1.0);
-        assert_eq!(y.int64_value(&[0]), 3);
+        assert_eq!(
+            x.double_value(&[1, 0, 0, 2]),
+            (51.0f32 / 255.0 - 0.5) as f64 / 0.5
+        );
     }
 }
