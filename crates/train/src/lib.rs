@@ -35,8 +35,7 @@ pub const CODE_ID: &str = env!("NAAP_CODE_ID");
 
 pub use bench::{train_step_ops, train_step_throughput, StepOps};
 pub use cifar::{
-    load_cifar10, normalise, Cifar10, CifarSplit, SplitTensors, IMAGE_BYTES, IMAGE_SIDE,
-    NUM_CLASSES,
+    load_cifar10, normalise, Cifar10, CifarSplit, IMAGE_BYTES, IMAGE_SIDE, NUM_CLASSES,
 };
 pub use config::{DeviceChoice, TrainConfig, TrainValidConfig};
 pub use error::{Error, Result};

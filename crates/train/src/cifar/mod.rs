@@ -60,14 +60,15 @@ impl CifarSplit {
     /// The split on `device` as stored: images as uint8 `[N, 3, 32, 32]`,
     /// labels as int64 `[N]`. On the CPU the images are this split's own bytes,
     /// not a copy, which is why the tensors borrow `self` ([`SplitTensors`]).
-    pub fn to_tensors(&self, device: Device) -> Result<SplitTensors<'_>> {
+    pub(crate) fn to_tensors(&self, device: Device) -> Result<SplitTensors<'_>> {
         let n = self.len() as i64;
         let side = IMAGE_SIDE as i64;
         let size = [n, 3, side, side];
         // SAFETY: the tensor views `self.images`, which holds exactly N·3·32·32
-        // bytes (checked by `new`); `SplitTensors<'_>` keeps `self` borrowed,
-        // hence alive and unchanged, for as long as the view and its shallow
-        // clones exist, and nothing writes through it (batches are gathered copies).
+        // bytes (checked by `new`). `SplitTensors<'_>` keeps `self` borrowed,
+        // hence alive and unchanged, while it exists; it is crate-private, and
+        // the crate takes from it only copies (index_select) or views dropped
+        // before it (narrow in `evaluate`), and never writes through it.
         let view = unsafe {
             Tensor::f_from_blob(self.images.as_ptr(), &size, &[], Kind::Uint8, Device::Cpu)?
         };
@@ -87,18 +88,19 @@ impl CifarSplit {
 }
 
 /// A split's images (uint8, as decoded) and labels (int64) on a device, borrowing
-/// the [`CifarSplit`] whose bytes the CPU images are.
-pub struct SplitTensors<'a> {
+/// the [`CifarSplit`] whose bytes the CPU images are. Crate-private: a handle to
+/// `images` must never outlive it.
+pub(crate) struct SplitTensors<'a> {
     /// uint8 `[N, 3, 32, 32]`.
-    pub images: Tensor,
+    pub(crate) images: Tensor,
     /// int64 `[N]`, 0..=9.
-    pub labels: Tensor,
+    pub(crate) labels: Tensor,
     _pixels: std::marker::PhantomData<&'a [u8]>,
 }
 
 impl SplitTensors<'_> {
     /// Another handle to the same tensors.
-    pub fn share(&self) -> Self {
+    pub(crate) fn share(&self) -> Self {
         SplitTensors {
             images: self.images.shallow_clone(),
             labels: self.labels.shallow_clone(),
