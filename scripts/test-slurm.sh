@@ -47,7 +47,11 @@ state() { scontrol show job "$1" | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | he
 epochs_logged() { # ID: finished epochs in its log so far
     if [ -f "$out/scheme_$1.txt" ]; then grep -c "Test accuracy" "$out/scheme_$1.txt" || true; else echo 0; fi
 }
-scheme2_started() { [ "$(epochs_logged 2)" -ge 1 ]; }
+scheme2_started() {
+    [ "$(epochs_logged 2)" -ge 1 ] && return 0
+    ! job_done "$job" || fail "the array ended before scheme 2 finished an epoch"
+    return 1
+}
 
 job=$(submit 1-4 "$work/task-%a.out")
 echo "slurm test: array job $job submitted"
@@ -82,7 +86,7 @@ done
 grep -q "naap train: 2 trained\|naap train: 1 trained, 1 already done" "$resumed" ||
     fail "the resubmitted task did not finish both schemes"
 
-"$bin" dataset build "$out" -o "$work/naap.csv" --test-bins 4 || fail "naap dataset build over the outputs"
+"$bin" dataset build "$out" -o "$work/naap.csv" --ids 1,2,3,4,5,6,7,8 --test-bins 4 || fail "naap dataset build over the outputs"
 rows=$(tail -n +2 "$work/naap.csv" | cut -d, -f1 | tr -d '\r' | sort -n | paste -sd, -)
 [ "$rows" = "1,2,3,4,5,6,7,8" ] || fail "dataset rows are schemes $rows, expected 1..8"
 rm -rf "$work"
