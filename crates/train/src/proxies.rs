@@ -73,7 +73,10 @@ pub fn proxy_batch(
         images.extend_from_slice(train.image(i));
         labels.push(train.labels()[i]);
     }
-    let (x, y) = CifarSplit::new(images, labels)?.to_tensors(Device::Cpu)?;
+    let batch = CifarSplit::new(images, labels)?;
+    let t = batch.to_tensors(Device::Cpu)?;
+    // Owned tensors, as `batch` ends here: the float copy, and the labels' own copy.
+    let (x, y) = (crate::normalise(&t.images)?, t.labels.f_copy()?);
     Ok((x, y, picked))
 }
 
