@@ -76,7 +76,7 @@ pub fn proxy_batch(
     let batch = CifarSplit::new(images, labels)?;
     let t = batch.to_tensors(Device::Cpu)?;
     // Owned tensors, as `batch` ends here: the float copy, and the labels' own copy.
-    let (x, y) = (crate::normalise(&t.images)?, t.labels.f_copy()?);
+    let (x, y) = (crate::normalise(&t.images)?, t.labels.copy());
     Ok((x, y, picked))
 }
 
