@@ -5,7 +5,9 @@
 mod common;
 
 use naap_train::shim::cuda::{CudaGraph, JobStream};
-use naap_train::{load_cifar10, train_schemes, DeviceChoice, SchemeJob, SchemePaths, TrainConfig};
+use naap_train::{
+    load_cifar10, train_schemes, DeviceChoice, RunOptions, SchemeJob, SchemePaths, TrainConfig,
+};
 use tch::{Device, Kind, Tensor};
 
 #[test]
@@ -47,7 +49,15 @@ fn run_logs(cuda_graphs: bool, jobs: usize) -> Vec<Vec<(f64, f64, f64)>> {
     .validate()
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let summary = train_schemes(&jobs_list, &data, &config, out.path(), jobs, &|_| {}).unwrap();
+    let summary = train_schemes(
+        &jobs_list,
+        &data,
+        &config,
+        out.path(),
+        &RunOptions::jobs(jobs),
+        &|_| {},
+    )
+    .unwrap();
     assert_eq!(summary.trained, ids.to_vec(), "{summary:?}");
     ids.iter()
         .map(|&id| {
