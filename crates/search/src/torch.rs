@@ -18,7 +18,7 @@ use std::sync::Mutex;
 pub struct TorchTrainer<'a> {
     jobs: BTreeMap<u32, SchemeJob>,
     // Tensors are not Sync: each call takes its own handle under the lock.
-    data: Mutex<DeviceData>,
+    data: Mutex<DeviceData<'a>>,
     config: TrainValidConfig,
     dir: PathBuf,
     threads: usize,
@@ -31,7 +31,7 @@ impl<'a> TorchTrainer<'a> {
     /// writing into `dir`, `concurrency` schemes at a time sharing the cores.
     pub fn new(
         jobs: Vec<SchemeJob>,
-        data: &Cifar10,
+        data: &'a Cifar10,
         config: TrainValidConfig,
         dir: &Path,
         concurrency: usize,
@@ -77,7 +77,9 @@ impl EpochTrainer for TorchTrainer<'_> {
         let config = recipe.validate().map_err(train_err(model_id))?;
         tch::set_num_threads(self.threads as i32);
         let data = self.data.lock().unwrap_or_else(|e| e.into_inner()).share();
-        train_scheme(job, &data, &config, &self.dir, self.on_event).map_err(train_err(model_id))?;
+        // A checkpoint of another build is refused (the search's journal refuses it too).
+        train_scheme(job, &data, &config, &self.dir, false, self.on_event)
+            .map_err(train_err(model_id))?;
         let path = SchemePaths::new(&self.dir, job.id).log;
         let log = TrainingLog::read(&path)?;
         let epochs = log.epochs();
