@@ -5,24 +5,17 @@
 //! per ModelId (`ModelId,LogSynFlow,GradNorm,Snip,JacobCov`), ready for
 //! `naap dataset join`. Built only with the `train` feature (libtorch).
 
+use crate::args::{CifarArgs, SchemeArgs};
 use crate::exit::Outcome;
 use std::path::PathBuf;
 
 /// Arguments of `naap proxies`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Scheme list (JSON) [default: <data-dir>/naap440/generated_schemes.json]
-    #[arg(long, value_name = "FILE")]
-    schemes: Option<PathBuf>,
-    /// Scheme ids, e.g. 1,5,10-20 [default: all]
-    #[arg(long, value_name = "IDS")]
-    ids: Option<String>,
-    /// CIFAR-10 as for `naap train` [default: the first found in <data-dir>/cifar10]
-    #[arg(long, value_name = "PATH")]
-    data: Option<PathBuf>,
-    /// Data folder for the defaults [default: $NAAP_DATA_DIR, else ./data]
-    #[arg(long, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    schemes: SchemeArgs,
+    #[command(flatten)]
+    cifar: CifarArgs,
     /// Training images in the one fixed minibatch
     #[arg(long, value_name = "N", default_value_t = 64)]
     batch: usize,
@@ -46,10 +39,7 @@ pub struct Args {
 /// Runs `naap proxies`.
 #[cfg(not(feature = "train"))]
 pub fn run(_args: Args) -> anyhow::Result<Outcome> {
-    Err(crate::exit::usage(anyhow::anyhow!(
-        "naap was built without training support; rebuild with \
-         `cargo build --release -p naap --features train` (needs libtorch: scripts/setup-libtorch.sh)"
-    )))
+    Err(super::needs_train_feature())
 }
 
 /// Runs `naap proxies`.
@@ -62,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 mod enabled {
     use super::Args;
     use crate::exit::{self, Outcome};
-    use crate::{data_dir, output, progress};
+    use crate::{output, progress};
     use anyhow::Context;
     use naap_train::{SchemeJob, TrainConfig};
     use std::time::Instant;
@@ -76,18 +66,8 @@ mod enabled {
             )));
         }
         let out = output::file(&args.output, args.force)?;
-        let data_root = data_dir::from_env(args.data_dir.as_deref());
-        let schemes_path = args
-            .schemes
-            .clone()
-            .unwrap_or_else(|| data_dir::naap440_file(&data_root, "generated_schemes.json"));
-        let schemes = naap_space::read_schemes(&schemes_path)
-            .map_err(exit::usage)
-            .with_context(|| format!("reading schemes {}", schemes_path.display()))?;
-        let ids: Vec<usize> = match &args.ids {
-            Some(text) => naap_train::parse_ids(text, schemes.len()).map_err(exit::usage)?,
-            None => (1..=schemes.len()).collect(),
-        };
+        let (_, schemes) = args.schemes.read(&args.cifar.data_root())?;
+        let ids = args.schemes.ids(schemes.len())?;
         let jobs: Vec<SchemeJob> = ids
             .iter()
             .map(|&id| SchemeJob {
@@ -96,10 +76,7 @@ mod enabled {
                 macs: 0,
             })
             .collect();
-        let data_path = match &args.data {
-            Some(p) => p.clone(),
-            None => super::super::train::default_cifar(&data_root)?,
-        };
+        let data_path = args.cifar.path()?;
         if args.threads == Some(0) {
             return Err(exit::usage(anyhow::anyhow!("--threads must be at least 1")));
         }

@@ -5,6 +5,7 @@
 //! and the run folder, then hands them to `naap_search::run_search` with the
 //! real trainer, drawing its progress. Built only with the `train` feature.
 
+use crate::args::{SchemeArgs, TrainingArgs};
 use crate::exit::Outcome;
 use naap_nas::strategy::Known;
 use std::path::PathBuf;
@@ -15,12 +16,9 @@ pub struct Args {
     /// Candidates: every scheme of a space config (TOML or JSON)
     #[arg(long, value_name = "FILE", conflicts_with = "schemes")]
     space: Option<PathBuf>,
-    /// Candidates: a scheme list (JSON) [default: <data-dir>/naap440/generated_schemes.json]
-    #[arg(long, value_name = "FILE")]
-    schemes: Option<PathBuf>,
-    /// Only these candidates (1-based ids in the space or list), e.g. 1-40 [default: all]
-    #[arg(long, value_name = "IDS")]
-    ids: Option<String>,
+    // Candidates: a scheme list (--schemes) or the space's schemes, and --ids in either.
+    #[command(flatten)]
+    schemes: SchemeArgs,
     /// Strategy: successive-halving, hyperband, predictor, zero-shot, last-accuracy, random, exhaustive
     #[arg(long, value_name = "NAME", help_heading = "Strategy")]
     strategy: String,
@@ -68,27 +66,8 @@ pub struct Args {
     /// Most hours of training wall time (the batch running when it runs out finishes)
     #[arg(long, value_name = "H", help_heading = "Budget")]
     budget_hours: Option<f64>,
-    /// CIFAR-10: binary batches or {train,test}/{class}/ images, folder or .tar.gz [default: as `naap train`]
-    #[arg(long, value_name = "PATH", help_heading = "Training")]
-    data: Option<PathBuf>,
-    /// Data folder for the defaults [default: $NAAP_DATA_DIR, else ./data]
-    #[arg(long, value_name = "DIR", help_heading = "Training")]
-    data_dir: Option<PathBuf>,
-    /// Train on N images, spread evenly over the set [default: all]
-    #[arg(long, value_name = "N", help_heading = "Training")]
-    train_limit: Option<usize>,
-    /// Test on N images, spread evenly over the set [default: all]
-    #[arg(long, value_name = "N", help_heading = "Training")]
-    test_limit: Option<usize>,
-    /// Candidates trained at once [default: 1]
-    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Training")]
-    jobs: usize,
-    /// Device: auto, cpu, cuda or cuda:K [default: auto]
-    #[arg(long, value_name = "DEVICE", help_heading = "Training")]
-    device: Option<String>,
-    /// libtorch threads per job [default: cores / jobs]
-    #[arg(long, value_name = "N", help_heading = "Training")]
-    threads: Option<usize>,
+    #[command(flatten)]
+    training: TrainingArgs,
     /// Output folder: ranking.csv, summary.md, config.toml, schemes.json,
     /// logs/ (every candidate's log and checkpoint), journal.jsonl
     ///
@@ -107,10 +86,7 @@ pub struct Args {
 /// Runs `naap search`.
 #[cfg(not(feature = "train"))]
 pub fn run(_args: Args) -> anyhow::Result<Outcome> {
-    Err(crate::exit::usage(anyhow::anyhow!(
-        "naap was built without training support; rebuild with \
-         `cargo build --release -p naap --features train` (needs libtorch: scripts/setup-libtorch.sh)"
-    )))
+    Err(super::needs_train_feature())
 }
 
 /// Runs `naap search`.
@@ -123,7 +99,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 mod enabled {
     use super::Args;
     use crate::exit::{self, Outcome};
-    use crate::{data_dir, output, progress};
+    use crate::{output, progress};
     use anyhow::Context;
     use indicatif::ProgressBar;
     use naap_nas::StudyConfig;
@@ -163,19 +139,13 @@ mod enabled {
 
     pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let started = Instant::now();
-        let data_root = data_dir::from_env(args.data_dir.as_deref());
-        let (source, schemes) = read_candidates(&args, &data_root)?;
-        let ids: Vec<usize> = match &args.ids {
-            Some(text) => naap_train::parse_ids(text, schemes.len()).map_err(exit::usage)?,
-            None => (1..=schemes.len()).collect(),
-        };
+        let t = &args.training;
+        let (source, schemes) = read_candidates(&args, &t.cifar.data_root())?;
+        let ids = args.schemes.ids(schemes.len())?;
         let search = search_config(&args, &source, &ids)?;
         let valid = search.clone().validate().map_err(search_err)?;
         let train = train_config(&args, valid.max_epochs(), search.strategy.seed)?;
-        let data_path = match &args.data {
-            Some(p) => p.clone(),
-            None => crate::cmd::train::default_cifar(&data_root)?,
-        };
+        let data_path = t.cifar.path()?;
         let known = match &args.known_dataset {
             Some(p) => {
                 naap_dataset::Dataset::read(p)
@@ -246,7 +216,7 @@ mod enabled {
             &data,
             train,
             &args.output.join("logs"),
-            args.jobs,
+            t.jobs,
             &on_train,
         )
         .map_err(search_err)?;
@@ -315,13 +285,7 @@ mod enabled {
                 naap_space::generate(&config),
             ));
         }
-        let path = args
-            .schemes
-            .clone()
-            .unwrap_or_else(|| data_dir::naap440_file(data_root, "generated_schemes.json"));
-        let schemes = naap_space::read_schemes(&path)
-            .map_err(exit::usage)
-            .with_context(|| format!("reading schemes {}", path.display()))?;
+        let (path, schemes) = args.schemes.read(data_root)?;
         Ok((format!("schemes {}", path.display()), schemes))
     }
 
@@ -357,7 +321,7 @@ mod enabled {
             }
             None => s.max_epochs,
         };
-        let ids_text = match &args.ids {
+        let ids_text = match &args.schemes.ids {
             Some(t) => format!(" ids {t}"),
             None => String::new(),
         };
@@ -366,7 +330,7 @@ mod enabled {
             budget_epochs: args.budget_epochs,
             budget_hours: args.budget_hours,
             known_dataset: args.known_dataset.as_ref().map(|p| p.display().to_string()),
-            jobs: args.jobs,
+            jobs: args.training.jobs,
             strategy: s,
         })
     }
@@ -376,15 +340,16 @@ mod enabled {
         max_epochs: u32,
         seed: u64,
     ) -> anyhow::Result<naap_train::TrainValidConfig> {
+        let t = &args.training;
         let mut c = TrainConfig {
             epochs: max_epochs as usize,
             seed,
-            train_limit: args.train_limit,
-            test_limit: args.test_limit,
+            train_limit: t.train_limit,
+            test_limit: t.test_limit,
             ..TrainConfig::default()
         };
-        c.threads = naap_train::threads_per_job(args.threads.unwrap_or(c.threads), args.jobs);
-        if let Some(d) = &args.device {
+        c.threads = naap_train::threads_per_job(t.threads.unwrap_or(c.threads), t.jobs);
+        if let Some(d) = &t.device {
             c.device = d.parse().map_err(exit::usage)?;
         }
         c.validate().map_err(exit::usage)

@@ -6,40 +6,27 @@
 //! the `train` feature, which links libtorch; without it the command says how
 //! to rebuild.
 
+use crate::args::{SchemeArgs, TrainingArgs};
 use crate::exit::Outcome;
 use std::path::PathBuf;
 
 /// Arguments of `naap train`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Scheme list (JSON) [default: <data-dir>/naap440/generated_schemes.json]
-    #[arg(long, value_name = "FILE")]
-    schemes: Option<PathBuf>,
-    /// Scheme ids to train, e.g. 1,5,10-20 [default: all]
-    #[arg(long, value_name = "IDS")]
-    ids: Option<String>,
+    #[command(flatten)]
+    schemes: SchemeArgs,
     /// Take slice I of N of the ids (1 <= I <= N), e.g. one Slurm array task
     ///
     /// Ids are dealt round robin, so the N shards are disjoint, together cover
     /// every id, and mix small and large schemes.
     #[arg(long, value_name = "I/N")]
     shard: Option<String>,
-    /// CIFAR-10: binary batches or {train,test}/{class}/ images, folder or .tar.gz
-    ///
-    /// Default: the first of <data-dir>/cifar10/cifar-10-binary.tar.gz,
-    /// <data-dir>/cifar10/cifar-10-batches-bin and
-    /// <data-dir>/cifar10/cifar10-jpg.tar.gz that exists.
-    #[arg(long, value_name = "PATH")]
-    data: Option<PathBuf>,
     /// Output folder: scheme_{id}.txt logs, checkpoints/, config.toml
     ///
     /// A run resumes into its output folder: finished schemes are skipped and
     /// unfinished ones continue from their last finished epoch.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Data folder for the defaults [default: $NAAP_DATA_DIR, else ./data]
-    #[arg(long, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
     /// Training recipe (TOML); flags below override it
     #[arg(long, value_name = "FILE", help_heading = "Recipe")]
     config: Option<PathBuf>,
@@ -49,28 +36,10 @@ pub struct Args {
     /// Seed of init and shuffling [default: 20220819]
     #[arg(long, value_name = "N", help_heading = "Recipe")]
     seed: Option<u64>,
-    /// Train on N images, spread evenly over the set [default: all]
-    #[arg(long, value_name = "N", help_heading = "Recipe")]
-    train_limit: Option<usize>,
-    /// Test on N images, spread evenly over the set [default: all]
-    #[arg(long, value_name = "N", help_heading = "Recipe")]
-    test_limit: Option<usize>,
-    /// Schemes trained at once [default: 1]
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 1,
-        help_heading = "Resources"
-    )]
-    jobs: usize,
-    /// Device: auto, cpu, cuda or cuda:K [default: auto]
-    #[arg(long, value_name = "DEVICE", help_heading = "Resources")]
-    device: Option<String>,
-    /// libtorch threads per job [default: cores / jobs]
-    #[arg(long, value_name = "N", help_heading = "Resources")]
-    threads: Option<usize>,
+    #[command(flatten)]
+    training: TrainingArgs,
     /// On a CUDA device, replay each training step from a CUDA graph (needs the `cuda` feature)
-    #[arg(long, help_heading = "Resources")]
+    #[arg(long, help_heading = "Training")]
     cuda_graphs: bool,
     /// Retrain from scratch the schemes whose checkpoints another build of naap wrote
     ///
@@ -86,10 +55,7 @@ pub struct Args {
 /// Runs `naap train`.
 #[cfg(not(feature = "train"))]
 pub fn run(_args: Args) -> anyhow::Result<Outcome> {
-    Err(crate::exit::usage(anyhow::anyhow!(
-        "naap was built without training support; rebuild with \
-         `cargo build --release -p naap --features train` (needs libtorch: scripts/setup-libtorch.sh)"
-    )))
+    Err(super::needs_train_feature())
 }
 
 /// Runs `naap train`.
@@ -99,18 +65,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 }
 
 #[cfg(feature = "train")]
-pub(crate) use enabled::default_cifar;
-
-#[cfg(feature = "train")]
 mod enabled {
     use super::Args;
     use crate::exit::{self, Outcome};
-    use crate::{data_dir, progress};
+    use crate::progress;
     use anyhow::Context;
     use indicatif::{MultiProgress, ProgressBar};
     use naap_train::{Event, SchemeJob, SchemeOutcome, TrainConfig, TrainValidConfig};
     use std::collections::HashMap;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::sync::Mutex;
 
     /// Marks library errors caused by the user's input so they exit 2.
@@ -123,14 +86,11 @@ mod enabled {
     }
 
     pub fn run(args: Args) -> anyhow::Result<Outcome> {
-        let data_root = data_dir::from_env(args.data_dir.as_deref());
+        let t = &args.training;
         let config = resolve_config(&args)?;
-        let jobs = select_jobs(&args, &data_root)?;
-        let data_path = match &args.data {
-            Some(p) => p.clone(),
-            None => default_cifar(&data_root)?,
-        };
-        if args.jobs == 0 {
+        let jobs = select_jobs(&args, &t.cifar.data_root())?;
+        let data_path = t.cifar.path()?;
+        if t.jobs == 0 {
             return Err(exit::usage(anyhow::anyhow!("--jobs must be at least 1")));
         }
         let c = config.get();
@@ -151,7 +111,7 @@ mod enabled {
             args.quiet,
         );
         let options = naap_train::RunOptions {
-            concurrency: args.jobs,
+            concurrency: t.jobs,
             resume_stale: args.resume_stale,
         };
         let summary = naap_train::train_schemes(&jobs, &data, &config, &args.out, &options, &|e| {
@@ -190,28 +150,20 @@ mod enabled {
         };
         c.epochs = args.epochs.unwrap_or(c.epochs);
         c.seed = args.seed.unwrap_or(c.seed);
-        c.threads = args.threads.unwrap_or(c.threads);
-        c.train_limit = args.train_limit.or(c.train_limit);
-        c.test_limit = args.test_limit.or(c.test_limit);
+        let t = &args.training;
+        c.threads = t.threads.unwrap_or(c.threads);
+        c.train_limit = t.train_limit.or(c.train_limit);
+        c.test_limit = t.test_limit.or(c.test_limit);
         c.cuda_graphs |= args.cuda_graphs;
-        if let Some(d) = &args.device {
+        if let Some(d) = &t.device {
             c.device = d.parse().map_err(mark)?;
         }
         c.validate().map_err(mark)
     }
 
     fn select_jobs(args: &Args, data_root: &Path) -> anyhow::Result<Vec<SchemeJob>> {
-        let path = args
-            .schemes
-            .clone()
-            .unwrap_or_else(|| data_dir::naap440_file(data_root, "generated_schemes.json"));
-        let schemes = naap_space::read_schemes(&path)
-            .map_err(exit::usage)
-            .with_context(|| format!("reading schemes {}", path.display()))?;
-        let mut ids: Vec<usize> = match &args.ids {
-            Some(text) => naap_train::parse_ids(text, schemes.len()).map_err(mark)?,
-            None => (1..=schemes.len()).collect(),
-        };
+        let (path, schemes) = args.schemes.read(data_root)?;
+        let mut ids = args.schemes.ids(schemes.len())?;
         if let Some(shard) = &args.shard {
             ids = shard
                 .parse::<naap_train::Shard>()
@@ -232,27 +184,6 @@ mod enabled {
                 })
             })
             .collect()
-    }
-
-    pub(crate) fn default_cifar(data_root: &Path) -> anyhow::Result<PathBuf> {
-        let dir = data_root.join("cifar10");
-        let candidates = [
-            "cifar-10-binary.tar.gz",
-            "cifar-10-batches-bin",
-            "cifar10-jpg.tar.gz",
-        ]
-        .map(|n| dir.join(n));
-        candidates
-            .iter()
-            .find(|p| p.exists())
-            .cloned()
-            .ok_or_else(|| {
-                exit::usage(anyhow::anyhow!(
-                "no CIFAR-10 found in {} (looked for cifar-10-binary.tar.gz, cifar-10-batches-bin, \
-                 cifar10-jpg.tar.gz); pass --data PATH",
-                dir.display()
-            ))
-            })
     }
 
     /// Renders events: an overall bar of epochs and one bar per running scheme
