@@ -351,3 +351,114 @@ fn nas_logged_cost_is_the_wall_time_of_the_paper_logs() {
     let summary = std::fs::read_to_string(out.join("summary.md")).unwrap();
     assert!(summary.contains("GPU-seconds"), "{summary}");
 }
+
+/// `naap fit` on the published train rows: a predictor file.
+fn fit(path: &Path, model: &str, features: &str) {
+    let res = run(naap()
+        .args([
+            "fit",
+            "--model",
+            model,
+            "--feature-set",
+            features,
+            "--dataset",
+        ])
+        .arg(shared_naap440("naap440.csv"))
+        .arg("-o")
+        .arg(path));
+    ok(&res);
+}
+
+#[test]
+fn nas_simulate_ranks_with_a_predictor_file_and_refuses_one_that_does_not_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lr3.json");
+    fit(&file, "Linear Regression", "Scheme + Quantitative 3 epochs");
+    let file_arg = file.to_str().unwrap();
+
+    let out = dir.path().join("ok");
+    let res = simulate(
+        &out,
+        &[
+            "--strategy",
+            "predictor,last-accuracy",
+            "--repeats",
+            "2",
+            "--pool",
+            "100",
+            "--no-figures",
+            "--predictor",
+            file_arg,
+        ],
+    );
+    ok(&res);
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        stderr.contains(&format!("predictor file {file_arg}: Linear Regression")),
+        "{stderr}"
+    );
+    let (_, rows) = read_results(&out);
+    let labels: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(
+        labels,
+        [
+            "predictor-file",
+            "predictor-file",
+            "last-accuracy",
+            "last-accuracy"
+        ]
+    );
+    // 100 schemes x 3 epochs, then the top 10 to 90.
+    for r in &rows[..2] {
+        assert_eq!(&r[4], "1170", "{r:?}");
+    }
+    // config.toml records the file and the checksum the file carries.
+    let config = std::fs::read_to_string(out.join("config.toml")).unwrap();
+    let written = std::fs::read_to_string(&file).unwrap();
+    let checksum = written
+        .split("\"checksum\":\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap();
+    assert!(checksum.starts_with("sha256:"), "{written}");
+    assert!(
+        config.contains(&format!("predictor_checksum = \"{checksum}\"")),
+        "{config}"
+    );
+    assert!(config.contains("predictor = "), "{config}");
+
+    // k-epochs below what the features read: both numbers named.
+    let results = dir.path().join("k/results.csv");
+    let res = simulate(
+        &dir.path().join("k"),
+        &[
+            "--strategy",
+            "predictor",
+            "--k-epochs",
+            "2",
+            "--predictor",
+            file_arg,
+        ],
+    );
+    assert_rejected(&res, "read epoch 3, but k-epochs is 2", Some(&results));
+    // A damaged file is named.
+    let damaged = dir.path().join("damaged.json");
+    std::fs::write(&damaged, written.replacen("\"seed\":", "\"seed\": 1", 1)).unwrap();
+    let results = dir.path().join("d/results.csv");
+    let res = simulate(
+        &dir.path().join("d"),
+        &[
+            "--strategy",
+            "predictor",
+            "--predictor",
+            damaged.to_str().unwrap(),
+        ],
+    );
+    assert_rejected(&res, damaged.to_str().unwrap(), Some(&results));
+    // The file brings its own model: --model with it is refused.
+    let res = simulate(
+        &dir.path().join("m"),
+        &["--predictor", file_arg, "--model", "5-NN"],
+    );
+    assert_rejected(&res, "--model", Some(&dir.path().join("m/results.csv")));
+}

@@ -199,6 +199,51 @@ mod with_libtorch {
     }
 
     #[test]
+    fn search_train_predictor_file_resumes_to_the_same_ranking() {
+        let tmp = tempfile::tempdir().unwrap();
+        // Fitted by `naap fit` on the published NAAP-440 train rows.
+        let file = tmp.path().join("lr1.json");
+        ok(run(naap()
+            .args(["fit", "--model", "Linear Regression"])
+            .args(["--feature-set", "Scheme + Quantitative 1 epochs", "--dataset"])
+            .arg(shared_naap440("naap440.csv"))
+            .arg("-o")
+            .arg(&file)));
+        let file_arg = file.display().to_string();
+        let args = [
+            "--strategy",
+            "predictor",
+            "--k-epochs",
+            "1",
+            "--top-m",
+            "3",
+            "--max-epochs",
+            "3",
+            "--predictor",
+            &file_arg,
+        ];
+        let (dir, ranking) = straight_and_resumed(tmp.path(), "file", &args);
+        let rows: Vec<Vec<&str>> = ranking
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        assert_eq!(rows.len(), 14);
+        // The file's predictions rank: the three fully trained are its three best.
+        let full: Vec<&Vec<&str>> = rows.iter().filter(|r| r[2] == "3").collect();
+        assert_eq!(full.len(), 3);
+        let mut predicted: Vec<f64> = rows.iter().map(|r| r[5].parse().unwrap()).collect();
+        predicted.sort_by(|a, b| b.total_cmp(a));
+        for r in &full {
+            assert!(r[5].parse::<f64>().unwrap() >= predicted[2], "{r:?}");
+        }
+        let config = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+        assert!(config.contains("predictor_checksum = \"sha256:"), "{config}");
+        let summary = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+        assert!(summary.contains("predictor-file"), "{summary}");
+    }
+
+    #[test]
     fn search_train_refuses_to_resume_other_settings() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("o");

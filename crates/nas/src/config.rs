@@ -7,7 +7,10 @@ use crate::strategy::{
 use crate::{Error, Result};
 use naap_predict::features::FeatureSet;
 use naap_predict::models::{spec_named, ModelSpec};
+use naap_predict::predictor::Predictor;
 use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
 
 /// Every strategy name, in the order a study reports them.
 pub const STRATEGY_NAMES: [&str; 7] = [
@@ -70,6 +73,18 @@ pub struct StudyConfig {
     pub features: Option<String>,
     /// Zero-shot: a feature set name reading no epoch. Default `Scheme`.
     pub zero_shot_features: String,
+    /// Predictor and zero-shot: a predictor file written by `naap fit`,
+    /// which ranks as fitted instead of a model fitted by the search (no
+    /// known curves needed; `predictor` needs k-epochs ≥ the epochs its
+    /// features read, `zero-shot` a scheme-only predictor). With it,
+    /// [`StudyConfig::validate`] records the file's model, feature set and
+    /// checksum in `model`, `features` and `predictor_checksum`, and clears
+    /// `known`. Default: none.
+    pub predictor: Option<String>,
+    /// The checksum of the `predictor` file (`sha256:<hex>`, as the file
+    /// records it), filled in by [`StudyConfig::validate`]; a recorded one
+    /// that the file no longer matches is refused.
+    pub predictor_checksum: Option<String>,
 }
 
 impl Default for StudyConfig {
@@ -94,6 +109,8 @@ impl Default for StudyConfig {
             model: DEFAULT_MODEL.into(),
             features: None,
             zero_shot_features: "Scheme".into(),
+            predictor: None,
+            predictor_checksum: None,
         }
     }
 }
@@ -108,17 +125,44 @@ pub enum Pool {
 }
 
 /// Checked study settings; build with [`StudyConfig::validate`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct StudyValidConfig {
     config: StudyConfig,
     pool: Pool,
     rungs: Rungs,
+    predictor: Option<Arc<Predictor>>,
 }
 
 impl StudyConfig {
     /// Checks every setting against its documented range.
-    pub fn validate(self) -> Result<StudyValidConfig> {
+    pub fn validate(mut self) -> Result<StudyValidConfig> {
         let bad = |m: String| Err(Error::InvalidConfig(m));
+        let predictor = match &self.predictor {
+            Some(path) => {
+                let p = load_predictor(Path::new(path), self.predictor_checksum.as_deref())?;
+                if let Some(f) = self
+                    .features
+                    .as_ref()
+                    .filter(|f| *f != p.feature_set().name())
+                {
+                    return bad(format!(
+                        "features '{f}' given with the predictor file {path}, whose features \
+                         are '{}': a predictor file ranks with its own model and features",
+                        p.feature_set().name()
+                    ));
+                }
+                // Recorded so that config.toml says what ranked.
+                self.model = p.model().name.clone();
+                self.features = Some(p.feature_set().name().to_owned());
+                self.predictor_checksum = Some(p.checksum()?);
+                self.known.clear();
+                Some(Arc::new(p))
+            }
+            None if self.predictor_checksum.is_some() => {
+                return bad("predictor_checksum is given without a predictor file".into())
+            }
+            None => None,
+        };
         if self.strategies.is_empty() {
             return bad("no strategy given".into());
         }
@@ -148,7 +192,7 @@ impl StudyConfig {
                 return bad(format!("budget must be a positive number, got {b}"));
             }
         }
-        if self.known.is_empty() {
+        if self.known.is_empty() && predictor.is_none() {
             return bad("known needs at least one protocol (fold, online)".into());
         }
         let rungs = Rungs::new(self.eta, self.min_epochs, self.max_epochs)?;
@@ -156,6 +200,7 @@ impl StudyConfig {
             config: self,
             pool,
             rungs,
+            predictor,
         };
         // Building the strategies checks their own settings and the model name.
         valid.strategies()?;
@@ -199,13 +244,36 @@ impl StudyValidConfig {
         self.rungs.max_epochs().max(self.config.k_epochs)
     }
 
+    /// The predictor file's predictor, if one was given.
+    pub fn predictor(&self) -> Option<&Arc<Predictor>> {
+        self.predictor.as_ref()
+    }
+
     /// The strategies, in the order given; `predictor` and `zero-shot`
-    /// become one strategy per protocol of `known`.
+    /// become one strategy per protocol of `known`, or one ranking by the
+    /// predictor file.
     pub fn strategies(&self) -> Result<Vec<Box<dyn Strategy>>> {
         let c = &self.config;
         let mut out: Vec<Box<dyn Strategy>> = Vec::new();
+        let in_file = |e: Error| match (&c.predictor, e) {
+            (Some(path), Error::InvalidConfig(m)) => {
+                Error::InvalidConfig(format!("predictor file {path}: {m}"))
+            }
+            (_, e) => e,
+        };
         for name in &c.strategies {
+            match (name.as_str(), &self.predictor) {
+                ("predictor", Some(p)) => out.push(Box::new(
+                    RankThenTrain::predictor_file(c.k_epochs, c.top_m, p.clone())
+                        .map_err(in_file)?,
+                )),
+                ("zero-shot", Some(p)) => out.push(Box::new(
+                    RankThenTrain::zero_shot_file(c.top_m, p.clone()).map_err(in_file)?,
+                )),
+                _ => {}
+            }
             match name.as_str() {
+                "predictor" | "zero-shot" if self.predictor.is_some() => {}
                 "exhaustive" => out.push(Box::new(Exhaustive)),
                 "random" => out.push(Box::new(RandomSearch::new(c.random_n)?)),
                 "successive-halving" => out.push(Box::new(SuccessiveHalving::new(self.rungs))),
@@ -251,6 +319,21 @@ impl StudyValidConfig {
 /// The model of the registry with this display name.
 fn model(name: &str) -> Result<ModelSpec> {
     spec_named(name).map_err(|e| Error::InvalidConfig(e.to_string()))
+}
+
+/// Loads a predictor file; its checksum must be `expected` when given (the
+/// one a config.toml recorded).
+fn load_predictor(path: &Path, expected: Option<&str>) -> Result<Predictor> {
+    let p = Predictor::load(path).map_err(|e| Error::InvalidConfig(e.to_string()))?;
+    let actual = p.checksum()?;
+    match expected {
+        Some(want) if want != actual => Err(Error::InvalidConfig(format!(
+            "predictor file {}: its checksum is {actual}, the settings record {want}: \
+             it is another predictor",
+            path.display()
+        ))),
+        _ => Ok(p),
+    }
 }
 
 /// The feature set with this name, as `naap fit` and `naap baseline` name them.
@@ -380,5 +463,79 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("etaa"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod predictor_file_tests {
+    use super::*;
+    use crate::strategy::tests::table;
+
+    /// A predictor file fitted on the synthetic table, and its path.
+    fn fitted(dir: &Path, name: &str, features: &str) -> String {
+        let rows = table();
+        let refs: Vec<&naap_dataset::Row> = rows.iter().collect();
+        let path = dir.join(name);
+        Predictor::fit_rows(
+            &refs,
+            &model("Linear Regression").unwrap(),
+            &feature_set(features).unwrap(),
+            1,
+        )
+        .unwrap()
+        .save(&path)
+        .unwrap();
+        path.display().to_string()
+    }
+
+    fn with(path: &str, strategy: &str, k: u32) -> StudyConfig {
+        StudyConfig {
+            strategies: vec![strategy.into()],
+            predictor: Some(path.into()),
+            k_epochs: k,
+            ..StudyConfig::default()
+        }
+    }
+
+    #[test]
+    fn a_predictor_file_is_checked_against_k_the_strategy_and_its_checksum() {
+        let dir = tempfile::tempdir().unwrap();
+        let curve = fitted(dir.path(), "curve.json", "Scheme + Quantitative 3 epochs");
+        let scheme = fitted(dir.path(), "scheme.json", "Scheme");
+        let err = |c: StudyConfig| c.validate().unwrap_err().to_string();
+
+        let e = err(with(&curve, "predictor", 2));
+        assert!(e.contains(&curve) && e.contains("read epoch 3"), "{e}");
+        assert!(e.contains("k-epochs is 2"), "{e}");
+        let e = err(with(&curve, "zero-shot", 3));
+        assert!(e.contains("scheme-only"), "{e}");
+        assert!(with(&scheme, "zero-shot", 3).validate().is_ok());
+        assert!(with(&scheme, "predictor", 1).validate().is_ok());
+
+        let e = err(StudyConfig {
+            features: Some("Scheme".into()),
+            ..with(&curve, "predictor", 3)
+        });
+        assert!(e.contains("'Scheme' given with the predictor file"), "{e}");
+
+        // The recorded checksum must be the file's: a config.toml naming
+        // the path of a predictor since replaced is refused.
+        let valid = with(&curve, "predictor", 3).validate().unwrap();
+        let recorded = valid.config().clone();
+        assert!(recorded
+            .predictor_checksum
+            .as_deref()
+            .is_some_and(|c| c.starts_with("sha256:")));
+        assert!(recorded.clone().validate().is_ok());
+        std::fs::copy(&scheme, &curve).unwrap();
+        let e = err(StudyConfig {
+            strategies: vec!["zero-shot".into()],
+            ..recorded
+        });
+        assert!(e.contains("checksum") && e.contains(&curve), "{e}");
+
+        std::fs::write(&curve, "{\"format\": \"naap-predictor\"").unwrap();
+        let e = err(with(&curve, "predictor", 3));
+        assert!(e.contains(&curve), "{e}");
     }
 }

@@ -51,6 +51,16 @@ pub(crate) fn observed_row(meter: &Meter<'_>, model_id: u32, max_accuracy: f64) 
     })
 }
 
+/// What a fitted `predictor` predicts for each of `ids`, from their free
+/// features and the paid epochs it reads.
+pub(crate) fn predict(meter: &Meter<'_>, predictor: &Predictor, ids: &[u32]) -> Result<Vec<f64>> {
+    let candidates = ids
+        .iter()
+        .map(|&id| observed_candidate(meter, id, predictor.epochs_needed()))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(predictor.predict_named(&candidates, |i| format!("ModelId {}", ids[i]))?)
+}
+
 /// Fits a [`Predictor`] of `spec` on `train` (features of `set`, target
 /// MaxAccuracy, the scaler fitted on `train` only, as the paper's protocol)
 /// and predicts the MaxAccuracy of each of `ids`, from what was paid.
@@ -62,10 +72,6 @@ pub(crate) fn fit_predict(
     ids: &[u32],
     seed: u64,
 ) -> Result<Vec<f64>> {
-    let candidates = ids
-        .iter()
-        .map(|&id| observed_candidate(meter, id, set.epochs()))
-        .collect::<Result<Vec<_>>>()?;
     let predictor = Predictor::fit_rows(train, spec, set, seed)?;
-    Ok(predictor.predict_named(&candidates, |i| format!("ModelId {}", ids[i]))?)
+    predict(meter, &predictor, ids)
 }

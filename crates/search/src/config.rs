@@ -2,7 +2,7 @@
 //! config type, reused), the budget, the known curves, the resources.
 
 use crate::{Error, Result};
-use naap_nas::{Strategy, StudyConfig};
+use naap_nas::{Strategy, StudyConfig, StudyValidConfig};
 use serde::{Deserialize, Serialize};
 
 /// Unchecked settings of a live search, as given on the command line and
@@ -19,6 +19,7 @@ pub struct SearchConfig {
     /// runs out finishes.
     pub budget_hours: Option<f64>,
     /// Full curves the `fold` protocol fits on (a dataset CSV); recorded.
+    /// A predictor file (`strategy.predictor`) needs none.
     pub known_dataset: Option<String>,
     /// Schemes trained at once (≥ 1).
     pub jobs: usize,
@@ -29,8 +30,11 @@ pub struct SearchConfig {
 }
 
 /// Checked settings; build with [`SearchConfig::validate`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchValidConfig(SearchConfig);
+#[derive(Debug, Clone)]
+pub struct SearchValidConfig {
+    config: SearchConfig,
+    study: StudyValidConfig,
+}
 
 impl SearchConfig {
     /// Checks the budget, the resources and that the strategy settings name
@@ -62,9 +66,23 @@ impl SearchConfig {
                 self.strategy.strategies.len()
             )));
         }
-        let valid = SearchValidConfig(self);
+        if self.known_dataset.is_some() && self.strategy.predictor.is_some() {
+            return Err(Error::Config(
+                "a predictor file ranks as fitted: give it or known curves \
+                 (--known-dataset), not both"
+                    .into(),
+            ));
+        }
+        let study = self.strategy.clone().validate()?;
+        // The strategy settings as checked: with a predictor file, its
+        // checksum, model and features, so config.toml records them.
+        let config = SearchConfig {
+            strategy: study.config().clone(),
+            ..self
+        };
+        let valid = SearchValidConfig { config, study };
         let strategy = valid.strategy()?;
-        if strategy.needs_known() && valid.0.known_dataset.is_none() {
+        if strategy.needs_known() && valid.config.known_dataset.is_none() {
             return Err(Error::Config(format!(
                 "{} fits its predictor on known full curves: give a dataset (--known-dataset) \
                  or use --known online",
@@ -76,19 +94,24 @@ impl SearchConfig {
 }
 
 impl SearchValidConfig {
-    /// The settings as given.
+    /// The settings as checked (what `config.toml` records): as given,
+    /// with a predictor file's checksum, model and features filled in.
     pub fn get(&self) -> &SearchConfig {
-        &self.0
+        &self.config
+    }
+
+    /// The strategy settings as the simulator checked them.
+    pub fn study(&self) -> &StudyValidConfig {
+        &self.study
     }
 
     /// The strategy, built by the simulator's own config.
     pub fn strategy(&self) -> Result<Box<dyn Strategy>> {
-        let valid = self.0.strategy.clone().validate()?;
-        let mut all = valid.strategies()?;
+        let mut all = self.study.strategies()?;
         if all.len() != 1 {
             return Err(Error::Config(format!(
                 "a search runs one strategy, '{}' expands to {} (give one --known protocol)",
-                self.0.strategy.strategies[0],
+                self.config.strategy.strategies[0],
                 all.len()
             )));
         }
@@ -97,17 +120,17 @@ impl SearchValidConfig {
 
     /// The epochs of a full training.
     pub fn max_epochs(&self) -> u32 {
-        self.0.strategy.max_epochs
+        self.config.strategy.max_epochs
     }
 
     /// The seed of every random choice of the strategy.
     pub fn seed(&self) -> u64 {
-        self.0.strategy.seed
+        self.config.strategy.seed
     }
 
     /// The training-time budget in seconds, if any.
     pub fn budget_secs(&self) -> Option<f64> {
-        self.0.budget_hours.map(|h| h * 3600.0)
+        self.config.budget_hours.map(|h| h * 3600.0)
     }
 }
 

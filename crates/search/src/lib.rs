@@ -11,6 +11,19 @@
 //!
 //! Start at [`SearchConfig`] and [`run_search`]; [`report`] writes
 //! `ranking.csv` and `summary.md`.
+//!
+//! # Ranking another space with a predictor fitted on NAAP-440
+//!
+//! The predictor and zero-shot strategies rank by a predictor fitted on the
+//! known curves (`fold`), on what the search trains (`online`), or given as
+//! a file of `naap fit` (the strategy config's `predictor`). What transfers
+//! to a new space: the scheme features, which [`candidate`] computes with
+//! the profiler for any scheme; the curve features (epoch accuracies and
+//! losses), as long as the new candidates train with the same recipe and
+//! epoch semantics as the fitted curves (NAAP-440's 90-epoch schedule, so
+//! "epoch 3" means the same point of it). Schemes outside the range the
+//! predictor was fitted on are extrapolated, silently: a linear model keeps
+//! its slope, tree models flatten out.
 #![deny(missing_docs)]
 
 mod config;

@@ -92,7 +92,8 @@ pub struct RankedCandidate {
     /// Best test accuracy over the trained epochs.
     pub best_accuracy: Option<f64>,
     /// The predictor's MaxAccuracy estimate (predictor and zero-shot
-    /// strategies under the fold protocol, which rank by one fit).
+    /// strategies with a predictor file or under the fold protocol, which
+    /// rank by one fit).
     pub predicted_accuracy: Option<f64>,
     /// What the search decided.
     pub decision: Decision,
@@ -165,9 +166,10 @@ fn curves(journal: &Journal) -> BTreeMap<u32, Vec<EpochRecord>> {
     curves
 }
 
-/// The fold protocol's predictions: the same fit the strategy ranked by
-/// (its features, its model, the known curves, its seed), asked for every
-/// candidate on the epochs it was ranked on.
+/// The predictions the strategy ranked by, when it ranked once: the
+/// predictor file's, or the fold protocol's fit (its features, its model,
+/// the known curves, its seed), asked for every candidate on the epochs it
+/// was ranked on.
 fn predictions(
     config: &SearchValidConfig,
     candidates: &[PoolMember],
@@ -175,13 +177,16 @@ fn predictions(
     known: &[&Row],
 ) -> Result<BTreeMap<u32, f64>> {
     let s = &config.get().strategy;
-    let ranks_once = s.known.first() == Some(&Known::Fold) && !known.is_empty();
-    let features = match s.strategies[0].as_str() {
-        "predictor" if ranks_once => match &s.features {
+    let ranks_by_model = matches!(s.strategies[0].as_str(), "predictor" | "zero-shot");
+    let file = config.study().predictor().filter(|_| ranks_by_model);
+    let ranks_once = file.is_some() || s.known.first() == Some(&Known::Fold) && !known.is_empty();
+    let features = match (s.strategies[0].as_str(), file) {
+        (_, Some(p)) => p.feature_set().clone(),
+        ("predictor", None) if ranks_once => match &s.features {
             Some(name) => FeatureSet::named(name)?,
             None => FeatureSet::scheme_quantitative(s.k_epochs),
         },
-        "zero-shot" if ranks_once => FeatureSet::named(&s.zero_shot_features)?,
+        ("zero-shot", None) if ranks_once => FeatureSet::named(&s.zero_shot_features)?,
         _ => return Ok(BTreeMap::new()),
     };
     let k = features.epochs() as usize;
@@ -200,8 +205,11 @@ fn predictions(
     if ids.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let predictor = Predictor::fit_rows(known, &spec_named(&s.model)?, &features, s.seed)?;
-    let predicted = predictor.predict(&asked)?;
+    let predicted = match file {
+        Some(p) => p.predict(&asked)?,
+        None => Predictor::fit_rows(known, &spec_named(&s.model)?, &features, s.seed)?
+            .predict(&asked)?,
+    };
     Ok(ids.into_iter().zip(predicted).collect())
 }
 

@@ -9,7 +9,9 @@ use crate::{
 use naap_dataset::{Dataset, EpochRecord, Row};
 use naap_nas::strategy::Known;
 use naap_nas::{search, CostModel, PoolMember, SearchContext, StudyConfig, TableSource};
-use naap_predict::predictor::Candidate;
+use naap_predict::features::FeatureSet;
+use naap_predict::models::spec_named;
+use naap_predict::predictor::{Candidate, Predictor};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -112,7 +114,11 @@ fn live(
     journal: &std::path::Path,
 ) -> Result<SearchReport> {
     let valid = c.clone().validate()?;
-    let mut journal = Journal::open(journal, &journal_header("test", &format!("{c:?}")))?;
+    // The settings as checked: a predictor file's checksum is part of them.
+    let mut journal = Journal::open(
+        journal,
+        &journal_header("test", &format!("{:?}", valid.get())),
+    )?;
     run_search(
         &valid,
         candidates(pool),
@@ -224,10 +230,11 @@ fn a_killed_search_resumes_to_the_same_ranking_and_trains_nothing_twice() {
         let killed = ReplayTrainer::new(pool, Some(105));
         let err = live(&c, pool, known, &killed, &path).unwrap_err();
         assert!(matches!(err, Error::Training { .. }), "{err}");
-        let journaled = Journal::open(&path, &journal_header("test", &format!("{c:?}")))
-            .unwrap()
-            .batches()
-            .to_vec();
+        let header = journal_header(
+            "test",
+            &format!("{:?}", c.clone().validate().unwrap().get()),
+        );
+        let journaled = Journal::open(&path, &header).unwrap().batches().to_vec();
         assert_eq!(journaled.len(), 1, "{name}: the first batch is journaled");
 
         let resumed_trainer = ReplayTrainer::new(pool, None);
@@ -316,4 +323,59 @@ fn budgets_stop_the_search_at_its_incumbent() {
             }
         ]
     ));
+}
+
+#[test]
+fn a_predictor_file_ranks_as_the_fold_fit_and_another_file_is_not_resumed() {
+    let data = dataset();
+    let (pool, known) = data.rows.split_at(60);
+    let known_refs: Vec<&Row> = known.iter().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let fold = config("predictor", Known::Fold, |c| c.strategy.top_m = 5);
+    let expected = live(
+        &fold,
+        pool,
+        known,
+        &ReplayTrainer::new(pool, None),
+        &dir.path().join("fold"),
+    )
+    .unwrap();
+
+    let file = dir.path().join("p.json");
+    let fit = |model: &str| {
+        Predictor::fit_rows(
+            &known_refs,
+            &spec_named(model).unwrap(),
+            &FeatureSet::scheme_quantitative(3),
+            fold.strategy.seed,
+        )
+        .unwrap()
+        .save(&file)
+        .unwrap()
+    };
+    fit("Linear Regression");
+    let c = config("predictor", Known::Online, |c| {
+        c.strategy.top_m = 5;
+        c.strategy.predictor = Some(file.display().to_string());
+    });
+    let journal = dir.path().join("file");
+    let got = live(&c, pool, &[], &ReplayTrainer::new(pool, None), &journal).unwrap();
+    assert_eq!(got.strategy, "predictor-file");
+    assert_eq!(got.outcome, expected.outcome);
+    // The same fit: the same predictions in ranking.csv, for every candidate.
+    assert_eq!(got.ranking, expected.ranking);
+    assert!(got.ranking.iter().all(|r| r.predicted_accuracy.is_some()));
+
+    // Another predictor at the same path: its checksum changes the journal's header.
+    fit("Random Forest (N=25)");
+    let err = live(&c, pool, &[], &ReplayTrainer::new(pool, None), &journal).unwrap_err();
+    assert!(matches!(err, Error::Mismatch { .. }), "{err}");
+    // Known curves and a predictor file do not go together.
+    let mut both = c.clone();
+    both.known_dataset = Some("naap440.csv".into());
+    assert!(both
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("not both"));
 }

@@ -115,6 +115,19 @@ pub struct SimulateArgs {
     /// Zero-shot features, a set reading no epoch [default: Scheme].
     #[arg(long, value_name = "NAME", help_heading = "Strategies")]
     zero_shot_features: Option<String>,
+    /// Predictor / zero-shot: rank with this predictor file (`naap fit`) instead of fitting one.
+    ///
+    /// The file's model and features rank (strategy label predictor-file,
+    /// zero-shot-file); it needs no known curves. The predictor strategy
+    /// trains every scheme --k-epochs first (at least the epochs its
+    /// features read); zero-shot needs a scheme-only predictor.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["known", "model", "features", "zero_shot_features"],
+        help_heading = "Strategies"
+    )]
+    predictor: Option<PathBuf>,
     /// Output folder.
     #[arg(short, long, value_name = "DIR", default_value = "nas")]
     output: PathBuf,
@@ -201,6 +214,13 @@ fn study_config(
     if let Some(set) = &args.zero_shot_features {
         c.zero_shot_features = set.clone();
     }
+    if let Some(p) = &args.predictor {
+        // Another file than the config's: its recorded checksum is not this one's.
+        if c.predictor.as_deref() != Some(&p.display().to_string()) {
+            c.predictor_checksum = None;
+        }
+        c.predictor = Some(p.display().to_string());
+    }
     c
 }
 
@@ -230,6 +250,14 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
         .validate()
         .map_err(exit::usage)
         .context("checking the study settings")?;
+    if let (Some(p), Some(path)) = (config.predictor(), &config.config().predictor) {
+        eprintln!(
+            "naap: nas simulate ranks with the predictor file {path}: {}, features '{}', {}",
+            p.model().name,
+            p.feature_set().name(),
+            config.config().predictor_checksum.as_deref().unwrap_or("")
+        );
+    }
     let dataset = Dataset::read(&dataset_path)
         .map_err(exit::usage)
         .with_context(|| format!("reading dataset {}", dataset_path.display()))?;

@@ -55,6 +55,21 @@ pub struct Args {
     /// Predictor / zero-shot model, a name of `naap baseline` [default: Linear Regression]
     #[arg(long, value_name = "NAME", help_heading = "Strategy")]
     model: Option<String>,
+    /// Predictor features, a `naap fit` set reading epochs 1..=K at most [default: Scheme + Quantitative K epochs]
+    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
+    features: Option<String>,
+    /// Predictor / zero-shot: rank with this predictor file (`naap fit`) instead of fitting one
+    ///
+    /// The file's model and features rank; it needs no known curves. The
+    /// predictor strategy trains every candidate --k-epochs first (at least
+    /// the epochs its features read); zero-shot needs a scheme-only one.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["known", "known_dataset", "model", "features"],
+        help_heading = "Strategy"
+    )]
+    predictor: Option<PathBuf>,
     /// Most scheme-epochs to train; the search then answers with its incumbent
     #[arg(
         long,
@@ -142,8 +157,11 @@ mod enabled {
         let t = &args.training;
         let (source, schemes) = read_candidates(&args, &t.cifar.data_root())?;
         let ids = args.schemes.ids(schemes.len())?;
-        let search = search_config(&args, &source, &ids)?;
-        let valid = search.clone().validate().map_err(search_err)?;
+        let valid = search_config(&args, &source, &ids)?
+            .validate()
+            .map_err(search_err)?;
+        // As checked: a predictor file's checksum is recorded.
+        let search = valid.get().clone();
         let train = train_config(&args, valid.max_epochs(), search.strategy.seed)?;
         let data_path = t.cifar.path()?;
         let known = match &args.known_dataset {
@@ -203,6 +221,14 @@ mod enabled {
             valid.max_epochs(),
             data_path.display()
         );
+        if let Some(path) = &search.strategy.predictor {
+            eprintln!(
+                "naap search: ranking with the predictor file {path}: {}, features '{}', {}",
+                search.strategy.model,
+                search.strategy.features.as_deref().unwrap_or(""),
+                search.strategy.predictor_checksum.as_deref().unwrap_or("")
+            );
+        }
         let data = naap_train::load_cifar10(&data_path, c.train_limit, c.test_limit)
             .map_err(exit::usage)
             .with_context(|| format!("reading CIFAR-10 from {}", data_path.display()))?;
@@ -312,6 +338,8 @@ mod enabled {
             online_batch,
             model
         );
+        s.features = args.features.clone();
+        s.predictor = args.predictor.as_ref().map(|p| p.display().to_string());
         // A ladder only matters to the halving strategies; the others train
         // to max-epochs, which then needs no r*eta^s shape.
         s.min_epochs = match args.min_epochs {

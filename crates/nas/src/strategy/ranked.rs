@@ -1,6 +1,8 @@
 //! Rank after a short training, then train the best fully: the NAAP way
 //! (`predictor`), its scheme-only variant (`zero-shot`) and the model-free
-//! baseline (`last-accuracy`).
+//! baseline (`last-accuracy`). The predictor is either fitted by the search
+//! (`fold`, `online`) or a pre-fitted predictor file (`naap fit`), which
+//! needs no known curves at all.
 
 use super::{best_observed, rank_desc, rng, SearchContext, Strategy};
 use crate::meter::Meter;
@@ -9,7 +11,9 @@ use crate::{Error, Result};
 use naap_dataset::Row;
 use naap_predict::features::FeatureSet;
 use naap_predict::models::ModelSpec;
+use naap_predict::predictor::Predictor;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Which full curves a predictor may learn from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +63,9 @@ pub enum Ranker {
         /// What it is fitted on.
         known: Known,
     },
+    /// By a predictor fitted beforehand (a `naap fit` file), asked on the
+    /// free features and the first epochs it reads, as paid.
+    Fitted(Arc<Predictor>),
 }
 
 /// Train every candidate k epochs, rank them, train the top m fully and
@@ -157,6 +164,35 @@ impl RankThenTrain {
             known,
         };
         Self::new(format!("zero-shot-{}", known.name()), 0, m, batch, ranker)
+    }
+
+    /// `predictor` with a pre-fitted predictor: train every candidate k
+    /// epochs, rank by `predictor`'s predictions from what was paid, train
+    /// the top m fully. k must cover the epochs its features read.
+    pub fn predictor_file(k: u32, m: usize, predictor: Arc<Predictor>) -> Result<RankThenTrain> {
+        let needs = predictor.epochs_needed();
+        if needs > k {
+            return Err(Error::InvalidConfig(format!(
+                "the predictor file's features '{}' read epoch {needs}, but k-epochs is {k}: \
+                 k-epochs must be at least {needs}",
+                predictor.feature_set().name()
+            )));
+        }
+        Self::new("predictor-file".into(), k, m, 1, Ranker::Fitted(predictor))
+    }
+
+    /// `zero-shot` with a pre-fitted scheme-only predictor: rank before any
+    /// training, train the top m fully.
+    pub fn zero_shot_file(m: usize, predictor: Arc<Predictor>) -> Result<RankThenTrain> {
+        let needs = predictor.epochs_needed();
+        if needs > 0 {
+            return Err(Error::InvalidConfig(format!(
+                "zero-shot ranks before any training, but the predictor file's features '{}' \
+                 read epoch {needs}: give a scheme-only predictor, or use the predictor strategy",
+                predictor.feature_set().name()
+            )));
+        }
+        Self::new("zero-shot-file".into(), 0, m, 1, Ranker::Fitted(predictor))
     }
 
     /// Epochs every candidate is trained before ranking.
@@ -289,6 +325,10 @@ impl Strategy for RankThenTrain {
             } => {
                 let trained = self.online(meter, &pool, features, model, ctx.seed)?;
                 return best_observed(meter, &trained);
+            }
+            Ranker::Fitted(p) => {
+                let predicted = predictor::predict(meter, p, &pool)?;
+                rank_desc(pool.iter().copied().zip(predicted).collect())?
             }
         };
         let top: Vec<u32> = finalists.into_iter().take(self.m).collect();

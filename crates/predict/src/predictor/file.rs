@@ -200,6 +200,13 @@ impl Predictor {
             })
     }
 
+    /// The predictor's checksum as its file records it (`sha256:<hex>` of
+    /// the predictor object): the identity of a fitted predictor, the same
+    /// for every copy of the file.
+    pub fn checksum(&self) -> Result<String> {
+        checksum(&self.body)
+    }
+
     /// Reads a predictor file; errors name the file.
     pub fn load(path: &Path) -> Result<Predictor> {
         let text = std::fs::read_to_string(path).map_err(|e| io_error(path, "reading", e))?;
