@@ -205,7 +205,11 @@ mod with_libtorch {
         let file = tmp.path().join("lr1.json");
         ok(run(naap()
             .args(["fit", "--model", "Linear Regression"])
-            .args(["--feature-set", "Scheme + Quantitative 1 epochs", "--dataset"])
+            .args([
+                "--feature-set",
+                "Scheme + Quantitative 1 epochs",
+                "--dataset",
+            ])
             .arg(shared_naap440("naap440.csv"))
             .arg("-o")
             .arg(&file)));
@@ -238,9 +242,59 @@ mod with_libtorch {
             assert!(r[5].parse::<f64>().unwrap() >= predicted[2], "{r:?}");
         }
         let config = std::fs::read_to_string(dir.join("config.toml")).unwrap();
-        assert!(config.contains("predictor_checksum = \"sha256:"), "{config}");
+        assert!(
+            config.contains("predictor_checksum = \"sha256:"),
+            "{config}"
+        );
         let summary = std::fs::read_to_string(dir.join("summary.md")).unwrap();
         assert!(summary.contains("predictor-file"), "{summary}");
+    }
+
+    #[test]
+    fn search_train_checks_the_strategy_flags_before_training() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("o");
+        // --features is validated as by nas simulate: no epoch beyond k.
+        let res = run(&mut search(
+            &out,
+            &[
+                "--strategy",
+                "predictor",
+                "--k-epochs",
+                "1",
+                "--features",
+                "Scheme + Quantitative 3 epochs",
+            ],
+        ));
+        assert_rejected(
+            &res,
+            "read epoch 3, but candidates are trained 1 epochs",
+            None,
+        );
+        assert!(!out.join("journal.jsonl").exists());
+        let res = run(&mut search(
+            &out,
+            &["--strategy", "predictor", "--features", "Schema"],
+        ));
+        assert_rejected(&res, "'Schema'", None);
+        // A predictor file brings its own model and features.
+        let res = run(&mut search(
+            &out,
+            &[
+                "--strategy",
+                "predictor",
+                "--predictor",
+                "p.json",
+                "--known-dataset",
+                "k.csv",
+            ],
+        ));
+        assert_rejected(&res, "--known-dataset", None);
+        let res = run(&mut search(
+            &out,
+            &["--strategy", "predictor", "--predictor", "missing.json"],
+        ));
+        assert_rejected(&res, "missing.json", None);
     }
 
     #[test]
