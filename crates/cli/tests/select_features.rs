@@ -313,3 +313,112 @@ fn issue_13_resume_refuses_a_checkpoint_of_another_build_and_resume_stale_redoes
         stderr(&resumed)
     );
 }
+
+/// The fixture dataset with made-up zero-cost columns joined by `naap dataset join`.
+fn fixture_with_zero_cost(dir: &Path) -> std::path::PathBuf {
+    let dataset = fixture_dataset("v2");
+    let mut extra = format!("ModelId,{}\n", naap_dataset::ZERO_COST_COLUMNS.join(","));
+    for id in 1..=5 {
+        let id = f64::from(id);
+        extra.push_str(&format!(
+            "{id},{},{},{},{}\n",
+            id.ln(),
+            2.0 * id,
+            -id,
+            id * id
+        ));
+    }
+    let extra_path = dir.join("proxies.csv");
+    std::fs::write(&extra_path, extra).unwrap();
+    let joined = dir.join("joined.csv");
+    let res = run(naap()
+        .args(["dataset", "join"])
+        .arg(&dataset)
+        .arg(&extra_path)
+        .arg("-o")
+        .arg(&joined));
+    assert!(res.status.success(), "{}", stderr(&res));
+    joined
+}
+
+/// Issue 11: the search also runs over the zero-cost columns and the curve
+/// features, under set names of their own, given with --feature-set.
+#[test]
+fn issue11_named_sets_search_zero_cost_and_curve_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let joined = fixture_with_zero_cost(dir.path());
+    let out = dir.path().join("out");
+    let set = "Scheme8+ZeroCost+Quant.2+Curve";
+    let args = [
+        "--modes",
+        "interpolation",
+        "--models",
+        "1-NN",
+        "--feature-set",
+        set,
+        "--feature-set",
+        "Scheme + ZeroCost",
+    ];
+    let res = select(&joined, &out, "2", &args);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    // Without --epochs only the named sets run, in the order given.
+    let searched: Vec<&str> = rows.iter().filter(|r| r[10] == "0").map(|r| r[2]).collect();
+    assert_eq!(searched, [set, "Scheme + ZeroCost"]);
+    let full = rows.iter().find(|r| r[2] == set && r[10] == "0").unwrap();
+    let names: Vec<&str> = full[4].split(';').collect();
+    assert_eq!(names.len(), 8 + 4 + 6 + 5 + 2, "{names:?}");
+    assert_eq!(names[8..12], naap_dataset::ZERO_COST_COLUMNS);
+    assert_eq!(
+        names[18..],
+        [
+            "dAcc1",
+            "Mean(Acc)@2",
+            "Std(Acc)@2",
+            "Mean(dAcc)@2",
+            "Std(dAcc)@2",
+            "SoTL@2",
+            "Extrap90@2"
+        ]
+    );
+    // The search went past the full set, and only over this set's columns.
+    let subsets = rows.iter().filter(|r| r[2] == set).count();
+    assert!(subsets > names.len(), "{subsets}");
+    assert!(rows
+        .iter()
+        .filter(|r| r[2] == set)
+        .all(|r| r[3].split(';').count() == names.len()));
+    let config = std::fs::read_to_string(out.join("config.toml")).unwrap();
+    assert!(config.contains(set), "{config}");
+    let best = std::fs::read_to_string(out.join("best.md")).unwrap();
+    assert!(best.contains(&format!("| 1-NN | {set} |")), "{best}");
+
+    // The plain fixture lacks the zero-cost columns; a set too large for
+    // the search, or unknown: exit 2, nothing written.
+    let plain = fixture_dataset("v2");
+    let bad_out = dir.path().join("bad");
+    let cases: [(&Path, &str, &str); 3] = [
+        (&plain, set, "column LogSynFlow is not in this dataset"),
+        (
+            &joined,
+            "Scheme8+ZeroCost+Quant.12+Curve",
+            "has 77 features",
+        ),
+        (
+            &joined,
+            "Scheme8+Curve",
+            "unknown feature set 'Scheme8+Curve'",
+        ),
+    ];
+    for (dataset, name, needle) in cases {
+        let res = select(dataset, &bad_out, "1", &["--feature-set", name]);
+        assert_eq!(res.status.code(), Some(2), "{name}: {}", stderr(&res));
+        assert!(stderr(&res).contains(needle), "{name}: {}", stderr(&res));
+        assert!(!bad_out.exists(), "{name} wrote outputs");
+    }
+}

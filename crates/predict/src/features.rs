@@ -99,6 +99,26 @@ impl Feature {
             .collect()
     }
 
+    /// The shape of the accuracy curve of epochs 1..=`k`, as LcSVR reads it
+    /// besides the accuracies: the first and second differences, then the
+    /// mean and std of each of the three series (of those that have values).
+    pub fn curve_shape(k: u32) -> Vec<Feature> {
+        let mut features: Vec<Feature> = (1..k).map(Feature::AccuracyDiff).collect();
+        features.extend((1..k.saturating_sub(1)).map(Feature::AccuracyDiff2));
+        for order in 0..3u8 {
+            if u32::from(order) < k {
+                for std in [false, true] {
+                    features.push(Feature::CurveStat {
+                        epochs: k,
+                        order,
+                        std,
+                    });
+                }
+            }
+        }
+        features
+    }
+
     /// The zero-cost proxy columns, in `naap proxies`' order.
     pub fn zero_cost() -> Vec<Feature> {
         naap_dataset::ZERO_COST_COLUMNS
@@ -403,10 +423,26 @@ impl<'de> serde::Deserialize<'de> for Feature {
 pub const FEATURE_SET_NAMES: &str = "'Scheme' (NumParams, NumStages: the NAAP-440 paper's), \
 'Scheme + Quantitative K epochs' or 'Scheme+Quant.K' (the 6 v1 scheme features, then e1..eK), \
 'Scheme6', 'Scheme6+Quant.K', 'Scheme8', 'Scheme8+Quant.K' (all 6 v1 or 8 v2 scheme features, \
-then e1..eK: the sets of `naap select-features`), 'Scheme + ZeroCost' and \
+then e1..eK: the sets of `naap select-features`), the same with more columns to search over, \
+'Scheme8+ZeroCost', 'Scheme8+ZeroCost+Quant.K', 'Scheme8+Quant.K+Curve', \
+'Scheme8+ZeroCost+Quant.K+Curve' (and Scheme6...: the zero-cost proxies after the scheme \
+features; the curve shape, SoTL@K and Extrap90@K after e1..eK), 'Scheme + ZeroCost' and \
 'Scheme + ZeroCost + Quantitative K epochs' (with the zero-cost proxy columns), \
 'Scheme + Curve K epochs' (LcSVR's curve features), 'SoTL K epochs' and \
 'Curve extrapolation K epochs'";
+
+/// What a set of the feature search holds besides every scheme feature
+/// (see [`FeatureSet::search`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SearchColumns {
+    /// The zero-cost proxy columns ([`Feature::zero_cost`]).
+    pub zero_cost: bool,
+    /// e1..eK (LossMean, LossMedian, Accuracy each); 0 for none.
+    pub epochs: u32,
+    /// The curve features of those epochs: [`Feature::curve_shape`],
+    /// [`Feature::Sotl`] and [`Feature::Extrapolated`]; needs epochs ≥ 1.
+    pub curve: bool,
+}
 
 /// A named, ordered list of features.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -475,19 +511,7 @@ impl FeatureSet {
     pub fn scheme_curve(k: u32) -> FeatureSet {
         let mut features = Feature::SCHEME_V1.to_vec();
         features.extend((1..=k).map(Feature::Accuracy));
-        features.extend((1..k).map(Feature::AccuracyDiff));
-        features.extend((1..k.saturating_sub(1)).map(Feature::AccuracyDiff2));
-        for order in 0..3u8 {
-            if u32::from(order) < k {
-                for std in [false, true] {
-                    features.push(Feature::CurveStat {
-                        epochs: k,
-                        order,
-                        std,
-                    });
-                }
-            }
-        }
+        features.extend(Feature::curve_shape(k));
         FeatureSet::new(format!("Scheme + Curve {k} epochs"), features).expect("non-empty")
     }
 
@@ -518,17 +542,52 @@ impl FeatureSet {
     /// and `Scheme6+Quant.K`, or `Scheme8` and `Scheme8+Quant.K`, so that
     /// no name is shared with the paper's 2-feature `Scheme`.
     pub fn all_scheme(format: naap_dataset::Format, k: u32) -> FeatureSet {
+        FeatureSet::search(
+            format,
+            SearchColumns {
+                epochs: k,
+                ..SearchColumns::default()
+            },
+        )
+        .expect("a set without curve features is always valid")
+    }
+
+    /// A set of the feature search with more columns to search over (see
+    /// [`SearchColumns`]): every scheme feature of the format, then the
+    /// zero-cost proxies, then e1..eK, then the curve features of K epochs;
+    /// named `Scheme8+ZeroCost+Quant.K+Curve` with the parts left out that
+    /// are not asked for (`Scheme6...` in v1). Without the zero-cost and
+    /// curve parts it is [`FeatureSet::all_scheme`], name included.
+    pub fn search(format: naap_dataset::Format, columns: SearchColumns) -> Result<FeatureSet> {
+        let SearchColumns {
+            zero_cost,
+            epochs: k,
+            curve,
+        } = columns;
+        if curve && k == 0 {
+            return Err(Error::InvalidInput(
+                "curve features need epochs: +Curve follows +Quant.K, K >= 1".into(),
+            ));
+        }
         let mut features = match format {
             naap_dataset::Format::V2 => Feature::SCHEME_V2.to_vec(),
             naap_dataset::Format::V1 => Feature::SCHEME_V1.to_vec(),
         };
-        let width = features.len();
-        features.extend(Feature::epochs(k));
-        let name = match k {
-            0 => format!("Scheme{width}"),
-            k => format!("Scheme{width}+Quant.{k}"),
-        };
-        FeatureSet::new(name, features).expect("non-empty")
+        let mut name = format!("Scheme{}", features.len());
+        if zero_cost {
+            features.extend(Feature::zero_cost());
+            name.push_str("+ZeroCost");
+        }
+        if k > 0 {
+            features.extend(Feature::epochs(k));
+            name.push_str(&format!("+Quant.{k}"));
+        }
+        if curve {
+            features.extend(Feature::curve_shape(k));
+            features.extend([Feature::Sotl(k), Feature::Extrapolated(k)]);
+            name.push_str("+Curve");
+        }
+        FeatureSet::new(name, features)
     }
 
     /// The set of a name as `naap baseline` and `naap select-features`
@@ -584,12 +643,25 @@ impl FeatureSet {
         }
         for (prefix, format) in [("Scheme6", Format::V1), ("Scheme8", Format::V2)] {
             if let Some(rest) = name.strip_prefix(prefix) {
-                if rest.is_empty() {
-                    return Ok(FeatureSet::all_scheme(format, 0));
-                }
-                if let Some(k) = rest.strip_prefix("+Quant.") {
-                    return Ok(FeatureSet::all_scheme(format, epochs(k)?));
-                }
+                // Scheme8[+ZeroCost][+Quant.K[+Curve]], each part once, in this order.
+                let (zero_cost, rest) = match rest.strip_prefix("+ZeroCost") {
+                    Some(r) => (true, r),
+                    None => (false, rest),
+                };
+                let (k, curve) = match rest.strip_prefix("+Quant.") {
+                    None if rest.is_empty() => (0, false),
+                    None => return Err(unknown()),
+                    Some(r) => match r.strip_suffix("+Curve") {
+                        Some(k) => (epochs(k)?, true),
+                        None => (epochs(r)?, false),
+                    },
+                };
+                let columns = SearchColumns {
+                    zero_cost,
+                    epochs: k,
+                    curve,
+                };
+                return FeatureSet::search(format, columns);
             }
         }
         Err(unknown())
@@ -803,6 +875,92 @@ pub(crate) mod tests {
         assert!("SoTL@x".parse::<Feature>().is_err());
         let err = FeatureSet::scheme_curve(5).matrix(&[&r]).unwrap_err();
         assert!(err.to_string().contains("epoch 5"), "{err}");
+    }
+
+    #[test]
+    fn search_sets_add_zero_cost_and_curve_columns_after_the_old_ones() {
+        use naap_dataset::Format;
+        let cols = |name: &str| -> Vec<String> {
+            let set = FeatureSet::named(name).unwrap();
+            assert_eq!(set.name(), name);
+            set.features().iter().map(ToString::to_string).collect()
+        };
+        let full = cols("Scheme8+ZeroCost+Quant.3+Curve");
+        let scheme_quant = cols("Scheme8+Quant.3");
+        // Scheme, zero-cost, e1..e3, curve shape, SoTL, extrapolation.
+        assert_eq!(full.len(), 8 + 4 + 9 + 9 + 2);
+        assert_eq!(full[..8], scheme_quant[..8]);
+        assert_eq!(full[8..12], naap_dataset::ZERO_COST_COLUMNS);
+        assert_eq!(full[12..21], scheme_quant[8..]);
+        assert_eq!(
+            full[21..],
+            cols("Scheme + Curve 3 epochs")[9..]
+                .iter()
+                .cloned()
+                .chain(["SoTL@3".to_string(), "Extrap90@3".to_string()])
+                .collect::<Vec<_>>()[..]
+        );
+        assert_eq!(cols("Scheme8+ZeroCost")[..], full[..12]);
+        assert_eq!(cols("Scheme8+ZeroCost+Quant.3")[..], full[..21]);
+        let curve = cols("Scheme8+Quant.3+Curve");
+        assert_eq!(curve[..17], scheme_quant[..]);
+        assert_eq!(curve[17..], full[21..]);
+        assert_eq!(cols("Scheme6+ZeroCost+Quant.1+Curve").len(), 6 + 4 + 3 + 4);
+        // The largest set the search can take: 62 of 64 features.
+        assert_eq!(cols("Scheme8+ZeroCost+Quant.9+Curve").len(), 62);
+        // The old names are the old sets.
+        assert_eq!(
+            FeatureSet::search(
+                Format::V2,
+                SearchColumns {
+                    epochs: 6,
+                    ..Default::default()
+                }
+            )
+            .unwrap(),
+            FeatureSet::all_scheme(Format::V2, 6)
+        );
+        assert_eq!(
+            FeatureSet::named("Scheme8+Quant.6").unwrap().name(),
+            "Scheme8+Quant.6"
+        );
+        for bad in [
+            "Scheme8+Curve",
+            "Scheme8+ZeroCost+Curve",
+            "Scheme8+Quant.3+ZeroCost",
+            "Scheme8+Quant.0+Curve",
+            "Scheme8+Quant.3+Curve+Curve",
+            "Scheme8+ZeroCost+ZeroCost",
+            "Scheme8+Quant.3+curve",
+        ] {
+            let e = FeatureSet::named(bad).unwrap_err().to_string();
+            assert!(
+                e.contains("unknown feature set") || e.contains("+Curve"),
+                "{bad}: {e}"
+            );
+        }
+        // Values: the extra columns read from the row as their own sets do.
+        let mut r = row(3, false, 0.7, 3);
+        r.scheme.num_skip_connections = Some(1);
+        r.scheme.num_partial_rf_layers = Some(2);
+        r.extra = naap_dataset::ZERO_COST_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), 10.0 + i as f64))
+            .collect();
+        let x = FeatureSet::named("Scheme8+ZeroCost+Quant.3+Curve")
+            .unwrap()
+            .matrix(&[&r])
+            .unwrap();
+        let v = x.row(0).to_vec();
+        assert_eq!(v[8..12], [10.0, 11.0, 12.0, 13.0]);
+        let lcsvr = FeatureSet::scheme_curve(3).matrix(&[&r]).unwrap();
+        assert_eq!(v[21..30], lcsvr.row(0).to_vec()[9..]);
+        assert_eq!(v[30], FeatureSet::sotl(3).matrix(&[&r]).unwrap()[[0, 0]]);
+        assert_eq!(
+            v[31],
+            FeatureSet::extrapolated(3).matrix(&[&r]).unwrap()[[0, 0]]
+        );
     }
 
     #[test]

@@ -42,9 +42,21 @@ pub struct Args {
     models: Vec<String>,
     /// Feature sets by epochs, comma-separated: 0 = Scheme8 (all scheme features;
     /// Scheme6 on a v1 dataset), K = Scheme8+Quant.K (plus e1..eK)
-    /// [default: 0,3,6,9].
+    /// [default: 0,3,6,9, or none when --feature-set is given].
     #[arg(long, value_name = "K", value_delimiter = ',')]
     epochs: Vec<u32>,
+    /// A feature set by name, searched after those of --epochs; repeat for more.
+    ///
+    /// Sets with more to search over than --epochs gives:
+    /// Scheme8+ZeroCost and Scheme8+ZeroCost+Quant.K add the zero-cost
+    /// proxies (LogSynFlow, GradNorm, Snip, JacobCov: a dataset made by
+    /// `naap dataset join` with `naap proxies`' output); Scheme8+Quant.K+Curve
+    /// and Scheme8+ZeroCost+Quant.K+Curve add LcSVR's curve features of the K
+    /// epochs (first and second accuracy differences, their means and stds),
+    /// SoTL@K and Extrap90@K. Any name `naap baseline` prints works too
+    /// (e.g. 'Scheme + Curve 3 epochs'); at most 64 features.
+    #[arg(long = "feature-set", value_name = "NAME")]
+    feature_sets: Vec<String>,
     /// Seed of the neighbour choice and the prediction noise.
     #[arg(long, value_name = "N", default_value_t = SelectConfig::default().seed)]
     seed: u64,
@@ -82,7 +94,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let config = SelectConfig {
         modes: or_default(&args.modes, &defaults.modes),
         models: args.models.clone(),
-        epochs: or_default(&args.epochs, &defaults.epochs),
+        // Named sets alone when asked for only them.
+        epochs: if args.epochs.is_empty() && !args.feature_sets.is_empty() {
+            Vec::new()
+        } else {
+            or_default(&args.epochs, &defaults.epochs)
+        },
+        feature_sets: args.feature_sets.clone(),
         seed: args.seed,
         ..defaults
     };

@@ -1,5 +1,6 @@
 //! Settings of a NAAP-440e feature search, unchecked and checked.
 
+use super::search::Flags;
 use super::split::Mode;
 use crate::features::FeatureSet;
 use crate::models::{all_specs, extended_specs, ModelSpec};
@@ -21,6 +22,12 @@ pub struct SelectConfig {
     /// alone; `Scheme6` on a v1 dataset), K = `Scheme8+Quant.K` (plus
     /// e1..eK). Default: 0, 3, 6, 9.
     pub epochs: Vec<u32>,
+    /// More feature sets by name, run after those of `epochs` (any name
+    /// [`FeatureSet::named`] takes, e.g. `Scheme8+ZeroCost+Quant.3+Curve`).
+    /// Default: none. Left out of a written config when empty, so that
+    /// configs of runs without them read as before.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub feature_sets: Vec<String>,
     /// Seed of the neighbour choice and of the prediction noise. Default 20220905.
     pub seed: u64,
     /// Fitting seeds of the median protocol. Default: the paper's five.
@@ -36,6 +43,7 @@ impl Default for SelectConfig {
             modes: Mode::ALL.to_vec(),
             models: Vec::new(),
             epochs: vec![0, 3, 6, 9],
+            feature_sets: Vec::new(),
             seed: PAPER_SEEDS[0],
             fit_seeds: PAPER_SEEDS.to_vec(),
             noise_std: 1e-5,
@@ -50,8 +58,18 @@ impl SelectConfig {
         if self.modes.is_empty() {
             return bad("at least one split mode is needed".into());
         }
-        if self.epochs.is_empty() {
+        if self.epochs.is_empty() && self.feature_sets.is_empty() {
             return bad("at least one feature set is needed".into());
+        }
+        for name in &self.feature_sets {
+            let set = FeatureSet::named(name)?;
+            if set.features().len() > Flags::MAX_FEATURES {
+                return bad(format!(
+                    "feature set '{name}' has {} features; the search takes at most {}",
+                    set.features().len(),
+                    Flags::MAX_FEATURES
+                ));
+            }
         }
         if self.fit_seeds.is_empty() {
             return bad("at least one fitting seed is needed".into());
@@ -73,6 +91,7 @@ impl SelectConfig {
             modes: dedup(self.modes),
             models: dedup(self.models),
             epochs: dedup(self.epochs),
+            feature_sets: dedup(self.feature_sets),
             seed: self.seed,
             fit_seeds: self.fit_seeds,
             noise_std: self.noise_std,
@@ -110,6 +129,7 @@ pub struct SelectValidConfig {
     modes: Vec<Mode>,
     models: Vec<String>,
     epochs: Vec<u32>,
+    feature_sets: Vec<String>,
     seed: u64,
     fit_seeds: Vec<u64>,
     noise_std: f64,
@@ -151,12 +171,21 @@ impl SelectValidConfig {
             .collect()
     }
 
-    /// The feature sets for a dataset of this format, in run order.
+    /// The feature sets for a dataset of this format, in run order: those
+    /// of `epochs`, then the named ones not already among them.
     pub fn feature_sets(&self, format: Format) -> Result<Vec<FeatureSet>> {
-        self.epochs
+        let mut sets = self
+            .epochs
             .iter()
             .map(|&k| feature_set(format, k))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        for name in &self.feature_sets {
+            let set = FeatureSet::named(name)?;
+            if !sets.iter().any(|s| s.name() == set.name()) {
+                sets.push(set);
+            }
+        }
+        Ok(sets)
     }
 }
 
@@ -188,6 +217,88 @@ mod tests {
                 ("Scheme8+Quant.9", 35)
             ]
         );
+    }
+
+    #[test]
+    fn named_sets_run_after_the_epoch_sets_once_each() {
+        let c = SelectConfig {
+            epochs: vec![0, 3],
+            feature_sets: vec![
+                "Scheme8+ZeroCost+Quant.3+Curve".into(),
+                "Scheme8+Quant.3".into(),
+                "Scheme + Curve 3 epochs".into(),
+                "Scheme8+ZeroCost+Quant.3+Curve".into(),
+            ],
+            ..SelectConfig::default()
+        }
+        .validate()
+        .unwrap();
+        let names: Vec<String> = c
+            .feature_sets(Format::V2)
+            .unwrap()
+            .iter()
+            .map(|s| s.name().to_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Scheme8",
+                "Scheme8+Quant.3",
+                "Scheme8+ZeroCost+Quant.3+Curve",
+                "Scheme + Curve 3 epochs"
+            ]
+        );
+        // Named sets alone are a valid run.
+        let alone = SelectConfig {
+            epochs: Vec::new(),
+            feature_sets: vec!["Scheme8+ZeroCost".into()],
+            ..SelectConfig::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(alone.feature_sets(Format::V2).unwrap().len(), 1);
+        for (name, needle) in [
+            ("Scheme9", "unknown feature set 'Scheme9'"),
+            ("Scheme8+ZeroCost+Quant.12+Curve", "has 77 features"),
+        ] {
+            let err = SelectConfig {
+                feature_sets: vec![name.into()],
+                ..SelectConfig::default()
+            }
+            .validate()
+            .unwrap_err()
+            .to_string();
+            assert!(err.contains(needle), "{err}");
+        }
+        let err = SelectConfig {
+            epochs: Vec::new(),
+            ..SelectConfig::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("at least one feature set"),
+            "{err}"
+        );
+    }
+
+    /// A run without named sets writes the config.toml it wrote before
+    /// they existed: no `feature_sets` key.
+    #[test]
+    fn written_config_lists_named_sets_only_when_there_are_some() {
+        let plain = toml::to_string_pretty(&SelectConfig::default()).unwrap();
+        assert!(!plain.contains("feature_sets"), "{plain}");
+        let named = SelectConfig {
+            feature_sets: vec!["Scheme8+ZeroCost".into()],
+            ..SelectConfig::default()
+        };
+        let text = toml::to_string_pretty(&named).unwrap();
+        assert!(
+            text.contains("feature_sets = [\"Scheme8+ZeroCost\"]"),
+            "{text}"
+        );
+        let back: SelectConfig = toml::from_str(&text).unwrap();
+        assert_eq!(back, named);
     }
 
     #[test]
