@@ -16,6 +16,9 @@ pub enum Error {
     /// and answers with its incumbent.
     #[error("budget exhausted: {0}")]
     BudgetExhausted(String),
+    /// Every candidate the strategy could still pick diverged.
+    #[error("no candidate left: {0}")]
+    NothingLeft(String),
     /// The dataset stage failed (reading the CSV or a log).
     #[error(transparent)]
     Dataset(#[from] naap_dataset::Error),

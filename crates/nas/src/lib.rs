@@ -27,7 +27,7 @@ pub use config::{Pool, StudyConfig, StudyValidConfig};
 pub use cost::{CostKind, CostModel};
 pub use error::{Error, Result};
 pub use meter::{Meter, Spent};
-pub use source::{Advance, CurveSource, PoolMember};
+pub use source::{Advance, Advanced, CurveSource, PoolMember};
 pub use strategy::{SearchContext, Strategy};
 pub use study::{
     check_study, run_count, run_study, search, RunRecord, SearchOutcome, StudyResults,

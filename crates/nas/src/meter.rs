@@ -4,6 +4,11 @@
 //! been trained, forwards only the epochs not yet paid for, charges them
 //! through the [`CostModel`] and keeps the curves bought so far. Strategies
 //! see nothing else, so they cannot read an unpaid value.
+//!
+//! A candidate whose training diverged leaves the search here: the meter
+//! charges the epochs it ran (the diverging one included), keeps its
+//! completed epochs, never trains it again, and drops it from [`Meter::ids`],
+//! [`Meter::alive`] and the incumbent, so no strategy ranks or returns it.
 
 use crate::cost::CostModel;
 use crate::source::{Advance, CurveSource, PoolMember};
@@ -30,6 +35,7 @@ pub struct Meter<'s> {
     cost: &'s CostModel,
     index: BTreeMap<u32, usize>,
     curves: Vec<Vec<EpochRecord>>,
+    diverged: Vec<Option<String>>,
     epochs_spent: u64,
     cost_spent: f64,
     budget: Option<f64>,
@@ -46,11 +52,13 @@ impl<'s> Meter<'s> {
             .map(|(i, c)| (c.model_id, i))
             .collect();
         let curves = vec![Vec::new(); source.members().len()];
+        let diverged = vec![None; curves.len()];
         Meter {
             source,
             cost,
             index,
             curves,
+            diverged,
             epochs_spent: 0,
             cost_spent: 0.0,
             budget: None,
@@ -70,9 +78,31 @@ impl<'s> Meter<'s> {
         self.source.members()
     }
 
-    /// The ModelIds of the search, ascending.
+    /// The ModelIds of the search that have not diverged, ascending.
     pub fn ids(&self) -> Vec<u32> {
-        self.members().iter().map(|c| c.model_id).collect()
+        self.members()
+            .iter()
+            .zip(&self.diverged)
+            .filter(|(_, d)| d.is_none())
+            .map(|(c, _)| c.model_id)
+            .collect()
+    }
+
+    /// Of `ids`, in their order, those whose training has not diverged.
+    pub fn alive(&self, ids: &[u32]) -> Vec<u32> {
+        ids.iter()
+            .copied()
+            .filter(|&id| self.position(id).is_ok_and(|p| self.diverged[p].is_none()))
+            .collect()
+    }
+
+    /// `(ModelId, why)` of every candidate whose training diverged, by ModelId.
+    pub fn diverged(&self) -> Vec<(u32, String)> {
+        self.members()
+            .iter()
+            .zip(&self.diverged)
+            .filter_map(|(c, d)| d.clone().map(|why| (c.model_id, why)))
+            .collect()
     }
 
     /// What is known of `model_id` for free (no trained epochs).
@@ -94,7 +124,8 @@ impl<'s> Meter<'s> {
 
     /// Trains each `(model_id, epochs)` of the batch up to `epochs` and pays
     /// for the epochs not trained before; a scheme already trained that far
-    /// costs nothing. A scheme named twice is trained to the larger target.
+    /// costs nothing. A scheme named twice is trained to the larger target;
+    /// a diverged one is not trained again.
     pub fn train(&mut self, batch: &[(u32, u32)]) -> Result<()> {
         let mut targets: BTreeMap<u32, u32> = BTreeMap::new();
         for &(id, to) in batch {
@@ -109,8 +140,9 @@ impl<'s> Meter<'s> {
         }
         let mut work = Vec::new();
         for (id, to) in targets {
-            let from = self.curves[self.position(id)?].len() as u32;
-            if to > from {
+            let pos = self.position(id)?;
+            let from = self.curves[pos].len() as u32;
+            if to > from && self.diverged[pos].is_none() {
                 work.push(Advance {
                     model_id: id,
                     from_epoch: from,
@@ -136,34 +168,52 @@ impl<'s> Meter<'s> {
                 )));
             }
         }
-        let records = self.source.advance(&work)?;
-        if records.len() != work.len() {
+        let answers = self.source.advance(&work)?;
+        if answers.len() != work.len() {
             return Err(Error::InvalidInput(format!(
                 "the curve source answered {} of {} training requests",
-                records.len(),
+                answers.len(),
                 work.len()
             )));
         }
-        for ((w, new), price) in work.iter().zip(records).zip(bill) {
-            let epochs = w.to_epoch - w.from_epoch;
-            if new.len() != epochs as usize {
-                return Err(Error::InvalidInput(format!(
-                    "ModelId {}: the curve source returned {} epochs for {epochs} asked",
-                    w.model_id,
-                    new.len()
-                )));
-            }
-            self.epochs_spent += u64::from(epochs);
-            self.cost_spent += price;
+        for ((w, new), price) in work.iter().zip(answers).zip(bill) {
+            let asked = w.to_epoch - w.from_epoch;
+            let got = new.records.len() as u32;
+            // A diverged training ran its completed epochs and the one it
+            // diverged in; the others ran every epoch asked.
+            let ran = match &new.diverged {
+                Some(_) if got < asked => got + 1,
+                None if got == asked => asked,
+                _ => {
+                    return Err(Error::InvalidInput(format!(
+                        "ModelId {}: the curve source returned {got} epochs for {asked} asked{}",
+                        w.model_id,
+                        if new.diverged.is_some() {
+                            " and said it diverged"
+                        } else {
+                            ""
+                        }
+                    )))
+                }
+            };
+            self.epochs_spent += u64::from(ran);
+            self.cost_spent += if ran == asked {
+                price
+            } else {
+                f64::from(ran) * self.cost.per_epoch(w.model_id)?
+            };
             let pos = self.position(w.model_id)?;
-            self.curves[pos].extend(new);
+            self.curves[pos].extend(new.records);
+            self.diverged[pos] = new.diverged;
         }
-        let incumbent = self.incumbent().expect("a batch was just trained");
-        self.trajectory.push(Spent {
-            epochs: self.epochs_spent,
-            cost: self.cost_spent,
-            incumbent,
-        });
+        // None when every candidate trained so far diverged.
+        if let Some(incumbent) = self.incumbent() {
+            self.trajectory.push(Spent {
+                epochs: self.epochs_spent,
+                cost: self.cost_spent,
+                incumbent,
+            });
+        }
         Ok(())
     }
 
@@ -207,11 +257,19 @@ impl<'s> Meter<'s> {
 
     /// The scheme the search would answer with if stopped now: among the
     /// schemes trained longest, the best observed accuracy (ties: lower
-    /// ModelId); `None` before anything was trained.
+    /// ModelId); diverged ones are out. `None` before anything was trained.
     pub fn incumbent(&self) -> Option<u32> {
-        let longest = self.curves.iter().map(Vec::len).max().filter(|&n| n > 0)?;
+        let alive = || {
+            self.members()
+                .iter()
+                .zip(&self.curves)
+                .zip(&self.diverged)
+                .filter(|(_, d)| d.is_none())
+                .map(|(cc, _)| cc)
+        };
+        let longest = alive().map(|(_, c)| c.len()).max().filter(|&n| n > 0)?;
         let mut best: Option<(u32, f64)> = None;
-        for (c, curve) in self.members().iter().zip(&self.curves) {
+        for (c, curve) in alive() {
             if curve.len() != longest {
                 continue;
             }

@@ -30,6 +30,9 @@ pub struct SearchOutcome {
     /// Whether the budget stopped the search (it then answered with its
     /// incumbent).
     pub budget_hit: bool,
+    /// `(ModelId, why)` of every candidate whose training diverged (never
+    /// on stored curves).
+    pub diverged: Vec<(u32, String)>,
 }
 
 /// Runs one strategy on one source, paying through a fresh meter capped at
@@ -63,6 +66,7 @@ pub fn search(
         cost_spent: meter.cost_spent(),
         trajectory: meter.trajectory().to_vec(),
         paid: meter.paid(),
+        diverged: meter.diverged(),
     })
 }
 

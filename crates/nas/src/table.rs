@@ -1,8 +1,8 @@
 //! The oracle: stored full learning curves served as a [`CurveSource`].
 
-use crate::source::{Advance, CurveSource, PoolMember};
+use crate::source::{Advance, Advanced, CurveSource, PoolMember};
 use crate::{Error, Result};
-use naap_dataset::{EpochRecord, Row};
+use naap_dataset::Row;
 use naap_predict::predictor::Candidate;
 
 /// Serves the curves of dataset rows as if training them, epoch by epoch.
@@ -80,7 +80,8 @@ impl CurveSource for TableSource<'_> {
         self.max_epochs
     }
 
-    fn advance(&mut self, work: &[Advance]) -> Result<Vec<Vec<EpochRecord>>> {
+    /// Stored curves never diverge.
+    fn advance(&mut self, work: &[Advance]) -> Result<Vec<Advanced>> {
         work.iter()
             .map(|w| {
                 let row = self.row(w.model_id)?;
@@ -90,7 +91,9 @@ impl CurveSource for TableSource<'_> {
                         w.model_id, w.from_epoch, w.to_epoch, self.max_epochs
                     )));
                 }
-                Ok(row.epochs[w.from_epoch as usize..w.to_epoch as usize].to_vec())
+                Ok(Advanced::trained(
+                    row.epochs[w.from_epoch as usize..w.to_epoch as usize].to_vec(),
+                ))
             })
             .collect()
     }

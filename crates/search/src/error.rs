@@ -35,7 +35,8 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
-    /// Training a candidate failed (it diverged, or the trainer did).
+    /// Training a candidate failed (not a divergence, which is an outcome
+    /// of the search: I/O, bad data, the trainer itself).
     #[error("training ModelId {model_id}: {message}")]
     Training {
         /// The candidate.

@@ -13,7 +13,7 @@
 
 use crate::{Error, Result};
 use naap_dataset::EpochRecord;
-use naap_nas::Advance;
+use naap_nas::{Advance, Advanced};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,25 +27,35 @@ pub struct Batch {
     pub records: Vec<Vec<[f64; 3]>>,
     /// Wall time the batch took, in seconds.
     pub secs: f64,
+    /// `(ModelId, why)` of each item whose training diverged (in the epoch
+    /// after its records); absent when none did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diverged: Vec<(u32, String)>,
 }
 
 impl Batch {
-    /// The batch of `work` answered with `records` in `secs`.
-    pub fn new(work: &[Advance], records: &[Vec<EpochRecord>], secs: f64) -> Batch {
+    /// The batch of `work` answered with `answers` in `secs`.
+    pub fn new(work: &[Advance], answers: &[Advanced], secs: f64) -> Batch {
         Batch {
             work: work
                 .iter()
                 .map(|w| [w.model_id, w.from_epoch, w.to_epoch])
                 .collect(),
-            records: records
+            records: answers
                 .iter()
-                .map(|r| {
-                    r.iter()
+                .map(|a| {
+                    a.records
+                        .iter()
                         .map(|e| [e.loss_mean, e.loss_median, e.accuracy])
                         .collect()
                 })
                 .collect(),
             secs,
+            diverged: work
+                .iter()
+                .zip(answers)
+                .filter_map(|(w, a)| a.diverged.clone().map(|why| (w.model_id, why)))
+                .collect(),
         }
     }
 
@@ -59,25 +69,27 @@ impl Batch {
                 .all(|(a, w)| *a == [w.model_id, w.from_epoch, w.to_epoch])
     }
 
-    /// The epoch records, per item.
-    pub fn epoch_records(&self) -> Vec<Vec<EpochRecord>> {
-        self.records
+    /// The answer to each item, as the trainer gave it.
+    pub fn answers(&self) -> Vec<Advanced> {
+        self.work
             .iter()
-            .map(|r| {
-                r.iter()
+            .zip(&self.records)
+            .map(|(w, r)| Advanced {
+                records: r
+                    .iter()
                     .map(|&[loss_mean, loss_median, accuracy]| EpochRecord {
                         loss_mean,
                         loss_median,
                         accuracy,
                     })
-                    .collect()
+                    .collect(),
+                diverged: self
+                    .diverged
+                    .iter()
+                    .find(|d| d.0 == w[0])
+                    .map(|d| d.1.clone()),
             })
             .collect()
-    }
-
-    /// Scheme-epochs the batch trained.
-    pub fn epochs(&self) -> u64 {
-        self.work.iter().map(|w| u64::from(w[2] - w[1])).sum()
     }
 }
 
@@ -181,6 +193,7 @@ mod tests {
             work: vec![[id, 0, 1]],
             records: vec![vec![[1.0 / 3.0, 0.1, acc]]],
             secs: 0.5,
+            diverged: Vec::new(),
         }
     }
 

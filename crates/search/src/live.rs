@@ -3,8 +3,7 @@
 
 use crate::journal::{Batch, Journal};
 use crate::{Error, Result};
-use naap_dataset::EpochRecord;
-use naap_nas::{Advance, CurveSource, PoolMember};
+use naap_nas::{Advance, Advanced, CurveSource, PoolMember};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -12,8 +11,12 @@ use std::time::Instant;
 /// Something that trains one scheme from its checkpoint.
 pub trait EpochTrainer: Sync {
     /// Trains `model_id`, resumed after epoch `from` (0: fresh), up to epoch
-    /// `to`, and returns the records of epochs `from + 1 ..= to`.
-    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Vec<EpochRecord>>;
+    /// `to`, and returns the records of epochs `from + 1 ..= to`; or, if the
+    /// training diverged (a non-finite loss), the records of the epochs
+    /// before the one it diverged in, and why ([`Advanced::diverged`]), also
+    /// when asked again after a divergence. Any other failure is an error,
+    /// and stops the search.
+    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Advanced>;
 }
 
 /// Progress of a live search, for the caller to render.
@@ -130,16 +133,18 @@ impl<'a> LiveSource<'a> {
         self.secs_spent
     }
 
-    fn note(&mut self, work: &[Advance], records: &[Vec<EpochRecord>], secs: f64) {
-        for (w, recs) in work.iter().zip(records) {
-            for (i, r) in recs.iter().enumerate() {
+    fn note(&mut self, work: &[Advance], answers: &[Advanced], secs: f64) {
+        for (w, a) in work.iter().zip(answers) {
+            for (i, r) in a.records.iter().enumerate() {
                 let epoch = w.from_epoch + 1 + i as u32;
                 // Ties keep the earlier find, so the line does not flicker.
                 if self.best.is_none_or(|(_, _, b)| r.accuracy > b) {
                     self.best = Some((w.model_id, epoch, r.accuracy));
                 }
             }
-            self.epochs_spent += u64::from(w.to_epoch - w.from_epoch);
+            // As the meter charges: a diverged training ran one epoch more
+            // than it recorded.
+            self.epochs_spent += a.records.len() as u64 + u64::from(a.diverged.is_some());
         }
         self.secs_spent += secs;
     }
@@ -151,8 +156,8 @@ impl<'a> LiveSource<'a> {
     }
 
     /// Trains every item of `work`, `jobs` at a time; results in order.
-    fn train(&self, work: &[Advance]) -> Result<Vec<Vec<EpochRecord>>> {
-        let results: Mutex<Vec<Option<Result<Vec<EpochRecord>>>>> =
+    fn train(&self, work: &[Advance]) -> Result<Vec<Advanced>> {
+        let results: Mutex<Vec<Option<Result<Advanced>>>> =
             Mutex::new(work.iter().map(|_| None).collect());
         let next = AtomicUsize::new(0);
         std::thread::scope(|s| {
@@ -170,19 +175,28 @@ impl<'a> LiveSource<'a> {
             .iter()
             .zip(results.into_inner().unwrap_or_else(|e| e.into_inner()))
         {
-            let records = r.expect("every item was trained")?;
-            if records.len() != (w.to_epoch - w.from_epoch) as usize {
+            let answer = r.expect("every item was trained")?;
+            let (got, asked) = (answer.records.len(), (w.to_epoch - w.from_epoch) as usize);
+            let fits = match answer.diverged {
+                Some(_) => got < asked,
+                None => got == asked,
+            };
+            if !fits {
                 return Err(Error::Training {
                     model_id: w.model_id,
                     message: format!(
-                        "the trainer returned {} epochs for epochs {}..={}",
-                        records.len(),
+                        "the trainer returned {got} epochs for epochs {}..={}{}",
                         w.from_epoch + 1,
-                        w.to_epoch
+                        w.to_epoch,
+                        if answer.diverged.is_some() {
+                            " and said it diverged"
+                        } else {
+                            ""
+                        }
                     ),
                 });
             }
-            out.push(records);
+            out.push(answer);
         }
         Ok(out)
     }
@@ -197,7 +211,7 @@ impl CurveSource for LiveSource<'_> {
         self.max_epochs
     }
 
-    fn advance(&mut self, work: &[Advance]) -> naap_nas::Result<Vec<Vec<EpochRecord>>> {
+    fn advance(&mut self, work: &[Advance]) -> naap_nas::Result<Vec<Advanced>> {
         if let Some(batch) = self.journal.batches().get(self.cursor) {
             if !batch.is_for(work) {
                 let err = Error::Mismatch {
@@ -211,7 +225,7 @@ impl CurveSource for LiveSource<'_> {
                 };
                 return Err(self.fail(err));
             }
-            let (records, secs) = (batch.epoch_records(), batch.secs);
+            let (records, secs) = (batch.answers(), batch.secs);
             self.cursor += 1;
             self.replayed += 1;
             self.note(work, &records, secs);

@@ -103,6 +103,25 @@ pub fn summary_markdown(report: &SearchReport, title: &str, budget: &str) -> Str
         "| candidates trained | {trained} at all, {full} to {} epochs |",
         report.max_epochs
     );
+    let diverged: Vec<String> = report
+        .ranking
+        .iter()
+        .filter_map(|c| {
+            c.diverged.as_ref().map(|why| {
+                format!(
+                    "ModelId {} after {} epochs ({why})",
+                    c.model_id, c.epochs_trained
+                )
+            })
+        })
+        .collect();
+    if !diverged.is_empty() {
+        let _ = writeln!(
+            s,
+            "| diverged | {}: out of the search, their epochs charged |",
+            diverged.join("; ")
+        );
+    }
     if report.replayed_batches > 0 {
         let _ = writeln!(
             s,

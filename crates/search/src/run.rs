@@ -66,6 +66,8 @@ pub enum Decision {
     Dropped,
     /// Never trained.
     Untrained,
+    /// Its training diverged: it left the search.
+    Diverged,
 }
 
 impl Decision {
@@ -76,6 +78,7 @@ impl Decision {
             Decision::Full => "full",
             Decision::Dropped => "dropped",
             Decision::Untrained => "untrained",
+            Decision::Diverged => "diverged",
         }
     }
 }
@@ -97,6 +100,8 @@ pub struct RankedCandidate {
     pub predicted_accuracy: Option<f64>,
     /// What the search decided.
     pub decision: Decision,
+    /// Why its training diverged, if it did.
+    pub diverged: Option<String>,
 }
 
 /// Runs the configured strategy on `candidates`, trained by `trainer`,
@@ -159,8 +164,8 @@ fn source_candidates(source: &LiveSource<'_>) -> Vec<PoolMember> {
 fn curves(journal: &Journal) -> BTreeMap<u32, Vec<EpochRecord>> {
     let mut curves: BTreeMap<u32, Vec<EpochRecord>> = BTreeMap::new();
     for batch in journal.batches() {
-        for (w, recs) in batch.work.iter().zip(batch.epoch_records()) {
-            curves.entry(w[0]).or_default().extend(recs);
+        for (w, a) in batch.work.iter().zip(batch.answers()) {
+            curves.entry(w[0]).or_default().extend(a.records);
         }
     }
     curves
@@ -225,7 +230,14 @@ fn rank(
         .map(|c| {
             let curve = curves.get(&c.model_id).map_or(&[][..], Vec::as_slice);
             let epochs_trained = curve.len() as u32;
-            let decision = if c.model_id == outcome.found {
+            let diverged = outcome
+                .diverged
+                .iter()
+                .find(|d| d.0 == c.model_id)
+                .map(|d| d.1.clone());
+            let decision = if diverged.is_some() {
+                Decision::Diverged
+            } else if c.model_id == outcome.found {
                 Decision::Winner
             } else if epochs_trained == 0 {
                 Decision::Untrained
@@ -241,13 +253,16 @@ fn rank(
                 best_accuracy: curve.iter().map(|r| r.accuracy).reduce(f64::max),
                 predicted_accuracy: predicted.get(&c.model_id).copied(),
                 decision,
+                diverged,
             }
         })
         .collect();
-    // The winner, then the longest trained, then the best observed.
+    // The winner, then the longest trained, then the best observed; the
+    // diverged last, out of the search.
     out.sort_by(|a, b| {
         (b.decision == Decision::Winner)
             .cmp(&(a.decision == Decision::Winner))
+            .then((a.decision == Decision::Diverged).cmp(&(b.decision == Decision::Diverged)))
             .then(b.epochs_trained.cmp(&a.epochs_trained))
             .then(
                 b.best_accuracy

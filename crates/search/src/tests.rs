@@ -6,9 +6,9 @@ use crate::{
     journal_header, run_search, EpochTrainer, Error, Journal, Result, SearchConfig, SearchEvent,
     SearchReport,
 };
-use naap_dataset::{Dataset, EpochRecord, Row};
+use naap_dataset::{Dataset, Row};
 use naap_nas::strategy::Known;
-use naap_nas::{search, CostModel, PoolMember, SearchContext, StudyConfig, TableSource};
+use naap_nas::{search, Advanced, CostModel, PoolMember, SearchContext, StudyConfig, TableSource};
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
 use naap_predict::predictor::{Candidate, Predictor};
@@ -44,6 +44,8 @@ struct ReplayTrainer<'a> {
     rows: BTreeMap<u32, &'a Row>,
     calls: Mutex<Vec<(u32, u32, u32)>>,
     fail_on_call: Option<usize>,
+    /// (ModelId, epoch): that scheme's training diverges in that epoch.
+    diverges: Vec<(u32, u32)>,
 }
 
 impl<'a> ReplayTrainer<'a> {
@@ -52,6 +54,7 @@ impl<'a> ReplayTrainer<'a> {
             rows: rows.iter().map(|r| (r.model_id, r)).collect(),
             calls: Mutex::new(Vec::new()),
             fail_on_call,
+            diverges: Vec::new(),
         }
     }
 
@@ -63,7 +66,7 @@ impl<'a> ReplayTrainer<'a> {
 }
 
 impl EpochTrainer for ReplayTrainer<'_> {
-    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Vec<EpochRecord>> {
+    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Advanced> {
         let mut calls = self.calls.lock().unwrap();
         if Some(calls.len()) == self.fail_on_call {
             return Err(Error::Training {
@@ -72,7 +75,18 @@ impl EpochTrainer for ReplayTrainer<'_> {
             });
         }
         calls.push((model_id, from, to));
-        Ok(self.rows[&model_id].epochs[from as usize..to as usize].to_vec())
+        let records = &self.rows[&model_id].epochs;
+        if let Some(&(_, epoch)) = self.diverges.iter().find(|d| d.0 == model_id) {
+            if to >= epoch {
+                return Ok(Advanced {
+                    records: records[from as usize..epoch as usize - 1].to_vec(),
+                    diverged: Some(format!("diverged in epoch {epoch}: batch loss is NaN")),
+                });
+            }
+        }
+        Ok(Advanced::trained(
+            records[from as usize..to as usize].to_vec(),
+        ))
     }
 }
 
@@ -378,4 +392,67 @@ fn a_predictor_file_ranks_as_the_fold_fit_and_another_file_is_not_resumed() {
         .unwrap_err()
         .to_string()
         .contains("not both"));
+}
+
+#[test]
+fn a_diverging_candidate_leaves_the_search_and_a_resume_replays_it() {
+    let data = dataset();
+    let pool = &data.rows[..40];
+    let c = config("successive-halving", Known::Online, |_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let plain = live(
+        &c,
+        pool,
+        &[],
+        &ReplayTrainer::new(pool, None),
+        &dir.path().join("plain"),
+    )
+    .unwrap();
+    // The winner of a plain run diverges in epoch 2 of its first rung.
+    let w = plain.outcome.found;
+    let diverging = |fail_on_call| ReplayTrainer {
+        diverges: vec![(w, 2)],
+        ..ReplayTrainer::new(pool, fail_on_call)
+    };
+    let straight = live(&c, pool, &[], &diverging(None), &dir.path().join("a")).unwrap();
+    assert_ne!(straight.outcome.found, w);
+    let why = "diverged in epoch 2: batch loss is NaN".to_owned();
+    assert_eq!(straight.outcome.diverged, [(w, why.clone())]);
+    let last = straight.ranking.last().unwrap();
+    assert_eq!(
+        (last.model_id, last.decision.name(), last.epochs_trained),
+        (w, "diverged", 1)
+    );
+    assert_eq!(last.diverged.as_deref(), Some(why.as_str()));
+    // Charged: what the others were paid, and its 2 epochs.
+    let others: u64 = straight
+        .ranking
+        .iter()
+        .filter(|r| r.model_id != w)
+        .map(|r| u64::from(r.epochs_trained))
+        .sum();
+    assert_eq!(straight.outcome.epochs_spent, others + 2);
+    let summary = crate::report::summary_markdown(&straight, "t", "no budget cap");
+    assert!(
+        summary.contains(&format!("ModelId {w} after 1 epochs ({why})")),
+        "{summary}"
+    );
+    let csv = crate::report::ranking_csv(&straight);
+    assert!(
+        csv.contains(&format!(",{w},1,")) && csv.contains(",diverged\n"),
+        "{csv}"
+    );
+
+    // Killed in the second batch: the journal holds the divergence.
+    let path = dir.path().join("b");
+    let err = live(&c, pool, &[], &diverging(Some(45)), &path).unwrap_err();
+    assert!(matches!(err, Error::Training { .. }), "{err}");
+    let resumed_trainer = diverging(None);
+    let resumed = live(&c, pool, &[], &resumed_trainer, &path).unwrap();
+    assert_eq!(resumed.replayed_batches, 1);
+    assert_eq!(
+        without_resume_counters(resumed),
+        without_resume_counters(straight)
+    );
+    assert!(resumed_trainer.calls().iter().all(|c| c.0 != w));
 }

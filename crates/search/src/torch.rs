@@ -5,6 +5,7 @@ use crate::live::EpochTrainer;
 use crate::{Error, Result};
 use naap_dataset::log::TrainingLog;
 use naap_dataset::EpochRecord;
+use naap_nas::Advanced;
 use naap_train::{
     train_scheme, Cifar10, DeviceData, Event, SchemeJob, SchemePaths, TrainValidConfig,
 };
@@ -66,7 +67,7 @@ fn train_err(model_id: u32) -> impl Fn(naap_train::Error) -> Error {
 }
 
 impl EpochTrainer for TorchTrainer<'_> {
-    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Vec<EpochRecord>> {
+    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Advanced> {
         let job = self.jobs.get(&model_id).ok_or_else(|| {
             Error::Config(format!("ModelId {model_id} is not a scheme of this search"))
         })?;
@@ -77,27 +78,45 @@ impl EpochTrainer for TorchTrainer<'_> {
         let config = recipe.validate().map_err(train_err(model_id))?;
         tch::set_num_threads(self.threads as i32);
         let data = self.data.lock().unwrap_or_else(|e| e.into_inner()).share();
-        // A checkpoint of another build is refused (the search's journal refuses it too).
-        train_scheme(job, &data, &config, &self.dir, false, self.on_event)
-            .map_err(train_err(model_id))?;
-        let path = SchemePaths::new(&self.dir, job.id).log;
-        let log = TrainingLog::read(&path)?;
-        let epochs = log.epochs();
-        if epochs.len() < to as usize {
+        let paths = SchemePaths::new(&self.dir, job.id);
+        // A divergence is an outcome: now (naap-train's Diverged error), or
+        // in an earlier run whose batch the journal lost (its marker).
+        let diverged = match std::fs::read_to_string(&paths.diverged) {
+            Ok(why) => Some(why.trim().to_owned()),
+            // A checkpoint of another build is refused (the search's journal refuses it too).
+            Err(_) => match train_scheme(job, &data, &config, &self.dir, false, self.on_event) {
+                Ok(_) => None,
+                Err(e @ naap_train::Error::Diverged { .. }) => Some(e.to_string()),
+                Err(e) => return Err(train_err(model_id)(e)),
+            },
+        };
+        // A run that diverged in its first epoch wrote no log.
+        let epochs = match (&diverged, paths.log.exists()) {
+            (Some(_), false) => Vec::new(),
+            _ => TrainingLog::read(&paths.log)?.epochs().to_vec(),
+        };
+        let done = epochs.len().min(to as usize);
+        if done < from as usize || (diverged.is_none() && done < to as usize) {
             return Err(Error::Training {
                 model_id,
                 message: format!(
-                    "{} holds {} epochs after training to epoch {to}",
-                    path.display(),
-                    epochs.len()
+                    "{} holds {} epochs after training epochs {}..={to}",
+                    paths.log.display(),
+                    epochs.len(),
+                    from + 1
                 ),
             });
         }
         // Converted as `naap dataset build` converts a log, so a predictor
         // fitted on a dataset reads the same numbers.
-        Ok(epochs[from as usize..to as usize]
+        let records = epochs[from as usize..done]
             .iter()
             .map(EpochRecord::from)
-            .collect())
+            .collect();
+        Ok(Advanced {
+            records,
+            // Diverged in an epoch past `to` (an earlier run's marker): not yet.
+            diverged: diverged.filter(|_| done < to as usize),
+        })
     }
 }

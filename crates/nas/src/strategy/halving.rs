@@ -74,23 +74,28 @@ impl Rungs {
 /// `halvings` rounds: rung i trains every survivor to first·eta^i epochs,
 /// ranks them by test accuracy at that epoch (ties: lower ModelId) and keeps
 /// the top floor(n_i / eta), at least one; after the last rung the best wins.
+/// Candidates that diverge drop out of their rung; `None` if all did.
 fn halve(
     meter: &mut Meter<'_>,
     mut survivors: Vec<u32>,
     first_epochs: u32,
     eta: u32,
     halvings: u32,
-) -> Result<u32> {
+) -> Result<Option<u32>> {
     let mut epochs = first_epochs;
     for rung in 0..=halvings {
         meter.train(&survivors.iter().map(|&id| (id, epochs)).collect::<Vec<_>>())?;
+        survivors = meter.alive(&survivors);
+        if survivors.is_empty() {
+            return Ok(None);
+        }
         let scored = survivors
             .iter()
             .map(|&id| Ok((id, meter.accuracy_at(id, epochs)?)))
             .collect::<Result<Vec<_>>>()?;
         let ranked = rank_desc(scored)?;
         if rung == halvings {
-            return Ok(ranked[0]);
+            return Ok(Some(ranked[0]));
         }
         let keep = (ranked.len() / eta as usize).max(1);
         survivors = ranked[..keep].to_vec();
@@ -120,13 +125,15 @@ impl Strategy for SuccessiveHalving {
     fn search(&self, meter: &mut Meter<'_>, _ctx: &SearchContext<'_>) -> Result<u32> {
         check_ladder(meter, &self.rungs)?;
         let ids = meter.ids();
+        let n = ids.len();
         halve(
             meter,
             ids,
             self.rungs.min_epochs,
             self.rungs.eta,
             self.rungs.steps,
-        )
+        )?
+        .ok_or_else(|| Error::NothingLeft(format!("all {n} candidates diverged")))
     }
 }
 
@@ -219,10 +226,18 @@ impl Hyperband {
     pub(crate) fn run_brackets(&self, meter: &mut Meter<'_>, draws: Vec<Vec<u32>>) -> Result<u32> {
         let mut winners = Vec::new();
         for ((_, first, halvings), picked) in self.brackets().into_iter().zip(draws) {
-            winners.push(halve(meter, picked, first, self.rungs.eta, halvings)?);
+            // A bracket whose every scheme diverged has no winner.
+            winners.extend(halve(meter, picked, first, self.rungs.eta, halvings)?);
         }
         winners.sort_unstable();
         winners.dedup();
+        // A winner drawn again by a later bracket may have diverged there.
+        let winners = meter.alive(&winners);
+        if winners.is_empty() {
+            return Err(Error::NothingLeft(
+                "every candidate of every bracket diverged".into(),
+            ));
+        }
         let r = self.rungs.max_epochs;
         let scored = winners
             .iter()

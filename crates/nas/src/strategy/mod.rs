@@ -3,7 +3,9 @@
 //! A strategy sees only a [`Meter`] (what it has paid for) and a
 //! [`SearchContext`] (its seed and any curves it is allowed to know
 //! beforehand), and returns the ModelId it would pick. The same code runs on
-//! the stored table and on a live trainer.
+//! the stored table and on a live trainer. After each training a strategy
+//! keeps only the candidates still [`Meter::alive`]: one whose training
+//! diverged is never ranked, trained or returned again.
 
 mod full;
 mod halving;
@@ -60,9 +62,16 @@ pub(crate) fn rank_desc(mut scored: Vec<(u32, f64)>) -> Result<Vec<u32>> {
 }
 
 /// Of fully paid schemes, the one with the best observed accuracy over its
-/// curve (ties: lower ModelId).
+/// curve (ties: lower ModelId); diverged ones are out.
 pub(crate) fn best_observed(meter: &Meter<'_>, ids: &[u32]) -> Result<u32> {
-    let scored = ids
+    let alive = meter.alive(ids);
+    if alive.is_empty() && !ids.is_empty() {
+        return Err(Error::NothingLeft(format!(
+            "all {} candidate(s) trained to the end diverged",
+            ids.len()
+        )));
+    }
+    let scored = alive
         .iter()
         .map(|&id| Ok((id, meter.best_accuracy(id)?)))
         .collect::<Result<Vec<_>>>()?;

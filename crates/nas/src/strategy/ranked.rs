@@ -233,7 +233,8 @@ impl RankThenTrain {
         seed: u64,
     ) -> Result<Vec<u32>> {
         let mut remaining = pool.to_vec();
-        let mut trained: Vec<u32> = Vec::new();
+        // Every scheme trained fully, and those of them that did not diverge.
+        let (mut picked, mut trained): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
         while trained.len() < self.m && !remaining.is_empty() {
             let take = self.batch.min(self.m - trained.len());
             let ranked = if trained.is_empty() {
@@ -251,9 +252,11 @@ impl RankThenTrain {
             let batch: Vec<u32> = ranked.into_iter().take(take).collect();
             self.train_fully(meter, &batch)?;
             remaining.retain(|id| !batch.contains(id));
-            trained.extend(batch);
+            // A diverged one is no training row; the next batch replaces it.
+            trained.extend(meter.alive(&batch));
+            picked.extend(batch);
         }
-        Ok(trained)
+        Ok(picked)
     }
 }
 
@@ -303,6 +306,7 @@ impl Strategy for RankThenTrain {
         if self.k > 0 {
             meter.train(&pool.iter().map(|&id| (id, self.k)).collect::<Vec<_>>())?;
         }
+        let pool = meter.alive(&pool);
         let finalists = match &self.ranker {
             Ranker::LastAccuracy => by_accuracy_at(meter, &pool, self.k)?,
             Ranker::Model {

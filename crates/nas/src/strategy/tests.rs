@@ -259,3 +259,78 @@ fn a_budget_stops_the_search_at_its_incumbent() {
     .unwrap();
     assert!(!out.budget_hit);
 }
+
+/// The table, but `diverges` = (ModelId, epoch): that scheme's training
+/// diverges in that epoch, as a live trainer's would.
+struct Diverging<'a> {
+    table: TableSource<'a>,
+    diverges: (u32, u32),
+}
+
+impl crate::CurveSource for Diverging<'_> {
+    fn members(&self) -> &[crate::PoolMember] {
+        self.table.members()
+    }
+
+    fn max_epochs(&self) -> u32 {
+        self.table.max_epochs()
+    }
+
+    fn advance(&mut self, work: &[crate::Advance]) -> Result<Vec<crate::Advanced>> {
+        let mut out = self.table.advance(work)?;
+        let (id, epoch) = self.diverges;
+        for (w, a) in work.iter().zip(out.iter_mut()) {
+            if w.model_id == id && w.to_epoch >= epoch {
+                a.records.truncate((epoch - 1 - w.from_epoch) as usize);
+                a.diverged = Some(format!("diverged in epoch {epoch}"));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn diverging_search(strategy: &dyn Strategy, diverges: (u32, u32)) -> crate::SearchOutcome {
+    let rows = table();
+    let mut source = Diverging {
+        table: TableSource::new(&rows).unwrap(),
+        diverges,
+    };
+    search(strategy, &mut source, &CostModel::epochs(), None, &ctx()).unwrap()
+}
+
+#[test]
+fn a_diverged_scheme_is_charged_what_it_ran_and_never_picked() {
+    // Successive halving as in its known answer, but 5 (the winner there)
+    // diverges in epoch 2. Rung 0: 8 epochs, keep {2, 4, 7, 5}. Rung 1: 2, 4
+    // and 7 to epoch 2, 5 runs epoch 2 and diverges (4 epochs); of the 3
+    // left keep floor(3/2) = 1: 2 (0.55). Rung 2: 2 to epoch 4 (2 epochs).
+    // Found 2 for 8 + 4 + 2 = 14 epochs.
+    let sh = SuccessiveHalving::new(Rungs::new(2, 1, 4).unwrap());
+    let out = diverging_search(&sh, (5, 2));
+    assert_eq!((out.found, out.epochs_spent), (2, 14));
+    assert_eq!(out.cost_spent, 14.0);
+    assert_eq!(out.diverged, [(5, "diverged in epoch 2".to_owned())]);
+    assert_eq!(out.paid.iter().find(|p| p.0 == 5), Some(&(5, 1)));
+    assert!(out.trajectory.iter().all(|s| s.incumbent != 5));
+
+    // Exhaustive: 6, the best, diverges in epoch 3 of 4 (3 epochs charged,
+    // 2 recorded); 4 (0.90) is the best left. 7 x 4 + 3 = 31 epochs.
+    let out = diverging_search(&Exhaustive, (6, 3));
+    assert_eq!((out.found, out.epochs_spent), (4, 31));
+    assert_eq!(out.paid.iter().find(|p| p.0 == 6), Some(&(6, 2)));
+
+    // Last-accuracy k = 1, m = 2: at epoch 1, 2, 4, 7 tie at 0.50; 2 and 4
+    // are the top 2; 4 diverges in epoch 3, so 2 is the only one left.
+    let la = RankThenTrain::last_accuracy(1, 2).unwrap();
+    let out = diverging_search(&la, (4, 3));
+    assert_eq!((out.found, out.epochs_spent), (2, 8 + 3 + 2));
+    // A diverged scheme is never picked, even when it is all there is.
+    let la = RankThenTrain::last_accuracy(1, 1).unwrap();
+    let rows = table();
+    let mut source = Diverging {
+        table: TableSource::new(&rows).unwrap(),
+        diverges: (2, 2),
+    };
+    let err = search(&la, &mut source, &CostModel::epochs(), None, &ctx()).unwrap_err();
+    assert!(matches!(err, Error::NothingLeft(_)), "{err}");
+}
