@@ -449,3 +449,38 @@ fn skip_incomplete_predicts_the_rest_and_exits_3() {
     assert!(res.status.success(), "{}", stderr(&res));
     assert_eq!(read_predictions(&from_csv)[0].1, got[0].1);
 }
+
+/// Issue 11: `naap fit --model LcSVR` saves the LcSVR as itself, with the
+/// C, ν and γ its random search chose and every draw's cross-validated MAE.
+#[test]
+fn issue11_a_saved_lcsvr_records_its_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = shared_naap440("naap440v2.csv");
+    let file = fit(
+        dir.path(),
+        "lcsvr.json",
+        &[
+            "--dataset",
+            s(&dataset),
+            "--model",
+            "LcSVR",
+            "--feature-set",
+            "Scheme + Curve 3 epochs",
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let lcsvr = json
+        .pointer("/predictor/fitted/lc_svr")
+        .unwrap_or_else(|| panic!("no predictor.fitted.lc_svr in {json}"));
+    let draws = lcsvr["draws"].as_array().unwrap();
+    assert_eq!(draws.len(), 24);
+    let chosen = &draws[lcsvr["chosen"].as_u64().unwrap() as usize];
+    let cv = |d: &serde_json::Value| d["cv_mae"].as_f64().unwrap();
+    assert!(draws.iter().all(|d| cv(d) >= cv(chosen)));
+    assert_eq!(
+        lcsvr.pointer("/svr/kernel/gamma").unwrap(),
+        &chosen["gamma"],
+        "{lcsvr}"
+    );
+}

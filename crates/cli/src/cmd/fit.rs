@@ -60,7 +60,7 @@ pub struct Args {
 /// (without its `string` feature) wants `'static` names: the few dozen
 /// bytes are leaked once per process.
 fn model_names() -> clap::builder::PossibleValuesParser {
-    let names: Vec<&'static str> = naap_predict::models::extended_specs()
+    let names: Vec<&'static str> = naap_predict::models::all_specs()
         .iter()
         .map(|s| &*Box::leak(s.name().to_owned().into_boxed_str()))
         .collect();

@@ -11,7 +11,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::input::check_fit;
-use super::svr::NuSvr;
+use super::saved::{check_finite, corrupt, FittedModel};
+use super::svr::{NuSvr, SupportVectors};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Candidates drawn by the random search.
@@ -23,8 +24,9 @@ const FOLDS: usize = 3;
 #[derive(Debug, Clone, Default)]
 pub struct LcSvr;
 
-/// The hyper-parameters the search chose and their cross-validated MAE.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One draw of the search: hyper-parameters and their cross-validated MAE.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LcSvrChoice {
     /// Box constraint.
     pub c: f64,
@@ -46,6 +48,16 @@ impl LcSvr {
         y: ArrayView1<'_, f64>,
         seed: u64,
     ) -> Result<LcSvrChoice> {
+        let draws = LcSvr::draws(x, y, seed)?;
+        Ok(draws[best_draw(&draws)])
+    }
+
+    /// Every draw of [`LcSvr::search`], in draw order.
+    pub fn draws(
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+        seed: u64,
+    ) -> Result<Vec<LcSvrChoice>> {
         check_fit("LcSVR", x, y)?;
         let n = x.nrows();
         if n < 2 * FOLDS {
@@ -58,7 +70,7 @@ impl LcSvr {
         rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
         let fold_of = |position: usize| position * FOLDS / n;
         let p = x.ncols() as f64;
-        let mut best: Option<LcSvrChoice> = None;
+        let mut draws = Vec::with_capacity(CANDIDATES);
         for _ in 0..CANDIDATES {
             let c = 10f64.powf(rng.gen_range(-2.0..2.0));
             let nu = rng.gen_range(0.1..1.0);
@@ -80,17 +92,109 @@ impl LcSvr {
                     .map(|(&i, p)| (y[i] - p).abs())
                     .sum::<f64>();
             }
-            let cv_mae = abs_err / n as f64;
-            if best.is_none_or(|b| cv_mae < b.cv_mae) {
-                best = Some(LcSvrChoice {
-                    c,
-                    nu,
-                    gamma,
-                    cv_mae,
-                });
-            }
+            draws.push(LcSvrChoice {
+                c,
+                nu,
+                gamma,
+                cv_mae: abs_err / n as f64,
+            });
         }
-        Ok(best.expect("at least one candidate"))
+        Ok(draws)
+    }
+}
+
+/// The position of the first draw with the lowest cross-validated MAE.
+fn best_draw(draws: &[LcSvrChoice]) -> usize {
+    let mut best = 0;
+    for (i, d) in draws.iter().enumerate() {
+        if d.cv_mae < draws[best].cv_mae {
+            best = i;
+        }
+    }
+    best
+}
+
+/// A fitted LcSVR: the ν-SVR refitted on all rows with the chosen
+/// hyper-parameters, and the search that chose them (every draw with its
+/// cross-validated MAE), so that a saved predictor says why it has the
+/// `C`, `ν` and `γ` it has.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FittedLcSvr {
+    /// The draws of the random search, in draw order.
+    draws: Vec<LcSvrChoice>,
+    /// The position of the chosen draw in `draws`.
+    chosen: usize,
+    /// The ν-SVR fitted on all rows with the chosen draw's parameters.
+    svr: SupportVectors,
+}
+
+impl FittedLcSvr {
+    /// The chosen hyper-parameters and their cross-validated MAE.
+    pub fn choice(&self) -> LcSvrChoice {
+        self.draws[self.chosen]
+    }
+
+    /// Every draw of the search, in draw order.
+    pub fn draws(&self) -> &[LcSvrChoice] {
+        &self.draws
+    }
+
+    /// Checks a loaded model: a valid ν-SVR whose `γ` is the chosen draw's,
+    /// and a chosen draw that is the search's winner.
+    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+        self.svr.check(n_features)?;
+        if self.chosen >= self.draws.len() {
+            return Err(corrupt(format!(
+                "LcSVR chose draw {} of {}",
+                self.chosen,
+                self.draws.len()
+            )));
+        }
+        check_finite(
+            "LcSVR draws",
+            self.draws
+                .iter()
+                .flat_map(|d| [&d.c, &d.nu, &d.gamma, &d.cv_mae]),
+        )?;
+        let choice = self.choice();
+        if best_draw(&self.draws) != self.chosen || self.svr.gamma() != choice.gamma {
+            return Err(corrupt(format!(
+                "LcSVR's chosen draw {} (gamma {}) is not the search's best, or not the \
+                 gamma of its SVR ({})",
+                self.chosen,
+                choice.gamma,
+                self.svr.gamma()
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl FittedRegressor for FittedLcSvr {
+    fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+        self.svr.predict(x)
+    }
+
+    fn to_model(&self) -> Option<FittedModel> {
+        Some(FittedModel::LcSvr(self.clone()))
+    }
+}
+
+impl LcSvr {
+    /// [`Regressor::fit`] with the fitted type: the search's draws and the
+    /// refitted ν-SVR.
+    pub fn fit_typed(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, f64>,
+        seed: u64,
+    ) -> Result<FittedLcSvr> {
+        let draws = LcSvr::draws(x, y, seed)?;
+        let chosen = best_draw(&draws);
+        let choice = draws[chosen];
+        let svr = NuSvr::new(choice.c, choice.nu, Some(choice.gamma))?.fit_typed(x, y)?;
+        Ok(FittedLcSvr { draws, chosen, svr })
     }
 }
 
@@ -99,17 +203,19 @@ impl Regressor for LcSvr {
         "LcSVR"
     }
 
-    /// Searches with `seed`, then fits the chosen ν-SVR on all rows; the
-    /// fitted model is that ν-SVR (saved and loaded as an SVR).
+    /// The search's settings; what it chose is in the fitted model.
+    fn hyper_parameters(&self) -> serde_json::Value {
+        serde_json::json!({"search_draws": CANDIDATES, "cv_folds": FOLDS})
+    }
+
+    /// Searches with `seed`, then fits the chosen ν-SVR on all rows.
     fn fit(
         &self,
         x: ArrayView2<'_, f64>,
         y: ArrayView1<'_, f64>,
         seed: u64,
     ) -> Result<Box<dyn FittedRegressor>> {
-        let choice = LcSvr::search(x, y, seed)?;
-        let model = NuSvr::new(choice.c, choice.nu, Some(choice.gamma))?;
-        Ok(Box::new(model.fit_typed(x, y)?))
+        Ok(Box::new(LcSvr.fit_typed(x, y, seed)?))
     }
 }
 
@@ -143,6 +249,51 @@ mod tests {
             a.cv_mae
         );
         assert!((0.1..1.0).contains(&a.nu) && a.c > 0.0 && a.gamma > 0.0);
+    }
+
+    #[test]
+    fn the_fitted_model_records_its_search_and_predicts_as_its_svr() {
+        let (x, y) = data();
+        let fitted = LcSvr.fit_typed(x.view(), y.view(), 4).unwrap();
+        assert_eq!(
+            fitted.choice(),
+            LcSvr::search(x.view(), y.view(), 4).unwrap()
+        );
+        assert_eq!(fitted.draws().len(), CANDIDATES);
+        assert!(fitted
+            .draws()
+            .iter()
+            .all(|d| d.cv_mae >= fitted.choice().cv_mae));
+        let c = fitted.choice();
+        let svr = NuSvr::new(c.c, c.nu, Some(c.gamma))
+            .unwrap()
+            .fit_typed(x.view(), y.view())
+            .unwrap();
+        assert_eq!(
+            fitted.predict(x.view()).unwrap(),
+            svr.predict(x.view()).unwrap()
+        );
+        fitted.check(3).unwrap();
+        // A file whose chosen draw is not the best, or whose SVR was
+        // fitted with another gamma, is refused.
+        let mut other = fitted.clone();
+        other.chosen = (fitted.chosen + 1) % CANDIDATES;
+        assert!(other
+            .check(3)
+            .unwrap_err()
+            .to_string()
+            .contains("not the search's best"));
+        let mut moved = fitted.clone();
+        moved.draws[fitted.chosen].gamma *= 2.0;
+        assert!(moved.check(3).is_err());
+        let mut out_of_range = fitted.clone();
+        out_of_range.chosen = CANDIDATES;
+        assert!(out_of_range
+            .check(3)
+            .unwrap_err()
+            .to_string()
+            .contains("draw 24 of 24"));
+        assert!(fitted.check(4).is_err());
     }
 
     #[test]

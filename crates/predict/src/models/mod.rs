@@ -24,7 +24,7 @@ pub use adaboost::{AdaBoost, BoostedMedian};
 pub use forest::{Forest, RandomForest};
 pub use gradient_boosting::{BoostedTrees, GradientBoosting};
 pub use knn::{Knn, KnnRegressor};
-pub use lcsvr::{LcSvr, LcSvrChoice};
+pub use lcsvr::{FittedLcSvr, LcSvr, LcSvrChoice};
 pub use linear::{
     LinearModel, LinearRegression, TargetTransform, TransformedLinear, TransformedTarget,
 };

@@ -19,7 +19,7 @@
 use ndarray::ArrayView2;
 
 use super::{BoostedMedian, BoostedTrees, FittedTree, Forest, Knn, LinearModel};
-use super::{SupportVectors, TransformedLinear};
+use super::{FittedLcSvr, SupportVectors, TransformedLinear};
 use crate::{Error, FittedRegressor, Result};
 
 /// A fitted model of the registry, as saved in a predictor file.
@@ -42,6 +42,8 @@ pub enum FittedModel {
     Svr(SupportVectors),
     /// Random forest: its trees.
     RandomForest(Forest),
+    /// LcSVR: its random search's draws, the chosen one and its ν-SVR.
+    LcSvr(FittedLcSvr),
 }
 
 impl FittedModel {
@@ -58,6 +60,7 @@ impl FittedModel {
             FittedModel::AdaBoost(m) => m.check(n_features),
             FittedModel::Svr(m) => m.check(n_features),
             FittedModel::RandomForest(m) => m.check(n_features),
+            FittedModel::LcSvr(m) => m.check(n_features),
         }
     }
 
@@ -71,6 +74,7 @@ impl FittedModel {
             FittedModel::AdaBoost(m) => m,
             FittedModel::Svr(m) => m,
             FittedModel::RandomForest(m) => m,
+            FittedModel::LcSvr(m) => m,
         }
     }
 }

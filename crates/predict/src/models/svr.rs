@@ -826,6 +826,11 @@ pub struct SupportVectors {
 }
 
 impl SupportVectors {
+    /// The kernel's `γ`.
+    pub fn gamma(&self) -> f64 {
+        self.kernel.gamma
+    }
+
     /// Checks a loaded model: one coefficient per support vector, finite
     /// values, a finite positive `γ`.
     pub(crate) fn check(&self, n_features: usize) -> Result<()> {

@@ -33,8 +33,9 @@ fn every_registry_model_saves_and_loads_bit_exactly() {
     far.scheme.num_layers = 9;
     far.epochs[2].accuracy = 0.99;
     candidates.push(far);
-    let specs = extended_specs();
-    assert_eq!(specs.len(), 28);
+    // Every model a name selects, LcSVR and the plain ν-SVR included.
+    let specs = crate::models::all_specs();
+    assert_eq!(specs.len(), 30);
     for spec in &specs {
         let fitted = Predictor::fit_published_train(&d, spec, &set, 7).unwrap();
         let before = fitted.predict(&candidates).unwrap();
@@ -50,6 +51,15 @@ fn every_registry_model_saves_and_loads_bit_exactly() {
         assert_eq!(loaded.model().name, spec.name());
         assert_eq!(loaded.training().rows, 54);
         assert_eq!(loaded.training().seed, 7);
+        // LcSVR is saved as itself: its search's draws and the chosen one.
+        if let crate::models::FittedModel::LcSvr(m) = loaded.fitted() {
+            assert_eq!(spec.name(), "LcSVR");
+            assert_eq!(m.draws().len(), 24);
+            assert!(m.draws().iter().all(|d| d.cv_mae >= m.choice().cv_mae));
+            assert!(text.contains("\"lc_svr\""), "{text}");
+        } else {
+            assert_ne!(spec.name(), "LcSVR");
+        }
     }
 }
 
