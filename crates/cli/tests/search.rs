@@ -298,6 +298,61 @@ mod with_libtorch {
     }
 
     #[test]
+    fn search_train_refuses_a_journal_of_another_build_and_resume_stale_starts_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("o");
+        let strategy = [
+            "--strategy",
+            "last-accuracy",
+            "--k-epochs",
+            "1",
+            "--top-m",
+            "2",
+            "--max-epochs",
+            "2",
+            "--train-limit",
+            "200",
+            "--test-limit",
+            "100",
+        ];
+        ok(run(&mut search(&out, &strategy)));
+        let ranking = std::fs::read_to_string(out.join("ranking.csv")).unwrap();
+        // Interrupted under another build: the journal header names another code id.
+        std::fs::remove_file(out.join("ranking.csv")).unwrap();
+        std::fs::remove_file(out.join("summary.md")).unwrap();
+        let journal = out.join("journal.jsonl");
+        let text = std::fs::read_to_string(&journal).unwrap();
+        assert_eq!(text.lines().count(), 3, "{text}");
+        let (head, rest) = text.split_once('\n').unwrap();
+        let (before, after) = head.split_once("; build ").unwrap();
+        let config = &after[after.rfind("; config ").unwrap()..];
+        let old = "naap-search 0.1.0 sources 00000000deadbeef";
+        std::fs::write(&journal, format!("{before}; build {old}{config}\n{rest}")).unwrap();
+
+        let res = run(&mut search(&out, &strategy));
+        assert_rejected(
+            &res,
+            &format!("another build ({old}; this is naap-search"),
+            None,
+        );
+        assert_rejected(&res, &journal.display().to_string(), None);
+        assert_rejected(&res, "--resume-stale", None);
+
+        // --resume-stale: the journal's two batches are discarded, the
+        // search runs again (from this build's checkpoints) to the same ranking.
+        let mut resumed = strategy.to_vec();
+        resumed.push("--resume-stale");
+        let stderr = ok(run(&mut search(&out, &resumed)));
+        assert!(stderr.contains("(0 replayed batches)"), "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("ranking.csv")).unwrap(),
+            ranking
+        );
+        let text = std::fs::read_to_string(&journal).unwrap();
+        assert!(!text.contains(old) && text.lines().count() == 3, "{text}");
+    }
+
+    #[test]
     fn search_train_refuses_to_resume_other_settings() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("o");

@@ -17,6 +17,22 @@ pub enum Error {
         /// What differs.
         message: String,
     },
+    /// The run folder holds a journal of the same settings made by another
+    /// build, whose decisions a resumed search must not trust.
+    #[error(
+        "{path}: the journal was written by another build ({build}; this is {this}): its \
+         decisions are not trusted. Pass --resume-stale to discard them and search again \
+         (training checkpoints of that build are retrained from scratch), or --force to \
+         start over"
+    )]
+    StaleBuild {
+        /// The journal.
+        path: PathBuf,
+        /// The build that wrote it.
+        build: String,
+        /// This build.
+        this: String,
+    },
     /// A journal line that cannot be read (not a torn last line, which is dropped).
     #[error("{path}:{line}: {message}")]
     Journal {
@@ -60,7 +76,10 @@ impl Error {
     /// folder of another search, an unreadable journal or input file.
     pub fn is_bad_input(&self) -> bool {
         match self {
-            Error::Config(_) | Error::Mismatch { .. } | Error::Journal { .. } => true,
+            Error::Config(_)
+            | Error::Mismatch { .. }
+            | Error::StaleBuild { .. }
+            | Error::Journal { .. } => true,
             Error::Nas(e) => matches!(
                 e,
                 naap_nas::Error::InvalidConfig(_) | naap_nas::Error::InvalidInput(_)

@@ -11,6 +11,7 @@
 //! is trained. A last line cut off by a kill is dropped (its batch is
 //! trained again, resuming from the checkpoints).
 
+use crate::run::split_header;
 use crate::{Error, Result};
 use naap_dataset::EpochRecord;
 use naap_nas::{Advance, Advanced};
@@ -103,9 +104,12 @@ pub struct Journal {
 
 impl Journal {
     /// Opens `path`, creating it with `header` (one line, no newline) if it
-    /// does not exist. An existing journal must start with the same header,
-    /// else [`Error::Mismatch`]; its batches are read back.
-    pub fn open(path: &Path, header: &str) -> Result<Journal> {
+    /// does not exist. An existing journal must start with the same header
+    /// ([`crate::journal_header`]), and its batches are read back. One of
+    /// the same settings by another build is [`Error::StaleBuild`], or with
+    /// `resume_stale` discarded: the search starts again. Any other header
+    /// is [`Error::Mismatch`].
+    pub fn open(path: &Path, header: &str, resume_stale: bool) -> Result<Journal> {
         assert!(!header.contains('\n'), "a journal header is one line");
         let mut batches = Vec::new();
         match std::fs::read(path) {
@@ -118,8 +122,23 @@ impl Journal {
                 // Only complete lines count: a kill may cut the last one.
                 let complete = text.rfind('\n').map_or(0, |i| i + 1);
                 let mut lines = text[..complete].lines();
+                let stale = |first: &str| match (split_header(first), split_header(header)) {
+                    (Some((old, a)), Some((_, b))) if a == b => Some(old.to_owned()),
+                    _ => None,
+                };
                 match lines.next() {
                     Some(first) if first == header => {}
+                    Some(first) if stale(first).is_some() && resume_stale => {
+                        std::fs::write(path, format!("{header}\n")).map_err(Error::io(path))?;
+                        return Journal::open(path, header, false);
+                    }
+                    Some(first) if stale(first).is_some() => {
+                        return Err(Error::StaleBuild {
+                            path: path.to_path_buf(),
+                            build: stale(first).unwrap_or_default(),
+                            this: split_header(header).map_or(header, |h| h.0).to_owned(),
+                        })
+                    }
                     Some(first) => {
                         return Err(Error::Mismatch {
                             path: path.to_path_buf(),
@@ -201,7 +220,7 @@ mod tests {
     fn batches_read_back_bit_for_bit_and_a_cut_line_is_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("journal.jsonl");
-        let mut j = Journal::open(&path, "h1").unwrap();
+        let mut j = Journal::open(&path, "h1", false).unwrap();
         j.append(batch(1, 0.1234)).unwrap();
         j.append(batch(2, 0.2)).unwrap();
         drop(j);
@@ -212,7 +231,7 @@ mod tests {
             .unwrap();
         f.write_all(b"{\"work\":[[3,0").unwrap();
         drop(f);
-        let mut j = Journal::open(&path, "h1").unwrap();
+        let mut j = Journal::open(&path, "h1", false).unwrap();
         assert_eq!(j.batches(), &[batch(1, 0.1234), batch(2, 0.2)]);
         assert_eq!(
             j.batches()[0].records[0][0][0].to_bits(),
@@ -220,7 +239,7 @@ mod tests {
         );
         j.append(batch(3, 0.3)).unwrap();
         drop(j);
-        let j = Journal::open(&path, "h1").unwrap();
+        let j = Journal::open(&path, "h1", false).unwrap();
         assert_eq!(j.batches().len(), 3);
         assert_eq!(j.batches()[2], batch(3, 0.3));
     }
@@ -229,12 +248,42 @@ mod tests {
     fn another_header_is_refused_and_a_garbled_line_named() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("journal.jsonl");
-        Journal::open(&path, "h1").unwrap();
-        let err = Journal::open(&path, "h2").unwrap_err();
+        Journal::open(&path, "h1", false).unwrap();
+        let err = Journal::open(&path, "h2", false).unwrap_err();
         assert!(matches!(err, Error::Mismatch { .. }), "{err}");
         assert!(err.to_string().contains("h2"), "{err}");
         std::fs::write(&path, "h1\nnot json\n").unwrap();
-        let err = Journal::open(&path, "h1").unwrap_err().to_string();
+        let err = Journal::open(&path, "h1", false).unwrap_err().to_string();
         assert!(err.contains("journal.jsonl:2"), "{err}");
+    }
+
+    #[test]
+    fn a_journal_of_another_build_is_refused_or_discarded_with_resume_stale() {
+        use crate::journal_header;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let old = journal_header("naap-search 0.1.0 sources 0123", "settings");
+        let mut j = Journal::open(&path, &old, false).unwrap();
+        j.append(batch(1, 0.5)).unwrap();
+        drop(j);
+        let new = journal_header(crate::CODE_ID, "settings");
+        let err = Journal::open(&path, &new, false).unwrap_err();
+        assert!(err.is_bad_input());
+        let text = err.to_string();
+        assert!(text.contains("journal.jsonl: the journal was written by another build (naap-search 0.1.0 sources 0123; this is naap-search"), "{text}");
+        assert!(text.contains("--resume-stale"), "{text}");
+        // Other settings are no stale build: --resume-stale does not discard them.
+        let other = journal_header(crate::CODE_ID, "other settings");
+        let err = Journal::open(&path, &other, true).unwrap_err();
+        assert!(matches!(err, Error::Mismatch { .. }), "{err}");
+        // Discarded: no batch is replayed, and the journal is now this build's.
+        let j = Journal::open(&path, &new, true).unwrap();
+        assert!(j.batches().is_empty());
+        drop(j);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{new}\n"));
+        assert!(Journal::open(&path, &new, false)
+            .unwrap()
+            .batches()
+            .is_empty());
     }
 }

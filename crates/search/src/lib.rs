@@ -35,6 +35,12 @@ mod run;
 #[cfg(feature = "torch")]
 mod torch;
 
+/// The identity of this build's code: crate version and a hash of the
+/// sources of this crate and every naap-* crate it uses (`build/code_id.rs`).
+/// A search's journal carries it ([`journal_header`]), so a resumed search
+/// never replays decisions of another build.
+pub const CODE_ID: &str = env!("NAAP_CODE_ID");
+
 pub use config::{SearchConfig, SearchValidConfig};
 pub use error::{Error, Result};
 pub use journal::{Batch, Journal};

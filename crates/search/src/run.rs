@@ -12,15 +12,23 @@ use naap_predict::models::spec_named;
 use naap_predict::predictor::{Candidate, Predictor};
 use std::collections::BTreeMap;
 
-/// The first line of a search's journal: the build and a hash of the
-/// settings (`config_toml`, everything that shapes the results). A resume
-/// with any other line is refused.
+/// The first line of a search's journal: the build (normally
+/// [`crate::CODE_ID`]) and a hash of the settings (`config_toml`, everything
+/// that shapes the results). A resume with any other line is refused; one
+/// that differs only in the build can be discarded ([`crate::Journal::open`]).
 pub fn journal_header(build: &str, config_toml: &str) -> String {
     let hash = config_toml.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    let build = build.replace('\n', " ");
+    let build = build.replace(['\n', ';'], " ");
     format!("naap search journal v1; build {build}; config fnv1a {hash:016x}")
+}
+
+/// `(build, the rest)` of a journal header, if it has that shape.
+pub(crate) fn split_header(header: &str) -> Option<(&str, &str)> {
+    let rest = header.strip_prefix("naap search journal v1; build ")?;
+    let at = rest.rfind("; config ")?;
+    Some((&rest[..at], &rest[at..]))
 }
 
 /// A scheme as a candidate: its free features, computed by the profiler

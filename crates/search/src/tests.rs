@@ -132,6 +132,7 @@ fn live(
     let mut journal = Journal::open(
         journal,
         &journal_header("test", &format!("{:?}", valid.get())),
+        false,
     )?;
     run_search(
         &valid,
@@ -248,7 +249,10 @@ fn a_killed_search_resumes_to_the_same_ranking_and_trains_nothing_twice() {
             "test",
             &format!("{:?}", c.clone().validate().unwrap().get()),
         );
-        let journaled = Journal::open(&path, &header).unwrap().batches().to_vec();
+        let journaled = Journal::open(&path, &header, false)
+            .unwrap()
+            .batches()
+            .to_vec();
         assert_eq!(journaled.len(), 1, "{name}: the first batch is journaled");
 
         let resumed_trainer = ReplayTrainer::new(pool, None);
@@ -310,7 +314,7 @@ fn budgets_stop_the_search_at_its_incumbent() {
     });
     let events = Mutex::new(Vec::new());
     let valid = c.clone().validate().unwrap();
-    let mut journal = Journal::open(&dir.path().join("h"), "h").unwrap();
+    let mut journal = Journal::open(&dir.path().join("h"), "h", false).unwrap();
     let trainer = ReplayTrainer::new(pool, None);
     let r = run_search(
         &valid,

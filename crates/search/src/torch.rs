@@ -23,6 +23,7 @@ pub struct TorchTrainer<'a> {
     config: TrainValidConfig,
     dir: PathBuf,
     threads: usize,
+    resume_stale: bool,
     on_event: &'a (dyn Fn(Event) + Sync),
 }
 
@@ -30,12 +31,15 @@ impl<'a> TorchTrainer<'a> {
     /// A trainer of `jobs` on `data` (moved to the config's device) with the
     /// recipe of `config` (its epochs are ignored: each call says how far),
     /// writing into `dir`, `concurrency` schemes at a time sharing the cores.
+    /// A checkpoint of another build is refused, or with `resume_stale`
+    /// retrained from scratch (naap-train's `train_scheme`).
     pub fn new(
         jobs: Vec<SchemeJob>,
         data: &'a Cifar10,
         config: TrainValidConfig,
         dir: &Path,
         concurrency: usize,
+        resume_stale: bool,
         on_event: &'a (dyn Fn(Event) + Sync),
     ) -> Result<TorchTrainer<'a>> {
         let device = naap_train::resolve_device(config.device()).map_err(train_err(0))?;
@@ -48,6 +52,7 @@ impl<'a> TorchTrainer<'a> {
             config,
             dir: dir.to_path_buf(),
             threads,
+            resume_stale,
             on_event,
         })
     }
@@ -83,8 +88,16 @@ impl EpochTrainer for TorchTrainer<'_> {
         // in an earlier run whose batch the journal lost (its marker).
         let diverged = match std::fs::read_to_string(&paths.diverged) {
             Ok(why) => Some(why.trim().to_owned()),
-            // A checkpoint of another build is refused (the search's journal refuses it too).
-            Err(_) => match train_scheme(job, &data, &config, &self.dir, false, self.on_event) {
+            // A checkpoint of another build is refused (the search's journal
+            // refuses it too), or with resume_stale retrained from scratch.
+            Err(_) => match train_scheme(
+                job,
+                &data,
+                &config,
+                &self.dir,
+                self.resume_stale,
+                self.on_event,
+            ) {
                 Ok(_) => None,
                 Err(e @ naap_train::Error::Diverged { .. }) => Some(e.to_string()),
                 Err(e) => return Err(train_err(model_id)(e)),

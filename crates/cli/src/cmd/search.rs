@@ -93,6 +93,11 @@ pub struct Args {
     /// Start over: clear an earlier or interrupted search in the folder
     #[arg(long)]
     force: bool,
+    /// Resume a search interrupted under another build of naap: discard its
+    /// journal's decisions and search again, retraining its checkpoints
+    /// from scratch (as `naap train --resume-stale`)
+    #[arg(long, conflicts_with = "force")]
+    resume_stale: bool,
     /// No progress output
     #[arg(short, long)]
     quiet: bool,
@@ -202,7 +207,8 @@ mod enabled {
         // Before anything is written: a journal of another search stays intact.
         let mut journal = naap_search::Journal::open(
             &args.output.join("journal.jsonl"),
-            &naap_search::journal_header(&build_id(), &config_toml),
+            &naap_search::journal_header(naap_search::CODE_ID, &config_toml),
+            args.resume_stale,
         )
         .map_err(search_err)?;
         run_dir
@@ -243,6 +249,7 @@ mod enabled {
             train,
             &args.output.join("logs"),
             t.jobs,
+            args.resume_stale,
             &on_train,
         )
         .map_err(search_err)?;
@@ -281,24 +288,6 @@ mod enabled {
             started.elapsed().as_secs_f64(),
             out.display()
         );
-    }
-
-    /// The version and the binary's size and time: a resume by a rebuilt
-    /// `naap` is refused rather than mixing two builds' results.
-    fn build_id() -> String {
-        let exe = std::env::current_exe()
-            .ok()
-            .and_then(|p| std::fs::metadata(p).ok());
-        let stamp = exe
-            .as_ref()
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        format!(
-            "naap {} binary {} bytes modified {stamp}",
-            env!("CARGO_PKG_VERSION"),
-            exe.map_or(0, |m| m.len())
-        )
     }
 
     fn read_candidates(args: &Args, data_root: &Path) -> anyhow::Result<(String, Vec<Scheme>)> {
