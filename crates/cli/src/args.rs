@@ -3,6 +3,8 @@
 use crate::{data_dir, exit};
 use anyhow::Context;
 use naap_dataset::Dataset;
+use naap_nas::strategy::Known;
+use naap_nas::StudyConfig;
 use std::path::{Path, PathBuf};
 
 /// Where a command's dataset CSV comes from.
@@ -168,4 +170,124 @@ pub struct TrainingArgs {
     /// libtorch threads per job [default: cores / jobs]
     #[arg(long, value_name = "N", help_heading = "Training")]
     pub threads: Option<usize>,
+}
+
+/// The strategy flags of `naap nas simulate` and `naap search`: they set the
+/// fields of naap-nas's strategy config ([`StrategyArgs::apply`]).
+#[derive(Debug, clap::Args)]
+pub struct StrategyArgs {
+    /// Strategies, comma-separated, or `all` (naap search: exactly one):
+    /// exhaustive, random, successive-halving, hyperband, predictor, zero-shot, last-accuracy.
+    #[arg(
+        long,
+        value_name = "NAME",
+        value_delimiter = ',',
+        help_heading = "Strategy"
+    )]
+    pub strategy: Vec<String>,
+    /// Seed of every random choice (naap search: the training's too) [default: 20220819].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub seed: Option<u64>,
+    /// Successive halving / Hyperband: reduction factor [default: 3].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub eta: Option<u32>,
+    /// Successive halving / Hyperband: epochs of the first rung r [default: 10].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub min_epochs: Option<u32>,
+    /// Epochs of a full training, the last rung R = r*eta^s of successive halving / Hyperband [default: 90].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub max_epochs: Option<u32>,
+    /// Random search: schemes fully trained [default: 20].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub random_n: Option<usize>,
+    /// Predictor / last-accuracy: epochs every scheme is trained first [default: 3].
+    #[arg(long, value_name = "K", help_heading = "Strategy")]
+    pub k_epochs: Option<u32>,
+    /// Predictor / zero-shot / last-accuracy: schemes fully trained [default: 10].
+    #[arg(long, value_name = "M", help_heading = "Strategy")]
+    pub top_m: Option<usize>,
+    /// Predictor / zero-shot: fit on known curves (fold), on what the search
+    /// trains (online), or both [default: nas simulate fold,online; naap search online].
+    #[arg(
+        long,
+        value_name = "PROTOCOL",
+        value_delimiter = ',',
+        help_heading = "Strategy"
+    )]
+    pub known: Vec<Known>,
+    /// Online protocol: schemes fully trained between refits [default: 5].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub online_batch: Option<usize>,
+    /// Model of predictor and zero-shot [default: Linear Regression].
+    ///
+    /// Any model name that `naap baseline` and `naap select-features` print.
+    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
+    pub model: Option<String>,
+    /// Predictor features, a `naap fit` set reading epochs 1..=K at most [default: Scheme + Quantitative K epochs].
+    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
+    pub features: Option<String>,
+    /// Zero-shot features, a set reading no epoch [default: Scheme].
+    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
+    pub zero_shot_features: Option<String>,
+    /// Predictor / zero-shot: rank with this predictor file (`naap fit`) instead of fitting one.
+    ///
+    /// The file's model and features rank (strategy label predictor-file,
+    /// zero-shot-file); it needs no known curves. The predictor strategy
+    /// trains every scheme --k-epochs first (at least the epochs its
+    /// features read); zero-shot needs a scheme-only predictor.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["known", "model", "features", "zero_shot_features"],
+        help_heading = "Strategy"
+    )]
+    pub predictor: Option<PathBuf>,
+}
+
+impl StrategyArgs {
+    /// The strategies named, or `None` for none or `all`.
+    pub fn strategies(&self) -> Option<Vec<String>> {
+        (!(self.strategy.is_empty() || self.strategy.iter().any(|s| s == "all")))
+            .then(|| self.strategy.clone())
+    }
+
+    /// Sets the fields of `c` that a flag gives; the others keep their value.
+    pub fn apply(&self, c: &mut StudyConfig) {
+        if let Some(s) = self.strategies() {
+            c.strategies = s;
+        }
+        if !self.known.is_empty() {
+            c.known = self.known.clone();
+        }
+        macro_rules! set {
+            ($($field:ident),*) => {$(
+                if let Some(v) = self.$field.clone() {
+                    c.$field = v;
+                }
+            )*};
+        }
+        set!(
+            seed,
+            eta,
+            min_epochs,
+            max_epochs,
+            random_n,
+            k_epochs,
+            top_m,
+            online_batch,
+            model,
+            zero_shot_features
+        );
+        if self.features.is_some() {
+            c.features = self.features.clone();
+        }
+        if let Some(p) = &self.predictor {
+            let p = p.display().to_string();
+            // Another file than the config's: its recorded checksum is not this one's.
+            if c.predictor.as_ref() != Some(&p) {
+                c.predictor_checksum = None;
+            }
+            c.predictor = Some(p);
+        }
+    }
 }

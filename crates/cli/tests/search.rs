@@ -295,6 +295,15 @@ mod with_libtorch {
             &["--strategy", "predictor", "--predictor", "missing.json"],
         ));
         assert_rejected(&res, "missing.json", None);
+        // One strategy, one protocol.
+        assert_rejected(&run(&mut search(&out, &[])), "give --strategy NAME", None);
+        let res = run(&mut search(&out, &["--strategy", "random,hyperband"]));
+        assert_rejected(&res, "a search runs one strategy, got 2", None);
+        let res = run(&mut search(
+            &out,
+            &["--strategy", "predictor", "--known", "fold,online"],
+        ));
+        assert_rejected(&res, "expands to 2", None);
     }
 
     #[test]

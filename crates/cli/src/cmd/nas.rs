@@ -1,12 +1,11 @@
 //! `naap nas`: neural-architecture search replayed on the stored curves.
 
+use crate::args::{DatasetArgs, FontArgs, StrategyArgs};
 use crate::exit::{self, Outcome};
 use crate::{data_dir, output, progress};
 use anyhow::Context;
 use naap_dataset::Dataset;
-use naap_nas::strategy::Known;
 use naap_nas::{report, CostKind, CostModel, StudyConfig};
-use naap_predict::report::figures;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -41,102 +40,36 @@ pub struct SimulateArgs {
     /// Study settings (a config.toml of an earlier run); flags override them.
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
-    /// Dataset CSV [default: the config's, else <data>/naap440/naap440.csv].
-    #[arg(long, value_name = "PATH")]
-    dataset: Option<PathBuf>,
+    // The dataset CSV [default: the config's, else <data>/naap440/naap440.csv].
+    #[command(flatten)]
+    data: DatasetArgs,
     /// Raw logs for --cost logged [default: <data>/naap440/raw_data.tar.gz].
     ///
     /// With --config, the config's `logs` comes before the default.
     #[arg(long, value_name = "PATH")]
     logs: Option<PathBuf>,
-    /// Data folder for the defaults [default: $NAAP_DATA_DIR or ./data].
-    #[arg(long, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
-    /// Strategies, comma-separated, or `all` [default: all].
-    #[arg(
-        long,
-        value_name = "NAME",
-        value_delimiter = ',',
-        help_heading = "Study"
-    )]
-    strategy: Vec<String>,
     /// Schemes per repeat: `all`, or N drawn at random per repeat [default: all].
     #[arg(long, value_name = "all|N", help_heading = "Study")]
     pool: Option<String>,
     /// Repeats per strategy [default: 100].
     #[arg(long, value_name = "N", help_heading = "Study")]
     repeats: Option<u32>,
-    /// Seed of every random choice [default: 20220819].
-    #[arg(long, value_name = "N", help_heading = "Study")]
-    seed: Option<u64>,
     /// Cost model: epochs, logged (seconds from the logs) or macs [default: epochs].
     #[arg(long, value_name = "MODEL", help_heading = "Study")]
     cost: Option<CostKind>,
     /// Most one search may spend, in the cost unit [default: no cap].
     #[arg(long, value_name = "X", help_heading = "Study")]
     budget: Option<f64>,
-    /// Successive halving / Hyperband: reduction factor [default: 3].
-    #[arg(long, value_name = "N", help_heading = "Strategies")]
-    eta: Option<u32>,
-    /// Successive halving / Hyperband: epochs of the first rung r [default: 10].
-    #[arg(long, value_name = "N", help_heading = "Strategies")]
-    min_epochs: Option<u32>,
-    /// Successive halving / Hyperband: epochs of the last rung, r*eta^s [default: 90].
-    #[arg(long, value_name = "N", help_heading = "Strategies")]
-    max_epochs: Option<u32>,
-    /// Random search: schemes fully trained [default: 20].
-    #[arg(long, value_name = "N", help_heading = "Strategies")]
-    random_n: Option<usize>,
-    /// Predictor / last-accuracy: epochs every scheme is trained first [default: 3].
-    #[arg(long, value_name = "K", help_heading = "Strategies")]
-    k_epochs: Option<u32>,
-    /// Predictor / zero-shot / last-accuracy: schemes fully trained [default: 10].
-    #[arg(long, value_name = "M", help_heading = "Strategies")]
-    top_m: Option<usize>,
-    /// Predictor / zero-shot: fold, online or both [default: fold,online].
-    #[arg(
-        long,
-        value_name = "PROTOCOL",
-        value_delimiter = ',',
-        help_heading = "Strategies"
-    )]
-    known: Vec<Known>,
-    /// Online protocol: schemes fully trained between refits [default: 5].
-    #[arg(long, value_name = "N", help_heading = "Strategies")]
-    online_batch: Option<usize>,
-    /// Model of predictor and zero-shot [default: Linear Regression].
-    ///
-    /// Any model name that `naap baseline` and `naap select-features` print.
-    #[arg(long, value_name = "NAME", help_heading = "Strategies")]
-    model: Option<String>,
-    /// Predictor features, a `naap fit` set [default: Scheme + Quantitative K epochs].
-    #[arg(long, value_name = "NAME", help_heading = "Strategies")]
-    features: Option<String>,
-    /// Zero-shot features, a set reading no epoch [default: Scheme].
-    #[arg(long, value_name = "NAME", help_heading = "Strategies")]
-    zero_shot_features: Option<String>,
-    /// Predictor / zero-shot: rank with this predictor file (`naap fit`) instead of fitting one.
-    ///
-    /// The file's model and features rank (strategy label predictor-file,
-    /// zero-shot-file); it needs no known curves. The predictor strategy
-    /// trains every scheme --k-epochs first (at least the epochs its
-    /// features read); zero-shot needs a scheme-only predictor.
-    #[arg(
-        long,
-        value_name = "FILE",
-        conflicts_with_all = ["known", "model", "features", "zero_shot_features"],
-        help_heading = "Strategies"
-    )]
-    predictor: Option<PathBuf>,
+    #[command(flatten)]
+    strategy: StrategyArgs,
     /// Output folder.
     #[arg(short, long, value_name = "DIR", default_value = "nas")]
     output: PathBuf,
     /// Skip regret.png.
     #[arg(long)]
     no_figures: bool,
-    /// TrueType font for the figure [default: $NAAP_FONT, else a system font].
-    #[arg(long, value_name = "PATH")]
-    font: Option<PathBuf>,
+    #[command(flatten)]
+    font: FontArgs,
     /// Replace results already in the output folder.
     #[arg(long)]
     force: bool,
@@ -178,48 +111,18 @@ fn study_config(
         logs: logs.map(|p| p.display().to_string()),
         ..base
     };
-    if !(args.strategy.is_empty() || args.strategy.iter().any(|s| s == "all")) {
-        c.strategies = args.strategy.clone();
+    args.strategy.apply(&mut c);
+    if let Some(pool) = &args.pool {
+        c.pool = pool.clone();
     }
-    if !args.known.is_empty() {
-        c.known = args.known.clone();
+    if let Some(r) = args.repeats {
+        c.repeats = r;
     }
-    macro_rules! set {
-        ($($field:ident),*) => {$(
-            if let Some(v) = args.$field.clone() {
-                c.$field = v;
-            }
-        )*};
+    if let Some(cost) = args.cost {
+        c.cost = cost;
     }
-    set!(
-        pool,
-        repeats,
-        seed,
-        cost,
-        eta,
-        min_epochs,
-        max_epochs,
-        random_n,
-        k_epochs,
-        top_m,
-        online_batch,
-        model
-    );
     if args.budget.is_some() {
         c.budget = args.budget;
-    }
-    if args.features.is_some() {
-        c.features = args.features.clone();
-    }
-    if let Some(set) = &args.zero_shot_features {
-        c.zero_shot_features = set.clone();
-    }
-    if let Some(p) = &args.predictor {
-        // Another file than the config's: its recorded checksum is not this one's.
-        if c.predictor.as_deref() != Some(&p.display().to_string()) {
-            c.predictor_checksum = None;
-        }
-        c.predictor = Some(p.display().to_string());
     }
     c
 }
@@ -232,13 +135,14 @@ const FINISHED: &str = "results.csv";
 fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let base = base_config(&args)?;
-    let data = data_dir::from_env(args.data_dir.as_deref());
+    let data = data_dir::from_env(args.data.data_dir.as_deref());
     let from_base = |p: &str| (!p.is_empty()).then(|| PathBuf::from(p));
     let dataset_path = args
+        .data
         .dataset
         .clone()
         .or_else(|| from_base(&base.dataset))
-        .unwrap_or_else(|| data_dir::naap440_file(&data, "naap440.csv"));
+        .unwrap_or_else(|| args.data.path("naap440.csv"));
     let wants_logs = args.cost.unwrap_or(base.cost) == CostKind::Logged;
     let logs_path = wants_logs.then(|| {
         args.logs
@@ -271,11 +175,7 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
     };
     if !args.no_figures {
         // Find the font before the study, not after it.
-        let explicit = args
-            .font
-            .clone()
-            .or_else(|| std::env::var_os("NAAP_FONT").map(PathBuf::from));
-        figures::load_font(explicit.as_deref()).map_err(exit::usage)?;
+        args.font.load()?;
     }
 
     naap_nas::check_study(&dataset, &cost, &config)

@@ -5,9 +5,8 @@
 //! and the run folder, then hands them to `naap_search::run_search` with the
 //! real trainer, drawing its progress. Built only with the `train` feature.
 
-use crate::args::{SchemeArgs, TrainingArgs};
+use crate::args::{SchemeArgs, StrategyArgs, TrainingArgs};
 use crate::exit::Outcome;
-use naap_nas::strategy::Known;
 use std::path::PathBuf;
 
 /// Arguments of `naap search`.
@@ -19,57 +18,17 @@ pub struct Args {
     // Candidates: a scheme list (--schemes) or the space's schemes, and --ids in either.
     #[command(flatten)]
     schemes: SchemeArgs,
-    /// Strategy: successive-halving, hyperband, predictor, zero-shot, last-accuracy, random, exhaustive
-    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
-    strategy: String,
-    /// Seed of every random choice: the strategy's draws and the training [default: 20220819]
-    #[arg(long, value_name = "N", help_heading = "Strategy")]
-    seed: Option<u64>,
-    /// Epochs of a full training (the last rung R of successive halving / Hyperband) [default: 90]
-    #[arg(long, value_name = "N", help_heading = "Strategy")]
-    max_epochs: Option<u32>,
-    /// Successive halving / Hyperband: epochs of the first rung r [default: 10; other strategies: max-epochs]
-    #[arg(long, value_name = "N", help_heading = "Strategy")]
-    min_epochs: Option<u32>,
-    /// Successive halving / Hyperband: reduction factor [default: 3]
-    #[arg(long, value_name = "N", help_heading = "Strategy")]
-    eta: Option<u32>,
-    /// Random: schemes fully trained [default: 20]
-    #[arg(long, value_name = "N", help_heading = "Strategy")]
-    random_n: Option<usize>,
-    /// Predictor / last-accuracy: epochs every candidate is trained first [default: 3]
-    #[arg(long, value_name = "K", help_heading = "Strategy")]
-    k_epochs: Option<u32>,
-    /// Predictor / zero-shot / last-accuracy: candidates fully trained [default: 10]
-    #[arg(long, value_name = "M", help_heading = "Strategy")]
-    top_m: Option<usize>,
-    /// Predictor / zero-shot: fit on --known-dataset (fold) or on what the search trains (online) [default: online]
-    #[arg(long, value_name = "PROTOCOL", help_heading = "Strategy")]
-    known: Option<Known>,
+    // --strategy (exactly one) and its settings, as `naap nas simulate` takes them.
+    #[command(flatten)]
+    strategy: StrategyArgs,
     /// Full curves the fold protocol fits its predictor on (a dataset CSV, e.g. naap440.csv)
-    #[arg(long, value_name = "CSV", help_heading = "Strategy")]
-    known_dataset: Option<PathBuf>,
-    /// Online protocol: candidates fully trained between refits [default: 5]
-    #[arg(long, value_name = "N", help_heading = "Strategy")]
-    online_batch: Option<usize>,
-    /// Predictor / zero-shot model, a name of `naap baseline` [default: Linear Regression]
-    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
-    model: Option<String>,
-    /// Predictor features, a `naap fit` set reading epochs 1..=K at most [default: Scheme + Quantitative K epochs]
-    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
-    features: Option<String>,
-    /// Predictor / zero-shot: rank with this predictor file (`naap fit`) instead of fitting one
-    ///
-    /// The file's model and features rank; it needs no known curves. The
-    /// predictor strategy trains every candidate --k-epochs first (at least
-    /// the epochs its features read); zero-shot needs a scheme-only one.
     #[arg(
         long,
-        value_name = "FILE",
-        conflicts_with_all = ["known", "known_dataset", "model", "features"],
+        value_name = "CSV",
+        conflicts_with = "predictor",
         help_heading = "Strategy"
     )]
-    predictor: Option<PathBuf>,
+    known_dataset: Option<PathBuf>,
     /// Most scheme-epochs to train; the search then answers with its incumbent
     #[arg(
         long,
@@ -305,39 +264,24 @@ mod enabled {
     }
 
     fn search_config(args: &Args, source: &str, ids: &[usize]) -> anyhow::Result<SearchConfig> {
+        let Some(strategies) = args.strategy.strategies() else {
+            return Err(exit::usage(anyhow::anyhow!(
+                "naap search runs one strategy: give --strategy NAME (one of {})",
+                naap_nas::config::STRATEGY_NAMES.join(", ")
+            )));
+        };
         let mut s = StudyConfig {
-            strategies: vec![args.strategy.clone()],
-            known: vec![args.known.unwrap_or(naap_nas::strategy::Known::Online)],
+            known: vec![naap_nas::strategy::Known::Online],
             ..StudyConfig::default()
         };
-        macro_rules! set {
-            ($($field:ident),*) => {$(
-                if let Some(v) = args.$field.clone() {
-                    s.$field = v;
-                }
-            )*};
-        }
-        set!(
-            seed,
-            max_epochs,
-            eta,
-            random_n,
-            k_epochs,
-            top_m,
-            online_batch,
-            model
-        );
-        s.features = args.features.clone();
-        s.predictor = args.predictor.as_ref().map(|p| p.display().to_string());
+        args.strategy.apply(&mut s);
+        s.strategies = strategies;
         // A ladder only matters to the halving strategies; the others train
         // to max-epochs, which then needs no r*eta^s shape.
-        s.min_epochs = match args.min_epochs {
-            Some(r) => r,
-            None if matches!(args.strategy.as_str(), "successive-halving" | "hyperband") => {
-                s.min_epochs
-            }
-            None => s.max_epochs,
-        };
+        let halving = matches!(s.strategies[0].as_str(), "successive-halving" | "hyperband");
+        if args.strategy.min_epochs.is_none() && !halving {
+            s.min_epochs = s.max_epochs;
+        }
         let ids_text = match &args.schemes.ids {
             Some(t) => format!(" ids {t}"),
             None => String::new(),
