@@ -6,6 +6,7 @@ use crate::{Error, Result};
 use naap_dataset::log::TrainingLog;
 use naap_dataset::EpochRecord;
 use naap_nas::Advanced;
+use naap_train::checkpoint::DivergedMarker;
 use naap_train::{
     train_scheme, Cifar10, DeviceData, Event, SchemeJob, SchemePaths, TrainValidConfig,
 };
@@ -86,11 +87,12 @@ impl EpochTrainer for TorchTrainer<'_> {
         let paths = SchemePaths::new(&self.dir, job.id);
         // A divergence is an outcome: now (naap-train's Diverged error), or
         // in an earlier run whose batch the journal lost (its marker).
-        let diverged = match std::fs::read_to_string(&paths.diverged) {
-            Ok(why) => Some(why.trim().to_owned()),
-            // A checkpoint of another build is refused (the search's journal
-            // refuses it too), or with resume_stale retrained from scratch.
-            Err(_) => match train_scheme(
+        let marker = DivergedMarker::load(&paths.diverged).map_err(train_err(model_id))?;
+        let diverged = match marker {
+            Some(m) if m.stale_build().is_none() => Some(m.reason),
+            // A marker or checkpoint of another build is refused (the search's
+            // journal refuses it too), or with resume_stale retrained from scratch.
+            _ => match train_scheme(
                 job,
                 &data,
                 &config,

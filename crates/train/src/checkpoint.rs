@@ -137,15 +137,21 @@ impl CheckpointMeta {
     }
 }
 
+/// The build named by `code` when it is not this one; empty is a file from
+/// before the code identity.
+fn stale_build(code: &str) -> Option<&str> {
+    match code {
+        code if code == crate::CODE_ID => None,
+        "" => Some("an older build without a code identity"),
+        code => Some(code),
+    }
+}
+
 impl Loaded {
     /// The build that wrote this checkpoint when it is not this one: its epochs
     /// are not to be trusted.
     pub fn stale_build(&self) -> Option<&str> {
-        match self.meta.code.as_str() {
-            code if code == crate::CODE_ID => None,
-            "" => Some("an older build without a code identity"),
-            code => Some(code),
-        }
+        stale_build(&self.meta.code)
     }
 
     /// Fails unless the checkpoint was made with `recipe`; names the first differing setting.
@@ -205,5 +211,54 @@ impl Loaded {
         })?;
         sgd.set_buffers(self.momentum)?;
         Ok(self.meta)
+    }
+}
+
+/// The marker a diverged run leaves (`checkpoints/scheme_{id}.diverged`): the
+/// scheme is not retried by a resume of the same build. Like a checkpoint it
+/// carries the build's code identity, since another build might not diverge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DivergedMarker {
+    /// The [`crate::CODE_ID`] of the build whose run diverged; empty in markers
+    /// from before the code identity (plain text, the reason only).
+    pub code: String,
+    /// Why the run stopped, e.g. `diverged in epoch 4: batch loss is NaN`.
+    pub reason: String,
+}
+
+impl DivergedMarker {
+    /// A marker of this build.
+    pub fn new(reason: impl Into<String>) -> DivergedMarker {
+        DivergedMarker {
+            code: crate::CODE_ID.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The marker as written to its file (JSON).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a marker always serializes")
+    }
+
+    /// Reads the marker at `path` if it exists. A file that is not a marker's
+    /// JSON is one from before the code identity: its text is the reason.
+    pub fn load(path: &Path) -> Result<Option<DivergedMarker>> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(path)(e)),
+        };
+        Ok(Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            DivergedMarker {
+                code: String::new(),
+                reason: String::from_utf8_lossy(&bytes).trim().to_string(),
+            }
+        })))
+    }
+
+    /// The build that wrote this marker when it is not this one: the
+    /// divergence it records is not to be trusted.
+    pub fn stale_build(&self) -> Option<&str> {
+        stale_build(&self.code)
     }
 }

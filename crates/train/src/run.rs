@@ -146,13 +146,19 @@ pub fn train_schemes(
     Ok(summary)
 }
 
-/// Fails, naming every scheme, when a checkpoint of `jobs` in `out_dir` was written
-/// by another build: the whole run stops before it trains anything.
+/// Fails, naming every scheme, when a checkpoint or diverged-run marker of `jobs`
+/// in `out_dir` was written by another build: the whole run stops before it
+/// trains anything.
 fn refuse_stale_checkpoints(jobs: &[SchemeJob], out_dir: &Path) -> Result<()> {
     let mut stale: Vec<(usize, String)> = Vec::new();
     for job in jobs {
-        let path = SchemePaths::new(out_dir, job.id).checkpoint;
-        if let Some(loaded) = checkpoint::load(&path)? {
+        let paths = SchemePaths::new(out_dir, job.id);
+        // A diverged-run marker counts as a checkpoint: it too records work of a build.
+        let marker = checkpoint::DivergedMarker::load(&paths.diverged)?;
+        let marker_build = marker.as_ref().and_then(|m| m.stale_build());
+        if let Some(build) = marker_build {
+            stale.push((job.id, build.to_string()));
+        } else if let Some(loaded) = checkpoint::load(&paths.checkpoint)? {
             if let Some(build) = loaded.stale_build() {
                 stale.push((job.id, build.to_string()));
             }

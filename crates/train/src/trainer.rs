@@ -135,7 +135,8 @@ pub struct SchemePaths {
     pub log: PathBuf,
     /// `checkpoints/scheme_{id}.ckpt`.
     pub checkpoint: PathBuf,
-    /// `checkpoints/scheme_{id}.diverged`, present when the run diverged.
+    /// `checkpoints/scheme_{id}.diverged`, present when the run diverged
+    /// ([`checkpoint::DivergedMarker`]).
     pub diverged: PathBuf,
 }
 
@@ -165,23 +166,41 @@ pub fn train_scheme(
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Result<usize> {
     let paths = SchemePaths::new(out_dir, job.id);
-    if let Ok(reason) = std::fs::read_to_string(&paths.diverged) {
-        return Err(Error::Scheme {
-            id: job.id,
-            message: format!("{} (earlier run)", reason.trim()),
-        });
+    let stale = |build: &str| Error::StaleCheckpoints {
+        dir: paths.checkpoint.parent().unwrap_or(out_dir).to_path_buf(),
+        ids: vec![job.id],
+        build: build.to_string(),
+    };
+    // A divergence seen by this build is final; one seen by another build is
+    // stale like its checkpoint: refused, or under `resume_stale` retrained
+    // from scratch (the checkpoint beside it is of that diverging run).
+    let mut from_scratch = false;
+    if let Some(marker) = checkpoint::DivergedMarker::load(&paths.diverged)? {
+        match marker.stale_build() {
+            None => {
+                return Err(Error::Scheme {
+                    id: job.id,
+                    message: format!("{} (earlier run)", marker.reason),
+                })
+            }
+            Some(build) if !resume_stale => return Err(stale(build)),
+            Some(_) => {
+                std::fs::remove_file(&paths.diverged).map_err(Error::io(&paths.diverged))?;
+                from_scratch = true;
+            }
+        }
     }
     // Everything this job does on a GPU, model upload included, goes to its own stream.
     let _stream = gpu::job_stream(data.device())?;
     let recipe = recipe(job, data, config);
-    let mut loaded = checkpoint::load(&paths.checkpoint)?;
+    let mut loaded = if from_scratch {
+        None
+    } else {
+        checkpoint::load(&paths.checkpoint)?
+    };
     if let Some(build) = loaded.as_ref().and_then(|l| l.stale_build()) {
         if !resume_stale {
-            return Err(Error::StaleCheckpoints {
-                dir: paths.checkpoint.parent().unwrap_or(out_dir).to_path_buf(),
-                ids: vec![job.id],
-                build: build.to_string(),
-            });
+            return Err(stale(build));
         }
         loaded = None;
     }
@@ -241,7 +260,8 @@ pub fn train_scheme(
         let stats = match epoch_stats(&losses, epoch, evaluate(&net, data)?) {
             Ok(s) => s,
             Err(e) => {
-                write_file(&paths.diverged, e.to_string().as_bytes())?;
+                let marker = checkpoint::DivergedMarker::new(e.to_string());
+                write_file(&paths.diverged, marker.to_json().as_bytes())?;
                 return Err(e);
             }
         };

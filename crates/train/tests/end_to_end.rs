@@ -4,6 +4,7 @@
 
 mod common;
 
+use naap_train::checkpoint::DivergedMarker;
 use naap_train::{
     load_cifar10, train_schemes, Cifar10, DeviceChoice, RunOptions, SchemeJob, SchemePaths,
     TrainConfig, TrainValidConfig,
@@ -296,4 +297,76 @@ fn issue_13_a_checkpoint_of_another_build_is_refused_and_resume_stale_retrains()
     assert_eq!(loaded.stale_build(), None);
     let again = train_schemes(&jobs(&[1]), data(), &config(2), out.path(), &one, &|_| {}).unwrap();
     assert_eq!(again.already_done, vec![1]);
+}
+
+/// Issue 13: a diverged-run marker carries the build like a checkpoint. This
+/// build's marker is final (the scheme fails again without training); another
+/// build's, or one from before the code identity, is refused with the stale
+/// checkpoint message, and under `resume_stale` the scheme is retrained from scratch.
+#[test]
+fn issue_13_a_diverged_marker_of_another_build_is_refused_and_resume_stale_retrains() {
+    let out = tempfile::tempdir().unwrap();
+    let one = RunOptions::jobs(1);
+    train_schemes(&jobs(&[1]), data(), &config(1), out.path(), &one, &|_| {}).unwrap();
+    let paths = SchemePaths::new(out.path(), 1);
+    let log_before = log_of(out.path(), 1);
+    // As a run that diverged in epoch 2, after checkpointing epoch 1, leaves it.
+    let reason = "diverged in epoch 2: batch loss is NaN";
+    std::fs::write(&paths.diverged, DivergedMarker::new(reason).to_json()).unwrap();
+    let again = train_schemes(&jobs(&[1]), data(), &config(2), out.path(), &one, &|_| {}).unwrap();
+    assert_eq!(
+        (again.failed, again.train_images),
+        (vec![(1, format!("scheme 1: {reason} (earlier run)"))], 0)
+    );
+
+    let other = "naap-train 0.1.0 sources 0000000000000000";
+    let forged = DivergedMarker {
+        code: other.into(),
+        reason: reason.into(),
+    };
+    for (marker, build) in [
+        (forged.to_json(), other),
+        (reason.to_string(), "an older build without a code identity"),
+    ] {
+        std::fs::write(&paths.diverged, marker).unwrap();
+        let err = train_schemes(
+            &jobs(&[1, 2]),
+            data(),
+            &config(2),
+            out.path(),
+            &one,
+            &|_| {},
+        )
+        .unwrap_err();
+        assert!(err.is_bad_input());
+        let message = err.to_string();
+        assert!(
+            message.contains(&format!(
+                "1 checkpoint(s) in {} were written by another build ({build}; this is {})",
+                out.path().join("checkpoints").display(),
+                naap_train::CODE_ID
+            )) && message.contains("scheme(s) 1;")
+                && message.contains("--resume-stale"),
+            "{message}"
+        );
+        // Refused before anything ran.
+        assert!(!SchemePaths::new(out.path(), 2).log.exists());
+        assert_eq!(log_of(out.path(), 1), log_before);
+    }
+
+    let stale = RunOptions {
+        concurrency: 1,
+        resume_stale: true,
+    };
+    let redo = train_schemes(&jobs(&[1]), data(), &config(2), out.path(), &stale, &|_| {}).unwrap();
+    // Both epochs ran, from scratch (not from the epoch-1 checkpoint), and the marker is gone.
+    assert_eq!((redo.trained, redo.train_images), (vec![1], 2 * 2000));
+    assert!(!paths.diverged.exists());
+    let loaded = naap_train::checkpoint::load(&paths.checkpoint)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (loaded.meta.code.as_str(), loaded.meta.epochs.len()),
+        (naap_train::CODE_ID, 2)
+    );
 }
