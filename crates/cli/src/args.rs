@@ -168,7 +168,7 @@ pub struct TrainingArgs {
     #[arg(long, value_name = "DEVICE", help_heading = "Training")]
     pub device: Option<String>,
     /// libtorch threads per job [default: cores / jobs]
-    #[arg(long, value_name = "N", help_heading = "Training")]
+    #[arg(long, value_name = "N", help_heading = "Training", value_parser = thread_count())]
     pub threads: Option<usize>,
 }
 
@@ -290,4 +290,10 @@ impl StrategyArgs {
             c.predictor = Some(p);
         }
     }
+}
+
+/// `--threads`: 1 to 1024 (the training config's limit); leaving the flag out
+/// divides the cores, so 0 is not a way to say it.
+pub fn thread_count() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024)
 }

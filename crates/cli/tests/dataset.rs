@@ -521,3 +521,62 @@ fn join_appends_columns_by_model_id_and_rejects_mismatches() {
         .arg(&bad_out));
     assert_rejected(&again, "proxy_a is already a column", Some(&bad_out));
 }
+
+/// Issue 12 item 7, `naap dataset join`: every fault of either file exits 2,
+/// names the file, line and column and what was expected, and writes nothing.
+#[test]
+fn issue12_join_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+    use crate::util::{assert_bad_inputs, bad, fixture_dataset, flag, positional, BadFiles};
+    let b = BadFiles::new();
+    let dataset = fixture_dataset("v2");
+    let extra = b.file(
+        "extra.csv",
+        "ModelId,ZC\n1,0.5\n2,0.1\n3,0.2\n4,0.3\n5,0.4\n",
+    );
+    let valid = fs::read_to_string(&dataset).unwrap();
+    let mut lines: Vec<&str> = valid.lines().collect();
+    lines[2] = "2,1,abc";
+    let malformed = b.file("malformed.csv", lines.join("\n"));
+    let not_a_number = b.file("nan.csv", "ModelId,ZC\n1,0.5\n2,abc\n");
+    let duplicate = b.file("dup.csv", "ModelId,ZC\n1,0.5\n1,0.1\n");
+    let infinite = b.file("inf.csv", "ModelId,ZC\n1,inf\n");
+    let empty = b.file("empty.csv", "ModelId,ZC\n");
+    let zero_id = b.file("zero.csv", "ModelId,ZC\n0,0.5\n");
+    let out = b.out("joined.csv");
+    let base = [positional(&dataset), positional(&extra), flag("-o", &out)];
+    let (missing, folder, binary) = (b.missing.display(), b.folder.display(), b.binary.display());
+    let at = |p: &Path, line: usize| format!("{}:{line}", p.display());
+    let (l_malformed, l_nan, l_dup) = (at(&malformed, 3), at(&not_a_number, 3), at(&duplicate, 3));
+    let (l_inf, l_empty, l_zero) = (at(&infinite, 2), at(&empty, 1), at(&zero_id, 2));
+    let both = |a: &Path, e: &Path| vec![positional(a), positional(e)];
+    let cases = [
+        bad(both(&b.missing, &extra), &[&missing, &"No such file"]),
+        bad(both(&b.folder, &extra), &[&folder, &"directory"]),
+        bad(both(&b.binary, &extra), &[&binary, &"UTF-8"]),
+        bad(
+            both(&malformed, &extra),
+            &[&l_malformed, &"expected 17 fields"],
+        ),
+        bad(both(&dataset, &b.missing), &[&missing, &"No such file"]),
+        bad(both(&dataset, &b.folder), &[&folder, &"directory"]),
+        bad(both(&dataset, &b.binary), &[&binary, &"UTF-8"]),
+        bad(
+            both(&dataset, &not_a_number),
+            &[&l_nan, &"column ZC", &"finite number"],
+        ),
+        bad(
+            both(&dataset, &infinite),
+            &[&l_inf, &"column ZC", &"finite number"],
+        ),
+        bad(
+            both(&dataset, &duplicate),
+            &[&l_dup, &"duplicate ModelId 1"],
+        ),
+        bad(both(&dataset, &empty), &[&l_empty, &"no data rows"]),
+        bad(
+            both(&dataset, &zero_id),
+            &[&l_zero, &"column ModelId", &"positive integer"],
+        ),
+    ];
+    assert_bad_inputs(&["dataset", "join"], &base, &out, &cases);
+}

@@ -462,3 +462,126 @@ fn nas_simulate_ranks_with_a_predictor_file_and_refuses_one_that_does_not_fit() 
     );
     assert_rejected(&res, "--model", Some(&dir.path().join("m/results.csv")));
 }
+
+/// Issue 12 item 7, `naap nas simulate`: bad files and every setting outside
+/// its domain exit 2, name the file, line or setting and what was expected,
+/// and leave no run folder.
+#[test]
+fn issue12_simulate_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+    use crate::util::{assert_bad_inputs, bad, flag, switch, BadFiles};
+    let b = BadFiles::new();
+    let valid = std::fs::read_to_string(crate::util::fixture_dataset("v2")).unwrap();
+    let mut lines: Vec<&str> = valid.lines().collect();
+    lines[2] = "2,1,abc";
+    let malformed = b.file("malformed.csv", lines.join("\n"));
+    let bad_toml = b.file("config.toml", "this is = not toml [\n");
+    let out = b.out("nas");
+    let base = [
+        flag("--dataset", shared_naap440("naap440.csv")),
+        flag("--repeats", "2"),
+        flag("-o", &out),
+    ];
+    let (missing, folder, binary) = (b.missing.display(), b.folder.display(), b.binary.display());
+    let malformed_line = format!("{}:3", malformed.display());
+    let toml = bad_toml.display();
+    let settings = "checking the study settings";
+    let cases = [
+        bad(
+            vec![flag("--dataset", &b.missing)],
+            &[&missing, &"No such file"],
+        ),
+        bad(vec![flag("--dataset", &b.folder)], &[&folder, &"directory"]),
+        bad(vec![flag("--dataset", &b.binary)], &[&binary, &"UTF-8"]),
+        bad(
+            vec![flag("--dataset", &malformed)],
+            &[&malformed_line, &"expected 17 fields"],
+        ),
+        bad(
+            vec![flag("--config", &b.missing)],
+            &[&missing, &"No such file"],
+        ),
+        bad(vec![flag("--config", &b.folder)], &[&folder, &"directory"]),
+        bad(vec![flag("--config", &b.binary)], &[&binary, &"UTF-8"]),
+        bad(
+            vec![flag("--config", &bad_toml)],
+            &[&toml, &"line 1, column 6"],
+        ),
+        bad(
+            vec![flag("--logs", &b.missing), flag("--cost", "logged")],
+            &[&missing, &"No such file"],
+        ),
+        bad(
+            vec![flag("--logs", &b.binary), flag("--cost", "logged")],
+            &[&binary, &"expected a folder"],
+        ),
+        bad(
+            vec![flag("--repeats", "0")],
+            &[&settings, &"repeats must be at least 1, got 0"],
+        ),
+        bad(
+            vec![flag("--pool", "1")],
+            &[&settings, &"pool must be 'all' or a number >= 2, got '1'"],
+        ),
+        bad(
+            vec![flag("--pool", "x")],
+            &[&"pool must be 'all' or a number >= 2, got 'x'"],
+        ),
+        bad(
+            vec![flag("--pool", "9999")],
+            &[&"pool of 9999 schemes but the dataset has 440"],
+        ),
+        bad(
+            vec![switch("--budget=-5")],
+            &[&"budget must be a positive number, got -5"],
+        ),
+        bad(
+            vec![flag("--budget", "NaN")],
+            &[&"budget must be a positive number, got NaN"],
+        ),
+        bad(
+            vec![flag("--eta", "1")],
+            &[&"eta must be at least 2, got 1"],
+        ),
+        bad(
+            vec![flag("--min-epochs", "0")],
+            &[&"need 1 <= min-epochs <= max-epochs, got 0"],
+        ),
+        bad(
+            vec![flag("--max-epochs", "1000")],
+            &[&"max-epochs must be min-epochs times a power of eta"],
+        ),
+        bad(
+            vec![flag("--random-n", "0")],
+            &[&"random search needs at least 1 scheme, got 0"],
+        ),
+        bad(
+            vec![flag("--k-epochs", "0")],
+            &[&"k-epochs of at least 1", &"got 0"],
+        ),
+        bad(
+            vec![flag("--k-epochs", "999")],
+            &[&"up to 999 epochs but the curves have 90"],
+        ),
+        bad(
+            vec![flag("--top-m", "0")],
+            &[&"top-m must be at least 1, got 0"],
+        ),
+        bad(
+            vec![flag("--online-batch", "0")],
+            &[&"online-batch must be at least 1, got 0"],
+        ),
+        bad(
+            vec![flag("--model", "Nope")],
+            &[&"unknown model 'Nope'", &"expected one of"],
+        ),
+        bad(
+            vec![flag("--features", "Nope")],
+            &[&"unknown feature set 'Nope'", &"expected one of"],
+        ),
+        bad(
+            vec![flag("--strategy", "nope")],
+            &[&"unknown strategy 'nope'", &"expected one of"],
+        ),
+    ];
+    assert_bad_inputs(&["nas", "simulate"], &base, &out, &cases);
+}

@@ -484,3 +484,181 @@ fn issue11_a_saved_lcsvr_records_its_search() {
         "{lcsvr}"
     );
 }
+
+/// Issue 12 item 7, `naap fit`: every input fault exits 2, names the file,
+/// line or flag and what was expected, and writes no predictor file.
+#[test]
+fn issue12_fit_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+    use crate::util::{assert_bad_inputs, bad, fixture_dataset, flag, unset, BadFiles};
+    let b = BadFiles::new();
+    let valid = std::fs::read_to_string(fixture_dataset("v2")).unwrap();
+    let mut lines: Vec<&str> = valid.lines().collect();
+    lines[2] = "2,1,abc";
+    let malformed = b.file("malformed.csv", lines.join("\n"));
+    let out = b.out("predictor.json");
+    let base = [
+        flag("--dataset", fixture_dataset("v2")),
+        flag("--model", "Linear Regression"),
+        flag("--feature-set", "Scheme"),
+        flag("-o", &out),
+    ];
+    let (missing, folder, binary) = (b.missing.display(), b.folder.display(), b.binary.display());
+    let malformed_line = format!("{}:3", malformed.display());
+    let no_results = b.folder.join("results.csv");
+    let no_results = no_results.display();
+    let cases = [
+        bad(
+            vec![flag("--dataset", &b.missing)],
+            &[&missing, &"No such file"],
+        ),
+        bad(vec![flag("--dataset", &b.folder)], &[&folder, &"directory"]),
+        bad(vec![flag("--dataset", &b.binary)], &[&binary, &"UTF-8"]),
+        bad(
+            vec![flag("--dataset", &malformed)],
+            &[&malformed_line, &"expected 17 fields"],
+        ),
+        bad(
+            vec![flag("--model", "Nope")],
+            &[&"'--model <NAME>'", &"Nope"],
+        ),
+        bad(
+            vec![flag("--feature-set", "Nope")],
+            &[&"unknown feature set 'Nope'", &"expected one of"],
+        ),
+        bad(
+            vec![unset("--feature-set"), flag("--features", "NumParams,Nope")],
+            &[&"column Nope is not in this dataset"],
+        ),
+        bad(
+            vec![
+                unset("--feature-set"),
+                flag("--features", "NumParams,e9Accuracy"),
+            ],
+            &[&"epoch 9 needed", &"2 epochs"],
+        ),
+        bad(
+            vec![
+                flag("--from-selection", &b.folder),
+                flag("--mode", "interpolation"),
+            ],
+            &[&no_results],
+        ),
+        bad(
+            vec![
+                flag("--from-selection", &b.folder),
+                flag("--mode", "sideways"),
+            ],
+            &[&"unknown split mode 'sideways'", &"interpolation"],
+        ),
+    ];
+    assert_bad_inputs(&["fit"], &base, &out, &cases);
+}
+
+/// Issue 12 item 7, `naap predict`: the same for the predictor file, the
+/// schemes, the ids, the logs and the dataset.
+#[test]
+fn issue12_predict_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+    use crate::util::{assert_bad_inputs, bad, fixture_dataset, flag, unset, BadFiles};
+    let b = BadFiles::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dataset");
+    // A predictor that reads epoch 2, fitted on the fixture.
+    let predictor = b.out("fitted.json");
+    std::fs::create_dir_all(predictor.parent().unwrap()).unwrap();
+    let fit = run(naap()
+        .args([
+            "fit",
+            "--model",
+            "Linear Regression",
+            "--all-rows",
+            "--dataset",
+        ])
+        .arg(fixture_dataset("v2"))
+        .args(["--features", "NumParams,e2Accuracy", "-o"])
+        .arg(&predictor));
+    assert!(fit.status.success(), "{}", stderr(&fit));
+    let cut_predictor = b.file("cut.json", &std::fs::read(&predictor).unwrap()[..100]);
+    let malformed_schemes = b.file("schemes.json", "[[{\"kernel_size\": 3");
+    let valid = std::fs::read_to_string(fixture_dataset("v2")).unwrap();
+    let mut lines: Vec<&str> = valid.lines().collect();
+    lines[2] = "2,1,abc";
+    let malformed = b.file("malformed.csv", lines.join("\n"));
+    let out = b.out("predictions.csv");
+    let base = [
+        flag("--predictor", &predictor),
+        flag("--schemes", fixtures.join("schemes.json")),
+        flag("--logs", fixtures.join("logs")),
+        flag("-o", &out),
+    ];
+    let (missing, folder, binary) = (b.missing.display(), b.folder.display(), b.binary.display());
+    let cut = cut_predictor.display();
+    let schemes_file = fixtures.join("schemes.json");
+    let schemes_file = schemes_file.display();
+    let bad_schemes = malformed_schemes.display();
+    let malformed_line = format!("{}:3", malformed.display());
+    let cases = [
+        bad(
+            vec![flag("--predictor", &b.missing)],
+            &[&missing, &"No such file"],
+        ),
+        bad(
+            vec![flag("--predictor", &b.folder)],
+            &[&folder, &"directory"],
+        ),
+        bad(vec![flag("--predictor", &b.binary)], &[&binary, &"UTF-8"]),
+        bad(
+            vec![flag("--predictor", &cut_predictor)],
+            &[&cut, &"not a predictor file"],
+        ),
+        bad(
+            vec![flag("--schemes", &b.missing)],
+            &[&missing, &"No such file"],
+        ),
+        bad(vec![flag("--schemes", &b.folder)], &[&folder, &"directory"]),
+        bad(vec![flag("--schemes", &b.binary)], &[&binary, &"UTF-8"]),
+        bad(
+            vec![flag("--schemes", &malformed_schemes)],
+            &[&bad_schemes, &"not a JSON list of schemes"],
+        ),
+        bad(
+            vec![flag("--ids", "0")],
+            &[&"--ids", &"'0' is not a scheme number"],
+        ),
+        bad(
+            vec![flag("--ids", "9")],
+            &[&"--ids: scheme 9 is not in", &schemes_file, &"5 schemes"],
+        ),
+        bad(
+            vec![flag("--logs", &b.missing)],
+            &[&missing, &"No such file"],
+        ),
+        bad(
+            vec![flag("--logs", &b.binary)],
+            &[&binary, &"expected a folder of scheme_{id}.txt logs"],
+        ),
+        bad(
+            vec![flag("--logs", &b.folder)],
+            &[&folder, &"no scheme_{id}.txt logs found"],
+        ),
+        bad(
+            vec![unset("--logs")],
+            &[&"needs epochs 1..2", &"give training logs or a dataset"],
+        ),
+        bad(
+            vec![unset("--logs"), flag("--dataset", &b.missing)],
+            &[&missing, &"No such file"],
+        ),
+        bad(
+            vec![unset("--logs"), flag("--dataset", &b.folder)],
+            &[&folder, &"directory"],
+        ),
+        bad(
+            vec![unset("--logs"), flag("--dataset", &b.binary)],
+            &[&binary, &"UTF-8"],
+        ),
+        bad(
+            vec![unset("--logs"), flag("--dataset", &malformed)],
+            &[&malformed_line, &"expected 17 fields"],
+        ),
+    ];
+    assert_bad_inputs(&["predict"], &base, &out, &cases);
+}

@@ -74,4 +74,66 @@ mod with_libtorch {
             Some(&out),
         );
     }
+
+    /// Issue 12 item 7, `naap proxies`: the same for its files and flags.
+    #[test]
+    fn issue12_proxies_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+        use crate::util::{assert_bad_inputs, bad, flag, BadFiles};
+        let b = BadFiles::new();
+        let malformed_schemes = b.file("schemes.json", "[[{\"kernel_size\": 3");
+        let bad_toml = b.file("config.toml", "this is = not toml [\n");
+        let (missing, folder, binary) =
+            (b.missing.display(), b.folder.display(), b.binary.display());
+        let (bad_schemes, toml) = (malformed_schemes.display(), bad_toml.display());
+        let out = b.out("proxies.csv");
+        let base = [
+            flag("--schemes", shared_naap440("generated_schemes.json")),
+            flag("--data", shared_dir().join("cifar10/cifar10-jpg.tar.gz")),
+            flag("--ids", "1"),
+            flag("--threads", "1"),
+            flag("-o", &out),
+        ];
+        let _ = toml;
+        let cases = [
+            bad(
+                vec![flag("--schemes", &b.missing)],
+                &[&missing, &"No such file"],
+            ),
+            bad(vec![flag("--schemes", &b.folder)], &[&folder, &"directory"]),
+            bad(vec![flag("--schemes", &b.binary)], &[&binary, &"UTF-8"]),
+            bad(
+                vec![flag("--schemes", &malformed_schemes)],
+                &[&bad_schemes, &"not a JSON list of schemes"],
+            ),
+            bad(
+                vec![flag("--data", &b.missing)],
+                &[&missing, &"No such file"],
+            ),
+            bad(
+                vec![flag("--data", &b.folder)],
+                &[&folder, &"no CIFAR-10 found"],
+            ),
+            bad(
+                vec![flag("--data", &b.binary)],
+                &[&binary, &"not a folder or a .tar.gz of CIFAR-10"],
+            ),
+            bad(
+                vec![flag("--ids", "0")],
+                &[&"--ids", &"0 is outside 1..=440"],
+            ),
+            bad(
+                vec![flag("--batch", "0")],
+                &[&"--batch must be at least 2", &"got 0"],
+            ),
+            bad(
+                vec![flag("--batch", "50001")],
+                &[&"proxy batch size must be in 2..=50000", &"50001"],
+            ),
+            bad(
+                vec![flag("--threads", "0")],
+                &[&"'--threads <N>'", &"0 is not in 1..=1024"],
+            ),
+        ];
+        assert_bad_inputs(&["proxies", "-q"], &base, &out, &cases);
+    }
 }

@@ -391,4 +391,143 @@ mod with_libtorch {
         let other = run(&mut search(&out, &changed));
         assert_rejected(&other, "another search or build", None);
     }
+
+    /// Issue 12 item 7, `naap search`: bad files, bad strategy settings and
+    /// values outside their domain exit 2, name the fault, and leave no run folder.
+    #[test]
+    fn issue12_search_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+        use crate::util::{assert_bad_inputs, bad, flag, switch, unset, BadFiles};
+        let b = BadFiles::new();
+        let malformed_schemes = b.file("schemes.json", "[[{\"kernel_size\": 3");
+        let bad_toml = b.file("config.toml", "this is = not toml [\n");
+        let (missing, folder, binary) =
+            (b.missing.display(), b.folder.display(), b.binary.display());
+        let (bad_schemes, toml) = (malformed_schemes.display(), bad_toml.display());
+        let valid = std::fs::read_to_string(crate::util::fixture_dataset("v2")).unwrap();
+        let mut lines: Vec<&str> = valid.lines().collect();
+        lines[2] = "2,1,abc";
+        let malformed = b.file("malformed.csv", lines.join("\n"));
+        let malformed_line = format!("{}:3", malformed.display());
+        let out = b.out("search");
+        let base = [
+            flag("--space", space()),
+            flag("--data", shared_dir().join("cifar10/cifar10-jpg.tar.gz")),
+            flag("--strategy", "random"),
+            flag("--random-n", "1"),
+            flag("--max-epochs", "1"),
+            flag("--device", "cpu"),
+            flag("--threads", "1"),
+            flag("--train-limit", "100"),
+            flag("--test-limit", "50"),
+            flag("-o", &out),
+        ];
+        let fold = |path: &Path| {
+            vec![
+                flag("--strategy", "predictor"),
+                flag("--known", "fold"),
+                flag("--known-dataset", path),
+            ]
+        };
+        let schemes = |path: &Path| vec![unset("--space"), flag("--schemes", path)];
+        let cases = [
+            bad(schemes(&b.missing), &[&missing, &"No such file"]),
+            bad(schemes(&b.folder), &[&folder, &"directory"]),
+            bad(schemes(&b.binary), &[&binary, &"UTF-8"]),
+            bad(
+                schemes(&malformed_schemes),
+                &[&bad_schemes, &"not a JSON list of schemes"],
+            ),
+            bad(
+                vec![flag("--space", &b.missing)],
+                &[&missing, &"No such file"],
+            ),
+            bad(vec![flag("--space", &b.binary)], &[&binary, &"UTF-8"]),
+            bad(
+                vec![flag("--space", &bad_toml)],
+                &[&toml, &"line 1 column 6"],
+            ),
+            bad(
+                vec![flag("--data", &b.missing)],
+                &[&missing, &"No such file"],
+            ),
+            bad(
+                vec![flag("--data", &b.folder)],
+                &[&folder, &"no CIFAR-10 found"],
+            ),
+            bad(
+                vec![flag("--data", &b.binary)],
+                &[&binary, &"not a folder or a .tar.gz of CIFAR-10"],
+            ),
+            bad(fold(&b.missing), &[&missing, &"No such file"]),
+            bad(fold(&b.folder), &[&folder, &"directory"]),
+            bad(fold(&b.binary), &[&binary, &"UTF-8"]),
+            bad(fold(&malformed), &[&malformed_line, &"expected 17 fields"]),
+            bad(
+                vec![flag("--strategy", "nope")],
+                &[&"unknown strategy 'nope'", &"expected one of"],
+            ),
+            bad(
+                vec![flag("--strategy", "predictor"), flag("--model", "Nope")],
+                &[&"unknown model 'Nope'", &"expected one of"],
+            ),
+            bad(vec![flag("--ids", "0")], &[&"--ids", &"0 is outside"]),
+            bad(
+                vec![flag("--jobs", "0")],
+                &[&"jobs must be at least 1, got 0"],
+            ),
+            bad(
+                vec![flag("--threads", "0")],
+                &[&"'--threads <N>'", &"0 is not in 1..=1024"],
+            ),
+            bad(
+                vec![flag("--train-limit", "0")],
+                &[&"train_limit must be at least 1, got 0"],
+            ),
+            bad(
+                vec![flag("--test-limit", "0")],
+                &[&"test_limit must be at least 1, got 0"],
+            ),
+            bad(
+                vec![flag("--test-limit", "10001")],
+                &[&"--test-limit", &"10001", &"more than the 10000 images"],
+            ),
+            bad(
+                vec![switch("--budget-hours=-1")],
+                &[&"budget-hours must be a positive number, got -1"],
+            ),
+            bad(
+                vec![flag("--budget-hours", "NaN")],
+                &[&"budget-hours must be a positive number, got NaN"],
+            ),
+            bad(
+                vec![flag("--budget-epochs", "0")],
+                &[&"budget-epochs must be at least 1, got 0"],
+            ),
+            bad(
+                vec![flag("--strategy", "successive-halving"), flag("--eta", "1")],
+                &[&"eta must be at least 2, got 1"],
+            ),
+            bad(
+                vec![flag("--max-epochs", "0")],
+                &[&"need 1 <= min-epochs <= max-epochs"],
+            ),
+            bad(
+                vec![flag("--random-n", "0")],
+                &[&"random search needs at least 1 scheme, got 0"],
+            ),
+            bad(
+                vec![flag("--strategy", "predictor"), flag("--top-m", "0")],
+                &[&"top-m must be at least 1, got 0"],
+            ),
+            bad(
+                vec![flag("--strategy", "predictor"), flag("--online-batch", "0")],
+                &[&"online-batch must be at least 1, got 0"],
+            ),
+            bad(
+                vec![flag("--device", "gpu7")],
+                &[&"device must be auto, cpu, cuda or cuda:K", &"gpu7"],
+            ),
+        ];
+        assert_bad_inputs(&["search", "-q"], &base, &out, &cases);
+    }
 }

@@ -205,4 +205,110 @@ mod with_libtorch {
         assert!(stderr.contains("reading CIFAR-10"), "{stderr}");
         assert!(!o.exists());
     }
+
+    /// Issue 12 item 7, `naap train`: bad files and values outside their
+    /// domain exit 2, name the file, line or flag and what was expected, and
+    /// create no output folder.
+    #[test]
+    fn issue12_train_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+        use crate::util::{assert_bad_inputs, bad, flag, BadFiles};
+        let b = BadFiles::new();
+        let malformed_schemes = b.file("schemes.json", "[[{\"kernel_size\": 3");
+        let bad_toml = b.file("config.toml", "this is = not toml [\n");
+        let (missing, folder, binary) =
+            (b.missing.display(), b.folder.display(), b.binary.display());
+        let (bad_schemes, toml) = (malformed_schemes.display(), bad_toml.display());
+        let out = b.out("run");
+        let base = [
+            flag("--schemes", shared_naap440("generated_schemes.json")),
+            flag("--data", naap_testdata::cifar10()),
+            flag("--ids", "1"),
+            flag("--epochs", "1"),
+            flag("--device", "cpu"),
+            flag("--threads", "1"),
+            flag("--train-limit", "100"),
+            flag("--test-limit", "50"),
+            flag("--out", &out),
+        ];
+        let cases = [
+            bad(
+                vec![flag("--schemes", &b.missing)],
+                &[&missing, &"No such file"],
+            ),
+            bad(vec![flag("--schemes", &b.folder)], &[&folder, &"directory"]),
+            bad(vec![flag("--schemes", &b.binary)], &[&binary, &"UTF-8"]),
+            bad(
+                vec![flag("--schemes", &malformed_schemes)],
+                &[&bad_schemes, &"not a JSON list of schemes"],
+            ),
+            bad(
+                vec![flag("--data", &b.missing)],
+                &[&missing, &"No such file"],
+            ),
+            bad(
+                vec![flag("--data", &b.folder)],
+                &[&folder, &"no CIFAR-10 found"],
+            ),
+            bad(
+                vec![flag("--data", &b.binary)],
+                &[&binary, &"not a folder or a .tar.gz of CIFAR-10"],
+            ),
+            bad(
+                vec![flag("--config", &b.missing)],
+                &[&missing, &"No such file"],
+            ),
+            bad(vec![flag("--config", &b.folder)], &[&folder, &"directory"]),
+            bad(vec![flag("--config", &b.binary)], &[&binary, &"UTF-8"]),
+            bad(
+                vec![flag("--config", &bad_toml)],
+                &[&toml, &"line 1, column 6"],
+            ),
+            bad(
+                vec![flag("--ids", "0")],
+                &[&"--ids", &"0 is outside 1..=440"],
+            ),
+            bad(
+                vec![flag("--ids", "441")],
+                &[&"--ids", &"441 is outside 1..=440"],
+            ),
+            bad(
+                vec![flag("--shard", "5/4")],
+                &[&"shard must be I/N with 1 <= I <= N", &"5/4"],
+            ),
+            bad(
+                vec![flag("--shard", "0/4")],
+                &[&"shard must be I/N with 1 <= I <= N", &"0/4"],
+            ),
+            bad(
+                vec![flag("--shard", "1/0")],
+                &[&"shard must be I/N with 1 <= I <= N", &"1/0"],
+            ),
+            bad(vec![flag("--jobs", "0")], &[&"--jobs must be at least 1"]),
+            bad(
+                vec![flag("--threads", "0")],
+                &[&"'--threads <N>'", &"0 is not in 1..=1024"],
+            ),
+            bad(
+                vec![flag("--epochs", "0")],
+                &[&"epochs must be in 1..=10000, got 0"],
+            ),
+            bad(
+                vec![flag("--train-limit", "0")],
+                &[&"train_limit must be at least 1, got 0"],
+            ),
+            bad(
+                vec![flag("--test-limit", "0")],
+                &[&"test_limit must be at least 1, got 0"],
+            ),
+            bad(
+                vec![flag("--train-limit", "50001")],
+                &[&"--train-limit", &"50001", &"more than the 50000 images"],
+            ),
+            bad(
+                vec![flag("--device", "gpu7")],
+                &[&"device must be auto, cpu, cuda or cuda:K", &"gpu7"],
+            ),
+        ];
+        assert_bad_inputs(&["train", "-q"], &base, &out, &cases);
+    }
 }

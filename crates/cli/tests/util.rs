@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -41,4 +42,146 @@ pub fn assert_rejected(res: &Output, needle: &str, out: Option<&std::path::Path>
     if let Some(out) = out {
         assert!(!out.exists(), "{} written on bad input", out.display());
     }
+}
+
+/// Files for bad-input tables: a path that does not exist, a folder, a
+/// non-UTF-8 file, and malformed files a test writes with [`BadFiles::file`].
+pub struct BadFiles {
+    tmp: tempfile::TempDir,
+    /// A path with nothing there.
+    pub missing: PathBuf,
+    /// A folder where a file is expected.
+    pub folder: PathBuf,
+    /// Bytes that are not UTF-8.
+    pub binary: PathBuf,
+}
+
+impl BadFiles {
+    pub fn new() -> BadFiles {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join("folder.csv");
+        std::fs::create_dir(&folder).unwrap();
+        let binary = tmp.path().join("binary.csv");
+        std::fs::write(&binary, b"\xff\xfe\x00 not text\n").unwrap();
+        BadFiles {
+            missing: tmp.path().join("missing.csv"),
+            folder,
+            binary,
+            tmp,
+        }
+    }
+
+    /// Writes `bytes` to a file `name` beside the others.
+    pub fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.tmp.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// A fresh path for an output that a rejected run must not create.
+    pub fn out(&self, name: &str) -> PathBuf {
+        self.tmp.path().join("out").join(name)
+    }
+}
+
+/// A flag and its value (`""` for a positional argument). In a case, a flag
+/// without a value ([`unset`]) removes that flag of the base command line.
+pub type Arg = (&'static str, Option<OsString>);
+
+/// A switch (a flag without a value).
+pub fn switch(name: &'static str) -> Arg {
+    (name, Some(OsString::new()))
+}
+
+/// `--flag value`.
+pub fn flag(name: &'static str, value: impl AsRef<std::ffi::OsStr>) -> Arg {
+    (name, Some(value.as_ref().to_owned()))
+}
+
+/// Leaves out a flag of the base command line.
+pub fn unset(name: &'static str) -> Arg {
+    (name, None)
+}
+
+/// A positional argument.
+pub fn positional(value: impl AsRef<std::ffi::OsStr>) -> Arg {
+    ("", Some(value.as_ref().to_owned()))
+}
+
+/// One row of a bad-input table: the arguments that differ from a valid
+/// command line, and the words the message must hold.
+pub struct BadCase {
+    pub args: Vec<Arg>,
+    pub expect: Vec<String>,
+}
+
+/// A [`BadCase`]; `expect` is what the message must name (file, line, flag,
+/// what was expected).
+pub fn bad(args: Vec<Arg>, expect: &[&dyn std::fmt::Display]) -> BadCase {
+    BadCase {
+        args,
+        expect: expect.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// Runs `naap <command> <base args>` once per case, a case's flag replacing
+/// the same flag of `base` (positional arguments come from the case when it
+/// has any), and checks each run: exit 2, every expected word in stderr, no
+/// panic, and `out` not created.
+pub fn assert_bad_inputs(command: &[&str], base: &[Arg], out: &std::path::Path, cases: &[BadCase]) {
+    let mut failures = Vec::new();
+    for case in cases {
+        let case_positional = case.args.iter().any(|(k, _)| k.is_empty());
+        let mut args: Vec<Arg> = base
+            .iter()
+            .filter(|(k, _)| {
+                if k.is_empty() {
+                    !case_positional
+                } else {
+                    !case.args.iter().any(|(c, _)| c == k)
+                }
+            })
+            .cloned()
+            .collect();
+        args.extend(case.args.iter().filter(|(_, v)| v.is_some()).cloned());
+        let mut cmd = naap();
+        cmd.args(command);
+        for (k, v) in &args {
+            if !k.is_empty() {
+                cmd.arg(k);
+            }
+            if let Some(v) = v.as_ref().filter(|v| !v.is_empty()) {
+                cmd.arg(v);
+            }
+        }
+        let line = format!("{cmd:?}");
+        let res = run(&mut cmd);
+        let err = String::from_utf8_lossy(&res.stderr);
+        let missing: Vec<&String> = case
+            .expect
+            .iter()
+            .filter(|w| !err.contains(w.as_str()))
+            .collect();
+        if res.status.code() != Some(2)
+            || !missing.is_empty()
+            || err.contains("panicked")
+            || out.exists()
+        {
+            failures.push(format!(
+                "{line}\n  exit {:?}, output left: {}, missing words {missing:?}\n  stderr: {err}",
+                res.status.code(),
+                out.exists()
+            ));
+        }
+        if out.exists() {
+            let _ = std::fs::remove_dir_all(out).or_else(|_| std::fs::remove_file(out));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} bad inputs not rejected as they should be:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

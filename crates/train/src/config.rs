@@ -189,7 +189,8 @@ impl TrainConfig {
 
     /// Reads a TOML config; unknown keys are errors that name the file and the key.
     pub fn from_toml(path: &std::path::Path) -> Result<TrainConfig> {
-        let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
+        // The file is the user's: missing, a folder or not UTF-8 is bad input.
+        let text = std::fs::read_to_string(path).map_err(|e| Error::data(path, e.to_string()))?;
         toml::from_str(&text).map_err(|e| Error::data(path, e.to_string().trim_end().to_string()))
     }
 }

@@ -58,6 +58,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         Some(list) => parse_ids(list).map_err(exit::usage)?,
         None => (1..=schemes.len() as u32).collect(),
     };
+    if let Some(id) = ids.iter().find(|&&id| id as usize > schemes.len()) {
+        return Err(exit::usage(anyhow::anyhow!(
+            "--ids: scheme {id} is not in {} ({} schemes)",
+            args.schemes.display(),
+            schemes.len()
+        )));
+    }
     let logs;
     let dataset;
     let curves = if let Some(path) = &args.logs {

@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
     /// libtorch threads [default: all cores]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = crate::args::thread_count())]
     threads: Option<usize>,
     /// Output CSV
     #[arg(short, long, value_name = "PATH")]
@@ -77,9 +77,6 @@ mod enabled {
             })
             .collect();
         let data_path = args.cifar.path()?;
-        if args.threads == Some(0) {
-            return Err(exit::usage(anyhow::anyhow!("--threads must be at least 1")));
-        }
         let seed = args.seed.unwrap_or(TrainConfig::default().seed);
         // Only the training split is drawn from; one test image keeps the loader's checks.
         let data = naap_train::load_cifar10(&data_path, None, Some(1))

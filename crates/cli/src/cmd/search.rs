@@ -149,6 +149,11 @@ mod enabled {
             candidates.push(c);
         }
 
+        // Bad data is bad input found before the run folder is claimed: nothing is written.
+        let c = train.get();
+        let data = naap_train::load_cifar10(&data_path, c.train_limit, c.test_limit)
+            .map_err(exit::usage)
+            .with_context(|| format!("reading CIFAR-10 from {}", data_path.display()))?;
         let config_toml = toml::to_string(&ConfigFile {
             search: &search,
             train: train.get(),
@@ -178,7 +183,6 @@ mod enabled {
             .write("schemes.json", &naap_space::to_published_json(&schemes))
             .map_err(output::error)?;
 
-        let c = train.get();
         eprintln!(
             "naap search: {} candidate(s), strategy {}, up to {} epochs each, data {}",
             candidates.len(),
@@ -194,9 +198,6 @@ mod enabled {
                 search.strategy.predictor_checksum.as_deref().unwrap_or("")
             );
         }
-        let data = naap_train::load_cifar10(&data_path, c.train_limit, c.test_limit)
-            .map_err(exit::usage)
-            .with_context(|| format!("reading CIFAR-10 from {}", data_path.display()))?;
         let limit = search
             .budget_epochs
             .unwrap_or(candidates.len() as u64 * u64::from(valid.max_epochs()));

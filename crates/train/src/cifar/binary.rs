@@ -2,7 +2,7 @@
 //! pixel bytes, channel-major), 10,000 per file.
 
 use super::source::{binary_base, SourceFile, BINARY_FILES};
-use super::{spread, Cifar10, CifarSplit, IMAGE_BYTES, NUM_CLASSES};
+use super::{keep, Cifar10, CifarSplit, IMAGE_BYTES, NUM_CLASSES};
 use crate::{Error, Result};
 use std::path::Path;
 
@@ -39,12 +39,17 @@ pub(super) fn read(
     let files: Vec<&SourceFile> = by_name.into_iter().map(|f| f.expect("checked")).collect();
     let (train_files, test_files) = files.split_at(5);
     Ok(Cifar10 {
-        train: split(path, train_files, train_limit)?,
-        test: split(path, test_files, test_limit)?,
+        train: split(path, "train", train_files, train_limit)?,
+        test: split(path, "test", test_files, test_limit)?,
     })
 }
 
-fn split(path: &Path, files: &[&SourceFile], limit: Option<usize>) -> Result<CifarSplit> {
+fn split(
+    path: &Path,
+    name: &str,
+    files: &[&SourceFile],
+    limit: Option<usize>,
+) -> Result<CifarSplit> {
     let mut records: Vec<&[u8]> = Vec::new();
     for f in files {
         if f.bytes.len() % RECORD_BYTES != 0 {
@@ -66,7 +71,7 @@ fn split(path: &Path, files: &[&SourceFile], limit: Option<usize>) -> Result<Cif
             records.push(rec);
         }
     }
-    let keep = spread(records.len(), limit);
+    let keep = keep(path, name, records.len(), limit)?;
     let mut images = Vec::with_capacity(keep.len() * IMAGE_BYTES);
     let mut labels = Vec::with_capacity(keep.len());
     for i in keep {

@@ -2,7 +2,7 @@
 //! folders in sorted order (the CIFAR-10 order for its lowercase class names).
 
 use super::source::{image_place, SourceFile};
-use super::{spread, Cifar10, CifarSplit, IMAGE_BYTES, IMAGE_SIDE, NUM_CLASSES};
+use super::{keep, Cifar10, CifarSplit, IMAGE_BYTES, IMAGE_SIDE, NUM_CLASSES};
 use crate::{Error, Result};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -59,18 +59,19 @@ pub(super) fn read(
         ));
     }
     Ok(Cifar10 {
-        train: decode_split(path, &train, &classes, train_limit)?,
-        test: decode_split(path, &test, &classes, test_limit)?,
+        train: decode_split(path, "train", &train, &classes, train_limit)?,
+        test: decode_split(path, "test", &test, &classes, test_limit)?,
     })
 }
 
 fn decode_split(
     path: &Path,
+    name: &str,
     entries: &[Entry<'_>],
     classes: &[&str],
     limit: Option<usize>,
 ) -> Result<CifarSplit> {
-    let keep = spread(entries.len(), limit);
+    let keep = keep(path, name, entries.len(), limit)?;
     // Decoded straight into the split's one buffer: no second copy of the images.
     let mut pixels = vec![0u8; keep.len() * IMAGE_BYTES];
     pixels

@@ -164,6 +164,23 @@ pub fn load_cifar10(
     Ok(data)
 }
 
+/// [`spread`] over one split of `path`, refusing a limit above the split's
+/// size: a run asked for more images than there are would silently train on fewer.
+pub(crate) fn keep(
+    path: &Path,
+    split: &str,
+    len: usize,
+    limit: Option<usize>,
+) -> Result<Vec<usize>> {
+    match limit {
+        Some(k) if k > len => Err(Error::data(
+            path,
+            format!("a {split} limit of {k} images (--{split}-limit) is more than the {len} images of its {split} split"),
+        )),
+        _ => Ok(spread(len, limit)),
+    }
+}
+
 /// Indices of `limit` items spread evenly over `len` (all of them without a limit).
 ///
 /// Even spacing keeps the classes balanced in class-sorted image folders.
