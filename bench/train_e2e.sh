@@ -63,10 +63,12 @@ h, m, s = (["0"] + t["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":"))[
 print(sys.argv[2], sys.argv[3], int(h) * 3600 + int(m) * 60 + float(s), t["Maximum resident set size (kbytes)"], sep="\t")
 PY
 }
-naap() { # BIN IDS JOBS THREADS
+naap() { # BIN IDS JOBS THREADS (0: no --threads, naap divides the cores among the jobs)
+    local threads=()
+    [ "$4" = 0 ] || threads=(--threads "$4")
     rm -rf "$work/run"
     run "$case" "$side" "$1" train --schemes "$schemes" --data "$data" --out "$work/run" --ids "$2" \
-        --epochs "$epochs" --device cpu --jobs "$3" --threads "$4" --quiet
+        --epochs "$epochs" --device cpu --jobs "$3" ${threads[@]+"${threads[@]}"} --quiet
 }
 reference() { # ID THREADS
     run "$case" "$side" "$venv/bin/python" dev/tools/paper_train.py "$schemes" "$1" "$data" \
