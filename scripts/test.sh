@@ -58,8 +58,9 @@ if [ "${NAAP_SKIP_TRAIN:-0}" != 1 ]; then
     cargo clippy -p naap-train -p naap-search -p naap --features naap/train --all-targets -- -D warnings
     # The CUDA stream and graph shim: compiled and linted here, run only where a GPU is.
     cargo clippy -p naap-train --features cuda-shim --all-targets -- -D warnings
-    cargo nextest run -p naap-train -p naap --features naap/train --no-fail-fast \
-        -E 'package(naap-train) | (package(naap) & test(/train|proxies|search/))'
+    # naap-search's own libtorch tests (its torch module: the real trainer) run here too.
+    cargo nextest run -p naap-train -p naap-search -p naap --features naap/train --no-fail-fast \
+        -E 'package(naap-train) | (package(naap-search) & test(/^torch::/)) | (package(naap) & test(/train|proxies|search/))'
     # A real single-node Slurm cluster (Debian's slurm-wlm, started by scripts/slurm-up.sh):
     # an array of 4 training tasks, one cancelled and resumed. NAAP_SKIP_SLURM=1 skips it.
     if [ "${NAAP_SKIP_SLURM:-0}" != 1 ]; then

@@ -135,3 +135,78 @@ impl EpochTrainer for TorchTrainer<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The real trainer's divergence path: naap-train's own loop, made to
+    //! diverge by a recipe whose weight decay overshoots (each step scales
+    //! the weights by 1 - lr·wd = -8.9), on seeded synthetic images.
+
+    use super::*;
+    use naap_train::{CifarSplit, DeviceChoice, TrainConfig};
+    use rand::{Rng, SeedableRng};
+
+    fn synthetic(images: usize, seed: u64) -> CifarSplit {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let pixels = (0..images * 3072).map(|_| rng.gen::<u8>()).collect();
+        let labels = (0..images).map(|_| rng.gen_range(0..10u8)).collect();
+        CifarSplit::new(pixels, labels).unwrap()
+    }
+
+    fn scheme_1() -> naap_space::Scheme {
+        let dir = match std::env::var_os("NAAP_SHARED_DIR") {
+            Some(d) => PathBuf::from(d),
+            None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+        };
+        let path = dir.join("naap440/generated_schemes.json");
+        naap_space::read_schemes(&path).expect("the published schemes")[0].clone()
+    }
+
+    #[test]
+    fn a_real_divergence_is_an_outcome_and_its_marker_replays_it() {
+        let data = Cifar10 {
+            train: synthetic(256, 1),
+            test: synthetic(64, 2),
+        };
+        let recipe = TrainConfig {
+            batch_size: 16,
+            lr: 9.9,
+            weight_decay: 0.99,
+            momentum: 0.0,
+            device: DeviceChoice::Cpu,
+            threads: 1,
+            ..TrainConfig::default()
+        };
+        let job = SchemeJob {
+            id: 1,
+            scheme: scheme_1(),
+            macs: 1,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let quiet = |_: Event| {};
+        let trainer = TorchTrainer::new(
+            vec![job],
+            &data,
+            recipe.validate().unwrap(),
+            tmp.path(),
+            1,
+            false,
+            &quiet,
+        )
+        .unwrap();
+
+        let first = trainer.train_to(1, 0, 6).unwrap();
+        let why = first.diverged.clone().expect("the recipe diverges");
+        assert!(why.starts_with("diverged in epoch "), "{why}");
+        assert!(first.records.len() < 6, "{} epochs", first.records.len());
+        let paths = SchemePaths::new(tmp.path(), 1);
+        assert!(paths.diverged.exists(), "naap-train wrote no marker");
+
+        // Asked again (a resumed search whose journal lost the batch): the
+        // marker answers, with the same epochs, and nothing is retrained.
+        let log_before = std::fs::read(&paths.log).ok();
+        let again = trainer.train_to(1, 0, 6).unwrap();
+        assert_eq!(again, first);
+        assert_eq!(std::fs::read(&paths.log).ok(), log_before);
+    }
+}
