@@ -481,27 +481,15 @@ fn issue12_simulate_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
         flag("--repeats", "2"),
         flag("-o", &out),
     ];
-    let (missing, folder, binary) = (b.missing.display(), b.folder.display(), b.binary.display());
+    let (missing, binary) = (b.missing.display(), b.binary.display());
     let malformed_line = format!("{}:3", malformed.display());
     let toml = bad_toml.display();
     let settings = "checking the study settings";
-    let cases = [
-        bad(
-            vec![flag("--dataset", &b.missing)],
-            &[&missing, &"No such file"],
-        ),
-        bad(vec![flag("--dataset", &b.folder)], &[&folder, &"directory"]),
-        bad(vec![flag("--dataset", &b.binary)], &[&binary, &"UTF-8"]),
+    let mut cases = vec![
         bad(
             vec![flag("--dataset", &malformed)],
             &[&malformed_line, &"expected 17 fields"],
         ),
-        bad(
-            vec![flag("--config", &b.missing)],
-            &[&missing, &"No such file"],
-        ),
-        bad(vec![flag("--config", &b.folder)], &[&folder, &"directory"]),
-        bad(vec![flag("--config", &b.binary)], &[&binary, &"UTF-8"]),
         bad(
             vec![flag("--config", &bad_toml)],
             &[&toml, &"line 1, column 6"],
@@ -583,5 +571,7 @@ fn issue12_simulate_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
             &[&"unknown strategy 'nope'", &"expected one of"],
         ),
     ];
+    cases.extend(b.unreadable("--dataset", &[]));
+    cases.extend(b.unreadable("--config", &[]));
     assert_bad_inputs(&["nas", "simulate"], &base, &out, &cases);
 }

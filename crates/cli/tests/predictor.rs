@@ -502,17 +502,10 @@ fn issue12_fit_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
         flag("--feature-set", "Scheme"),
         flag("-o", &out),
     ];
-    let (missing, folder, binary) = (b.missing.display(), b.folder.display(), b.binary.display());
     let malformed_line = format!("{}:3", malformed.display());
     let no_results = b.folder.join("results.csv");
     let no_results = no_results.display();
-    let cases = [
-        bad(
-            vec![flag("--dataset", &b.missing)],
-            &[&missing, &"No such file"],
-        ),
-        bad(vec![flag("--dataset", &b.folder)], &[&folder, &"directory"]),
-        bad(vec![flag("--dataset", &b.binary)], &[&binary, &"UTF-8"]),
+    let mut cases = vec![
         bad(
             vec![flag("--dataset", &malformed)],
             &[&malformed_line, &"expected 17 fields"],
@@ -551,6 +544,7 @@ fn issue12_fit_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
             &[&"unknown split mode 'sideways'", &"interpolation"],
         ),
     ];
+    cases.extend(b.unreadable("--dataset", &[]));
     assert_bad_inputs(&["fit"], &base, &out, &cases);
 }
 
@@ -595,26 +589,11 @@ fn issue12_predict_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
     let schemes_file = schemes_file.display();
     let bad_schemes = malformed_schemes.display();
     let malformed_line = format!("{}:3", malformed.display());
-    let cases = [
-        bad(
-            vec![flag("--predictor", &b.missing)],
-            &[&missing, &"No such file"],
-        ),
-        bad(
-            vec![flag("--predictor", &b.folder)],
-            &[&folder, &"directory"],
-        ),
-        bad(vec![flag("--predictor", &b.binary)], &[&binary, &"UTF-8"]),
+    let mut cases = vec![
         bad(
             vec![flag("--predictor", &cut_predictor)],
             &[&cut, &"not a predictor file"],
         ),
-        bad(
-            vec![flag("--schemes", &b.missing)],
-            &[&missing, &"No such file"],
-        ),
-        bad(vec![flag("--schemes", &b.folder)], &[&folder, &"directory"]),
-        bad(vec![flag("--schemes", &b.binary)], &[&binary, &"UTF-8"]),
         bad(
             vec![flag("--schemes", &malformed_schemes)],
             &[&bad_schemes, &"not a JSON list of schemes"],
@@ -644,21 +623,12 @@ fn issue12_predict_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
             &[&"needs epochs 1..2", &"give training logs or a dataset"],
         ),
         bad(
-            vec![unset("--logs"), flag("--dataset", &b.missing)],
-            &[&missing, &"No such file"],
-        ),
-        bad(
-            vec![unset("--logs"), flag("--dataset", &b.folder)],
-            &[&folder, &"directory"],
-        ),
-        bad(
-            vec![unset("--logs"), flag("--dataset", &b.binary)],
-            &[&binary, &"UTF-8"],
-        ),
-        bad(
             vec![unset("--logs"), flag("--dataset", &malformed)],
             &[&malformed_line, &"expected 17 fields"],
         ),
     ];
+    cases.extend(b.unreadable("--predictor", &[]));
+    cases.extend(b.unreadable("--schemes", &[]));
+    cases.extend(b.unreadable("--dataset", &[unset("--logs")]));
     assert_bad_inputs(&["predict"], &base, &out, &cases);
 }

@@ -82,8 +82,6 @@ mod with_libtorch {
         let b = BadFiles::new();
         let malformed_schemes = b.file("schemes.json", "[[{\"kernel_size\": 3");
         let bad_toml = b.file("config.toml", "this is = not toml [\n");
-        let (missing, folder, binary) =
-            (b.missing.display(), b.folder.display(), b.binary.display());
         let (bad_schemes, toml) = (malformed_schemes.display(), bad_toml.display());
         let out = b.out("proxies.csv");
         let base = [
@@ -94,28 +92,10 @@ mod with_libtorch {
             flag("-o", &out),
         ];
         let _ = toml;
-        let cases = [
-            bad(
-                vec![flag("--schemes", &b.missing)],
-                &[&missing, &"No such file"],
-            ),
-            bad(vec![flag("--schemes", &b.folder)], &[&folder, &"directory"]),
-            bad(vec![flag("--schemes", &b.binary)], &[&binary, &"UTF-8"]),
+        let mut cases = vec![
             bad(
                 vec![flag("--schemes", &malformed_schemes)],
                 &[&bad_schemes, &"not a JSON list of schemes"],
-            ),
-            bad(
-                vec![flag("--data", &b.missing)],
-                &[&missing, &"No such file"],
-            ),
-            bad(
-                vec![flag("--data", &b.folder)],
-                &[&folder, &"no CIFAR-10 found"],
-            ),
-            bad(
-                vec![flag("--data", &b.binary)],
-                &[&binary, &"not a folder or a .tar.gz of CIFAR-10"],
             ),
             bad(
                 vec![flag("--ids", "0")],
@@ -134,6 +114,8 @@ mod with_libtorch {
                 &[&"'--threads <N>'", &"0 is not in 1..=1024"],
             ),
         ];
+        cases.extend(b.unreadable("--schemes", &[]));
+        cases.extend(b.no_cifar("--data"));
         assert_bad_inputs(&["proxies", "-q"], &base, &out, &cases);
     }
 }

@@ -429,7 +429,7 @@ mod with_libtorch {
             ]
         };
         let schemes = |path: &Path| vec![unset("--space"), flag("--schemes", path)];
-        let cases = [
+        let mut cases = vec![
             bad(schemes(&b.missing), &[&missing, &"No such file"]),
             bad(schemes(&b.folder), &[&folder, &"directory"]),
             bad(schemes(&b.binary), &[&binary, &"UTF-8"]),
@@ -445,18 +445,6 @@ mod with_libtorch {
             bad(
                 vec![flag("--space", &bad_toml)],
                 &[&toml, &"line 1 column 6"],
-            ),
-            bad(
-                vec![flag("--data", &b.missing)],
-                &[&missing, &"No such file"],
-            ),
-            bad(
-                vec![flag("--data", &b.folder)],
-                &[&folder, &"no CIFAR-10 found"],
-            ),
-            bad(
-                vec![flag("--data", &b.binary)],
-                &[&binary, &"not a folder or a .tar.gz of CIFAR-10"],
             ),
             bad(fold(&b.missing), &[&missing, &"No such file"]),
             bad(fold(&b.folder), &[&folder, &"directory"]),
@@ -528,6 +516,7 @@ mod with_libtorch {
                 &[&"device must be auto, cpu, cuda or cuda:K", &"gpu7"],
             ),
         ];
+        cases.extend(b.no_cifar("--data"));
         assert_bad_inputs(&["search", "-q"], &base, &out, &cases);
     }
 }

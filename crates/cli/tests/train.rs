@@ -215,8 +215,6 @@ mod with_libtorch {
         let b = BadFiles::new();
         let malformed_schemes = b.file("schemes.json", "[[{\"kernel_size\": 3");
         let bad_toml = b.file("config.toml", "this is = not toml [\n");
-        let (missing, folder, binary) =
-            (b.missing.display(), b.folder.display(), b.binary.display());
         let (bad_schemes, toml) = (malformed_schemes.display(), bad_toml.display());
         let out = b.out("run");
         let base = [
@@ -230,35 +228,11 @@ mod with_libtorch {
             flag("--test-limit", "50"),
             flag("--out", &out),
         ];
-        let cases = [
-            bad(
-                vec![flag("--schemes", &b.missing)],
-                &[&missing, &"No such file"],
-            ),
-            bad(vec![flag("--schemes", &b.folder)], &[&folder, &"directory"]),
-            bad(vec![flag("--schemes", &b.binary)], &[&binary, &"UTF-8"]),
+        let mut cases = vec![
             bad(
                 vec![flag("--schemes", &malformed_schemes)],
                 &[&bad_schemes, &"not a JSON list of schemes"],
             ),
-            bad(
-                vec![flag("--data", &b.missing)],
-                &[&missing, &"No such file"],
-            ),
-            bad(
-                vec![flag("--data", &b.folder)],
-                &[&folder, &"no CIFAR-10 found"],
-            ),
-            bad(
-                vec![flag("--data", &b.binary)],
-                &[&binary, &"not a folder or a .tar.gz of CIFAR-10"],
-            ),
-            bad(
-                vec![flag("--config", &b.missing)],
-                &[&missing, &"No such file"],
-            ),
-            bad(vec![flag("--config", &b.folder)], &[&folder, &"directory"]),
-            bad(vec![flag("--config", &b.binary)], &[&binary, &"UTF-8"]),
             bad(
                 vec![flag("--config", &bad_toml)],
                 &[&toml, &"line 1, column 6"],
@@ -309,6 +283,9 @@ mod with_libtorch {
                 &[&"device must be auto, cpu, cuda or cuda:K", &"gpu7"],
             ),
         ];
+        cases.extend(b.unreadable("--schemes", &[]));
+        cases.extend(b.no_cifar("--data"));
+        cases.extend(b.unreadable("--config", &[]));
         assert_bad_inputs(&["train", "-q"], &base, &out, &cases);
     }
 }

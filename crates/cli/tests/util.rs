@@ -82,6 +82,37 @@ impl BadFiles {
     pub fn out(&self, name: &str) -> PathBuf {
         self.tmp.path().join("out").join(name)
     }
+
+    /// The three cases of a file flag that cannot be read as text: missing
+    /// (the message names the path and "No such file"), a folder ("directory")
+    /// and non-UTF-8 bytes ("UTF-8"); `also` joins every case's arguments.
+    pub fn unreadable(&self, name: &'static str, also: &[Arg]) -> Vec<BadCase> {
+        [
+            (&self.missing, "No such file"),
+            (&self.folder, "directory"),
+            (&self.binary, "UTF-8"),
+        ]
+        .into_iter()
+        .map(|(path, why)| {
+            let mut args = also.to_vec();
+            args.push(flag(name, path));
+            bad(args, &[&path.display(), &why])
+        })
+        .collect()
+    }
+
+    /// The three cases of a CIFAR-10 flag that holds no CIFAR-10: missing, a
+    /// folder without it, and a file that is neither a folder nor a .tar.gz.
+    pub fn no_cifar(&self, name: &'static str) -> Vec<BadCase> {
+        [
+            (&self.missing, "No such file"),
+            (&self.folder, "no CIFAR-10 found"),
+            (&self.binary, "not a folder or a .tar.gz of CIFAR-10"),
+        ]
+        .into_iter()
+        .map(|(path, why)| bad(vec![flag(name, path)], &[&path.display(), &why]))
+        .collect()
+    }
 }
 
 /// A flag and its value (`""` for a positional argument). In a case, a flag
