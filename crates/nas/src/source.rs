@@ -24,6 +24,21 @@ pub struct PoolMember {
     pub candidate: Candidate,
 }
 
+impl From<&naap_dataset::Row> for PoolMember {
+    /// A row's free features (scheme and extra columns), none of its epochs:
+    /// what a search knows of a stored scheme before paying for it.
+    fn from(row: &naap_dataset::Row) -> PoolMember {
+        PoolMember {
+            model_id: row.model_id,
+            candidate: Candidate {
+                scheme: row.scheme,
+                epochs: Vec::new(),
+                extra: row.extra.clone(),
+            },
+        }
+    }
+}
+
 /// One unit of training work: continue `model_id` from epoch `from_epoch`
 /// (the epochs already trained) up to epoch `to_epoch`, as a resumed
 /// checkpoint would.

@@ -3,7 +3,6 @@
 use crate::source::{Advance, Advanced, CurveSource, PoolMember};
 use crate::{Error, Result};
 use naap_dataset::Row;
-use naap_predict::predictor::Candidate;
 
 /// Serves the curves of dataset rows as if training them, epoch by epoch.
 ///
@@ -45,17 +44,7 @@ impl<'a> TableSource<'a> {
                 rows[0].model_id
             )));
         }
-        let members = rows
-            .iter()
-            .map(|r| PoolMember {
-                model_id: r.model_id,
-                candidate: Candidate {
-                    scheme: r.scheme,
-                    epochs: Vec::new(),
-                    extra: r.extra.clone(),
-                },
-            })
-            .collect();
+        let members = rows.iter().map(|r| PoolMember::from(*r)).collect();
         Ok(TableSource {
             rows,
             members,

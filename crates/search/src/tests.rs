@@ -11,7 +11,7 @@ use naap_nas::strategy::Known;
 use naap_nas::{search, Advanced, CostModel, PoolMember, SearchContext, StudyConfig, TableSource};
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
-use naap_predict::predictor::{Candidate, Predictor};
+use naap_predict::predictor::Predictor;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -91,16 +91,7 @@ impl EpochTrainer for ReplayTrainer<'_> {
 }
 
 fn candidates(rows: &[Row]) -> Vec<PoolMember> {
-    rows.iter()
-        .map(|r| PoolMember {
-            model_id: r.model_id,
-            candidate: Candidate {
-                scheme: r.scheme,
-                epochs: Vec::new(),
-                extra: r.extra.clone(),
-            },
-        })
-        .collect()
+    rows.iter().map(PoolMember::from).collect()
 }
 
 fn config(strategy: &str, known: Known, f: impl FnOnce(&mut SearchConfig)) -> SearchConfig {
