@@ -2,10 +2,11 @@
 //! update on random batches, the number compared against PyTorch eager; and the
 //! ATen ops one such step dispatches.
 
-use crate::shim::{count_ops, OpCounts};
+use crate::shim::{count_ops, Lr, OpCounts};
+use crate::trainer::{batch_loss, sgd_step};
 use crate::{build_model, Result, SchemeJob, Sgd, SgdKernel};
 use std::time::Instant;
-use tch::{Device, Kind, Reduction, Tensor};
+use tch::{Device, Kind, Tensor};
 
 /// Images per second of `steps` timed train steps after `warmup` untimed ones, with
 /// the SGD `kernel` (`None`: the device's default).
@@ -22,19 +23,7 @@ pub fn train_step_throughput(
     let bs = batch_size as i64;
     let x = Tensor::f_randn([bs, 3, 32, 32], (Kind::Float, device))?;
     let y = Tensor::f_randint(10, [bs], (Kind::Int64, device))?;
-    let mut step = || -> Result<Tensor> {
-        let loss = net.forward_t(&x, true)?.f_cross_entropy_loss::<Tensor>(
-            &y,
-            None,
-            Reduction::Mean,
-            -100,
-            0.0,
-        )?;
-        sgd.zero_grad()?;
-        loss.f_backward()?;
-        sgd.step(0.01)?;
-        Ok(loss)
-    };
+    let mut step = || sgd_step(&net, &mut sgd, &x, &y, Lr::Value(0.01));
     for _ in 0..warmup {
         let _ = step()?;
     }
@@ -99,15 +88,7 @@ pub fn train_step_ops(
     let mut ops = StepOps::default();
     for _ in 0..3 {
         ops.zero_grad = count_ops(|| sgd.zero_grad())?.1;
-        let (loss, forward) = count_ops(|| {
-            Ok(net.forward_t(&x, true)?.f_cross_entropy_loss::<Tensor>(
-                &y,
-                None,
-                Reduction::Mean,
-                -100,
-                0.0,
-            )?)
-        })?;
+        let (loss, forward) = count_ops(|| batch_loss(&net, &x, &y))?;
         ops.forward = forward;
         ops.backward = count_ops(|| Ok(loss.f_backward()?))?.1;
         ops.update = count_ops(|| sgd.step(0.01))?.1;

@@ -366,13 +366,19 @@ fn train_step(
 ) -> Result<Tensor> {
     let x = normalise(&data.train.images.f_index_select(0, idx)?)?; // [B, 3, 32, 32]
     let y = data.train.labels.f_index_select(0, idx)?; // [B]
-    let loss = net.forward_t(&x, true)?.f_cross_entropy_loss::<Tensor>(
-        &y,
-        None,
-        Reduction::Mean,
-        -100,
-        0.0,
-    )?;
+    sgd_step(net, sgd, &x, &y, lr)
+}
+
+/// One SGD step on the batch `x`, `y`; returns its loss. The step that
+/// training runs is the step that `bench` times.
+pub(crate) fn sgd_step(
+    net: &SchemeNet,
+    sgd: &mut Sgd,
+    x: &Tensor,
+    y: &Tensor,
+    lr: Lr<'_>,
+) -> Result<Tensor> {
+    let loss = batch_loss(net, x, y)?;
     sgd.zero_grad()?;
     loss.f_backward()?;
     match lr {
@@ -380,6 +386,17 @@ fn train_step(
         Lr::Tensor(lr) => sgd.step_lr_tensor(lr)?,
     }
     Ok(loss)
+}
+
+/// The recipe's training loss: mean cross-entropy of the logits in train mode.
+pub(crate) fn batch_loss(net: &SchemeNet, x: &Tensor, y: &Tensor) -> Result<Tensor> {
+    Ok(net.forward_t(x, true)?.f_cross_entropy_loss::<Tensor>(
+        y,
+        None,
+        Reduction::Mean,
+        -100,
+        0.0,
+    )?)
 }
 
 /// Test accuracy with BatchNorm in eval mode and no gradients.
