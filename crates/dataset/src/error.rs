@@ -55,5 +55,15 @@ pub enum Error {
     LogWrite(#[source] std::io::Error),
 }
 
+impl naap_output::HasFault for Error {
+    fn fault(&self) -> naap_output::Fault {
+        match self {
+            Error::Io { source, .. } => naap_output::reading_fault(source),
+            Error::LogWrite(_) => naap_output::Fault::Runtime,
+            _ => naap_output::Fault::Input,
+        }
+    }
+}
+
 /// Result alias of the dataset stage.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

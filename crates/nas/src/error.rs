@@ -27,5 +27,19 @@ pub enum Error {
     Predict(#[from] naap_predict::Error),
 }
 
+impl naap_output::HasFault for Error {
+    fn fault(&self) -> naap_output::Fault {
+        match self {
+            Error::InvalidConfig(_) | Error::InvalidInput(_) => naap_output::Fault::Input,
+            Error::Dataset(e) => naap_output::HasFault::fault(e),
+            Error::Predict(e) => naap_output::HasFault::fault(e),
+            // The meter's own refusals are bugs of a strategy, not the user's.
+            Error::NotPaid(_) | Error::BudgetExhausted(_) | Error::NothingLeft(_) => {
+                naap_output::Fault::Runtime
+            }
+        }
+    }
+}
+
 /// Result alias of the NAS stage.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -54,11 +54,15 @@
 #![deny(missing_docs)]
 
 mod error;
+mod fault;
 mod file;
+mod progress;
 mod run_dir;
 mod write;
 
 pub use error::{Error, Result};
+pub use fault::{reading_fault, Fault, HasFault};
 pub use file::OutputFile;
+pub use progress::{Progress, Silent};
 pub use run_dir::{Claim, RunDir, LOCK_FILE};
 pub use write::{write_atomic, TEMP_PREFIX};

@@ -27,5 +27,16 @@ pub enum Error {
     },
 }
 
+impl naap_output::HasFault for Error {
+    fn fault(&self) -> naap_output::Fault {
+        match self {
+            Error::InvalidInput(_) => naap_output::Fault::Input,
+            Error::Io { source, .. } => naap_output::reading_fault(source),
+            Error::Output(e) => naap_output::HasFault::fault(e),
+            Error::Fit { .. } => naap_output::Fault::Runtime,
+        }
+    }
+}
+
 /// Result alias of the prediction stage.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

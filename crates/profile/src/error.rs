@@ -14,5 +14,15 @@ pub enum Error {
     Overflow(&'static str),
 }
 
+impl naap_output::HasFault for Error {
+    fn fault(&self) -> naap_output::Fault {
+        match self {
+            Error::Scheme(e) => naap_output::HasFault::fault(e),
+            // A scheme too large to count is the scheme's fault, as a bad one is.
+            Error::InvalidConfig(_) | Error::Overflow(_) => naap_output::Fault::Input,
+        }
+    }
+}
+
 /// Result alias of the profile stage.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

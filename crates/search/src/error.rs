@@ -98,5 +98,15 @@ impl Error {
     }
 }
 
+impl naap_output::HasFault for Error {
+    fn fault(&self) -> naap_output::Fault {
+        match self {
+            Error::Nas(e) => naap_output::HasFault::fault(e),
+            _ if self.is_bad_input() => naap_output::Fault::Input,
+            _ => naap_output::Fault::Runtime,
+        }
+    }
+}
+
 /// Result alias of the live search.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

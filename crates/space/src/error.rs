@@ -68,5 +68,14 @@ impl Error {
     }
 }
 
+impl naap_output::HasFault for Error {
+    fn fault(&self) -> naap_output::Fault {
+        match self {
+            Error::Io { source, .. } => naap_output::reading_fault(source),
+            _ => naap_output::Fault::Input,
+        }
+    }
+}
+
 /// Result alias of the space stage.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

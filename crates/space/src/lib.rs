@@ -20,11 +20,13 @@
 mod config;
 mod error;
 mod generate;
+mod id;
 mod scheme;
 mod schemes_file;
 
 pub use config::{LayerChoices, SpaceConfig, SpaceValidConfig, DEFAULT_CONFIG_TOML};
 pub use error::{Error, Result};
 pub use generate::{generate, generate_at_most, DEFAULT_MAX_SCHEMES};
+pub use id::{IdList, ModelId};
 pub use scheme::{Layer, Scheme};
 pub use schemes_file::{parse_schemes, read_schemes, to_published_json};

@@ -103,5 +103,15 @@ impl Error {
     }
 }
 
+impl naap_output::HasFault for Error {
+    fn fault(&self) -> naap_output::Fault {
+        if self.is_bad_input() {
+            naap_output::Fault::Input
+        } else {
+            naap_output::Fault::Runtime
+        }
+    }
+}
+
 /// Result alias of the training stage.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
