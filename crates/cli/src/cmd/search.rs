@@ -305,7 +305,10 @@ mod enabled {
         let t = &args.training;
         let mut c = TrainConfig {
             epochs: max_epochs as usize,
-            seed,
+            recipe: naap_train::Recipe {
+                seed,
+                ..Default::default()
+            },
             train_limit: t.train_limit,
             test_limit: t.test_limit,
             ..TrainConfig::default()
