@@ -142,7 +142,7 @@ mod enabled {
         for &id in &ids {
             let c = naap_search::candidate(id as u32, &schemes[id - 1]).map_err(search_err)?;
             jobs.push(SchemeJob {
-                id,
+                id: naap_space::ModelId::from_index(id - 1)?,
                 scheme: schemes[id - 1].clone(),
                 macs: c.candidate.scheme.num_macs,
             });
