@@ -3,8 +3,8 @@
 
 use crate::log::{LogEvent, TrainingLog};
 use crate::source::LogFile;
-use crate::{Dataset, EpochRecord, Error, Format, Result, Row, SchemeFeatures};
-use naap_profile::{profile, Profile, ProfileConfig};
+use crate::{Dataset, EpochRecord, Error, Format, Result, Row};
+use naap_profile::{profile, ProfileConfig, SchemeFeatures};
 use naap_space::{IdList, ModelId, Scheme};
 use std::path::{Path, PathBuf};
 
@@ -288,7 +288,7 @@ fn check_counts(
     log: &TrainingLog,
     path: &Path,
     config: &naap_profile::ProfileValidConfig,
-) -> Result<Profile> {
+) -> Result<SchemeFeatures> {
     let line_of = |want: fn(&LogEvent) -> bool| {
         log.header()
             .iter()
@@ -321,7 +321,7 @@ fn check_counts(
 fn make_row(
     model_id: u32,
     log: &TrainingLog,
-    p: &Profile,
+    p: &SchemeFeatures,
     format: Format,
     num_epochs: usize,
 ) -> Row {
@@ -334,7 +334,7 @@ fn make_row(
     Row {
         model_id,
         is_test: false,
-        scheme: SchemeFeatures::from(*p).for_format(format),
+        scheme: format.scheme_features(*p),
         max_accuracy,
         epochs,
         extra: Vec::new(),
