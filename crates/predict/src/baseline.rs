@@ -285,7 +285,7 @@ fn fit_group(
                 // predict as the host: refuse instead.
                 Some(size) if m != group.host => {
                     fitted.predict_first(x, size).unwrap_or_else(|| {
-                        Err(crate::Error::InvalidInput(format!(
+                        Err(naap_models::Error::InvalidInput(format!(
                             "{} cannot predict with its first {size} members",
                             specs[group.host].name()
                         )))
@@ -294,6 +294,7 @@ fn fit_group(
                 _ => fitted.predict(x),
             };
             let scored = predictions
+                .map_err(crate::Error::from)
                 .and_then(|p| score_seed(specs[m].name(), split, seed, p, None))
                 .map_err(|e| e.to_string());
             (m, scored)
@@ -363,8 +364,8 @@ mod tests {
             _x: ndarray::ArrayView2<'_, f64>,
             _y: ndarray::ArrayView1<'_, f64>,
             _seed: u64,
-        ) -> Result<Box<dyn crate::FittedRegressor>> {
-            Err(crate::Error::Fit {
+        ) -> naap_models::Result<Box<dyn crate::FittedRegressor>> {
+            Err(naap_models::Error::Fit {
                 model: "failing".into(),
                 message: "singular".into(),
             })

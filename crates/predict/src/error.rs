@@ -17,14 +17,9 @@ pub enum Error {
     /// Writing an output file failed.
     #[error(transparent)]
     Output(#[from] naap_output::Error),
-    /// A model could not be fitted.
-    #[error("fitting {model}: {message}")]
-    Fit {
-        /// Display name of the model.
-        model: String,
-        /// What went wrong.
-        message: String,
-    },
+    /// A regressor failed (bad input, a fit that did not converge).
+    #[error(transparent)]
+    Models(#[from] naap_models::Error),
 }
 
 impl naap_output::HasFault for Error {
@@ -33,7 +28,7 @@ impl naap_output::HasFault for Error {
             Error::InvalidInput(_) => naap_output::Fault::Input,
             Error::Io { source, .. } => naap_output::reading_fault(source),
             Error::Output(e) => naap_output::HasFault::fault(e),
-            Error::Fit { .. } => naap_output::Fault::Runtime,
+            Error::Models(e) => naap_output::HasFault::fault(e),
         }
     }
 }

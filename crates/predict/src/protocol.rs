@@ -17,7 +17,7 @@
 use crate::features::FeatureSet;
 use crate::metrics::Scores;
 use crate::models::ModelSpec;
-use crate::scaler::StandardScaler;
+use crate::models::StandardScaler;
 use crate::{Error, Regressor, Result};
 use naap_dataset::{Dataset, Row};
 use ndarray::{Array1, Array2};
@@ -350,13 +350,13 @@ pub(crate) mod tests {
             _x: ArrayView2<'_, f64>,
             _y: ArrayView1<'_, f64>,
             seed: u64,
-        ) -> Result<Box<dyn FittedRegressor>> {
+        ) -> naap_models::Result<Box<dyn FittedRegressor>> {
             Ok(Box::new(FittedFirstColumn((seed % 3) as f64)))
         }
     }
 
     impl FittedRegressor for FittedFirstColumn {
-        fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+        fn predict(&self, x: ArrayView2<'_, f64>) -> naap_models::Result<Vec<f64>> {
             Ok(x.column(0)
                 .iter()
                 .enumerate()

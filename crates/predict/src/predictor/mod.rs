@@ -34,9 +34,9 @@ pub use file::{DatasetSource, FORMAT_VERSION};
 
 use crate::features::{Feature, FeatureSet, FeatureSource};
 use crate::metrics::Scores;
+use crate::models::StandardScaler;
 use crate::models::{FittedModel, ModelSpec};
 use crate::protocol::{published_split, sort_by_accuracy, sorted_rows, Prepared};
-use crate::scaler::StandardScaler;
 use crate::{Error, FittedRegressor, Result};
 use naap_dataset::{Dataset, Row};
 
@@ -180,7 +180,7 @@ impl Predictor {
         }
         let raw = self.set.matrix_of(candidates, who)?;
         let x = self.body.scaler.transform(raw.view())?;
-        self.body.fitted.predict(x.view())
+        Ok(self.body.fitted.predict(x.view())?)
     }
 
     /// Predicts dataset rows and scores the predictions against their

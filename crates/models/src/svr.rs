@@ -11,9 +11,9 @@
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
-use super::input::{check_fit, check_predict};
-use super::numeric::numpy_var;
-use super::saved::{check_finite, corrupt, FittedModel};
+use crate::input::{check_fit, check_predict};
+use crate::numeric::numpy_var;
+use crate::saved::{check_finite, corrupt, FittedModel};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Box constraint `C`.

@@ -50,9 +50,9 @@ pub trait FittedRegressor: Send + Sync {
     }
 
     /// This fit in the saveable form every registry model has (see
-    /// [`crate::models::FittedModel`]), or `None` for a model from outside
+    /// [`crate::FittedModel`]), or `None` for a model from outside
     /// the registry, which then cannot be saved.
-    fn to_model(&self) -> Option<crate::models::FittedModel> {
+    fn to_model(&self) -> Option<crate::FittedModel> {
         None
     }
 }

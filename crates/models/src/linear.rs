@@ -9,8 +9,8 @@
 use nalgebra::{DMatrix, DVector};
 use ndarray::{ArrayView1, ArrayView2};
 
-use super::input::{check_fit, check_predict, invalid};
-use super::saved::{check_finite, corrupt, FittedModel};
+use crate::input::{check_fit, check_predict, invalid};
+use crate::saved::{check_finite, corrupt, FittedModel};
 use crate::{Error, FittedRegressor, Regressor, Result};
 
 /// Relative cut-off for small singular values (scikit-learn's `tol`).

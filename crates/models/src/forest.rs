@@ -8,10 +8,10 @@ use ndarray::{ArrayView1, ArrayView2};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::ensemble::{EnsembleSize, FittedTrees};
-use super::input::check_fit;
-use super::saved::FittedModel;
-use super::tree::{Presorted, Tree};
+use crate::ensemble::{EnsembleSize, FittedTrees};
+use crate::input::check_fit;
+use crate::saved::FittedModel;
+use crate::tree::{Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// A random forest of `n_trees` trees: `Random Forest (N=…)`.

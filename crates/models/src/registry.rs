@@ -1,38 +1,10 @@
-//! The regressors of the NAAP-440 baseline (24 models) and of the extended
-//! study, and a registry that says which of them can extrapolate.
-//!
-//! Every model mirrors the scikit-learn estimator named in its module doc,
-//! so that results can be compared cell by cell with the paper's tables.
+//! The registry: the regressors of the NAAP-440 baseline (24 models) and of
+//! the extended study, and which of them can extrapolate.
 
-mod adaboost;
-mod ensemble;
-mod forest;
-mod gradient_boosting;
-mod input;
-mod knn;
-mod lcsvr;
-mod linear;
-mod numeric;
-mod saved;
-mod svr;
-mod tree;
-
-#[cfg(test)]
-mod reference;
-
-pub use adaboost::{AdaBoost, BoostedMedian};
-pub use forest::{Forest, RandomForest};
-pub use gradient_boosting::{BoostedTrees, GradientBoosting};
-pub use knn::{Knn, KnnRegressor};
-pub use lcsvr::{FittedLcSvr, LcSvr, LcSvrChoice};
-pub use linear::{
-    LinearModel, LinearRegression, TargetTransform, TransformedLinear, TransformedTarget,
+use crate::{
+    AdaBoost, DecisionTree, GradientBoosting, Kernel, KnnRegressor, LcSvr, LinearRegression, NuSvr,
+    RandomForest, Regressor, Svr, TargetTransform, TransformedTarget,
 };
-pub use saved::FittedModel;
-pub use svr::{Kernel, NuSvr, SupportVectors, Svr};
-pub use tree::{DecisionTree, FittedTree};
-
-use crate::Regressor;
 
 /// The kind of a model, for grouping results and choosing what may run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -290,6 +262,8 @@ pub fn extrapolating_model_names() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{BoostedMedian, BoostedTrees, FittedTree, Forest, Knn, LinearModel};
+    use crate::{SupportVectors, TransformedLinear};
     use std::collections::HashSet;
 
     #[test]
