@@ -30,6 +30,13 @@ impl Regressor for RandomForest {
         &self.0.name
     }
 
+    fn ensemble(&self) -> Option<crate::Ensemble> {
+        Some(crate::Ensemble {
+            family: crate::EnsembleFamily::RandomForest,
+            members: self.0.n_trees,
+        })
+    }
+
     fn hyper_parameters(&self) -> serde_json::Value {
         serde_json::json!({ "n_estimators": self.0.n_trees, "bootstrap": true, "max_features": 1.0 })
     }

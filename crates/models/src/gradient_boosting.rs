@@ -35,6 +35,13 @@ impl Regressor for GradientBoosting {
         &self.0.name
     }
 
+    fn ensemble(&self) -> Option<crate::Ensemble> {
+        Some(crate::Ensemble {
+            family: crate::EnsembleFamily::GradientBoosting,
+            members: self.0.n_trees,
+        })
+    }
+
     fn hyper_parameters(&self) -> serde_json::Value {
         serde_json::json!({
             "n_estimators": self.0.n_trees,

@@ -30,6 +30,10 @@ impl Regressor for KnnRegressor {
         &self.name
     }
 
+    fn uses_seed(&self) -> bool {
+        false
+    }
+
     fn hyper_parameters(&self) -> serde_json::Value {
         serde_json::json!({ "k": self.k, "weights": "uniform", "metric": "euclidean" })
     }

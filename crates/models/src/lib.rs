@@ -5,8 +5,9 @@
 //! and writes fitted models: every regressor implements [`Regressor`] (its
 //! hyper-parameters) and fits into a [`FittedRegressor`], whose saveable form
 //! is a [`FittedModel`]. [`StandardScaler`] standardises columns as
-//! scikit-learn does. Start at [`baseline_specs`] (the paper's 24) or
-//! [`all_specs`] (every regressor a name can select).
+//! scikit-learn does. Start at [`RegressorSpec`]: a regressor by name
+//! (`"Random Forest (N=200)".parse()`), [`RegressorSpec::baseline`] (the
+//! paper's 24) or [`RegressorSpec::all`] (every regressor a name can select).
 //!
 //! Every regressor mirrors the scikit-learn estimator named in its module doc,
 //! so that results can be compared cell by cell with the paper's tables. This
@@ -28,6 +29,7 @@ mod registry;
 mod regressor;
 mod saved;
 mod scaler;
+mod spec;
 mod svr;
 mod tree;
 
@@ -43,12 +45,10 @@ pub use lcsvr::{FittedLcSvr, LcSvr, LcSvrChoice};
 pub use linear::{
     LinearModel, LinearRegression, TargetTransform, TransformedLinear, TransformedTarget,
 };
-pub use registry::{
-    all_specs, baseline_models, baseline_specs, extended_models, extended_specs,
-    extrapolating_model_names, spec_named, ModelFamily, ModelSpec,
-};
-pub use regressor::{FittedRegressor, Regressor};
+pub use registry::{all_models, baseline_models, extended_models};
+pub use regressor::{Ensemble, EnsembleFamily, FittedRegressor, Regressor};
 pub use saved::FittedModel;
 pub use scaler::StandardScaler;
+pub use spec::{regressor_names, RegressorSpec};
 pub use svr::{Kernel, NuSvr, SupportVectors, Svr};
 pub use tree::{DecisionTree, FittedTree};

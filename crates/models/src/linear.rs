@@ -25,6 +25,14 @@ impl Regressor for LinearRegression {
         "Linear Regression"
     }
 
+    fn uses_seed(&self) -> bool {
+        false
+    }
+
+    fn extrapolates(&self) -> bool {
+        true
+    }
+
     fn hyper_parameters(&self) -> serde_json::Value {
         serde_json::json!({ "fit_intercept": true, "rcond": RCOND })
     }
@@ -197,6 +205,14 @@ impl TransformedTarget {
 impl Regressor for TransformedTarget {
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn uses_seed(&self) -> bool {
+        false
+    }
+
+    fn extrapolates(&self) -> bool {
+        true
     }
 
     fn hyper_parameters(&self) -> serde_json::Value {

@@ -1,268 +1,36 @@
-//! The registry: the regressors of the NAAP-440 baseline (24 models) and of
-//! the extended study, and which of them can extrapolate.
+//! The registry: the regressors of the NAAP-440 baseline (24) and of the
+//! extended study, built from [`RegressorSpec`]'s lists.
+//!
+//! Which regressors may run where is said by each regressor
+//! ([`Regressor::extrapolates`], [`Regressor::uses_seed`],
+//! [`Regressor::ensemble`]), so a runner needs nothing but the list.
 
-use crate::{
-    AdaBoost, DecisionTree, GradientBoosting, Kernel, KnnRegressor, LcSvr, LinearRegression, NuSvr,
-    RandomForest, Regressor, Svr, TargetTransform, TransformedTarget,
-};
+use crate::{Regressor, RegressorSpec};
 
-/// The kind of a model, for grouping results and choosing what may run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ModelFamily {
-    /// k-nearest-neighbour regression.
-    NearestNeighbors,
-    /// Least squares, possibly on a transformed target.
-    Linear,
-    /// One regression tree.
-    DecisionTree,
-    /// Gradient-boosted trees.
-    GradientBoosting,
-    /// AdaBoost.R2 over trees.
-    AdaBoost,
-    /// ε-support-vector regression.
-    Svr,
-    /// Random forest.
-    RandomForest,
-    /// A model from outside this registry (see [`ModelSpec::custom`]).
-    Custom,
+fn built(specs: Vec<RegressorSpec>) -> Vec<Box<dyn Regressor>> {
+    specs.iter().map(RegressorSpec::build).collect()
 }
 
-/// A model of the registry with its family and whether it extrapolates.
-pub struct ModelSpec {
-    family: ModelFamily,
-    extrapolates: bool,
-    uses_seed: bool,
-    ensemble_size: Option<usize>,
-    regressor: Box<dyn Regressor>,
-}
-
-impl ModelSpec {
-    fn new(family: ModelFamily, extrapolates: bool, regressor: impl Regressor + 'static) -> Self {
-        let uses_seed = matches!(
-            family,
-            ModelFamily::DecisionTree
-                | ModelFamily::GradientBoosting
-                | ModelFamily::AdaBoost
-                | ModelFamily::RandomForest
-        );
-        Self {
-            family,
-            extrapolates,
-            uses_seed,
-            ensemble_size: None,
-            regressor: Box::new(regressor),
-        }
-    }
-
-    /// An ensemble of `size` members whose smaller siblings of the same
-    /// family are prefixes of it (see [`crate::FittedRegressor::predict_first`]).
-    fn ensemble(family: ModelFamily, size: usize, regressor: impl Regressor + 'static) -> Self {
-        Self {
-            ensemble_size: Some(size),
-            ..Self::new(family, false, regressor)
-        }
-    }
-
-    /// Wraps a model from outside the registry, e.g. a user's own
-    /// [`Regressor`], so the baseline and search runners can run it.
-    /// `uses_seed` says whether its fit depends on the seed (if not, it is
-    /// fitted once per feature set); `extrapolates` whether it may run in
-    /// extrapolation modes.
-    pub fn custom(
-        regressor: impl Regressor + 'static,
-        uses_seed: bool,
-        extrapolates: bool,
-    ) -> Self {
-        Self {
-            uses_seed,
-            ..Self::new(ModelFamily::Custom, extrapolates, regressor)
-        }
-    }
-
-    /// The display name, as in every output.
-    pub fn name(&self) -> &str {
-        self.regressor.name()
-    }
-
-    /// The model's family.
-    pub fn family(&self) -> ModelFamily {
-        self.family
-    }
-
-    /// Whether predictions can leave the range of the training targets
-    /// (linear models and the linear and polynomial SVRs); only these run
-    /// in extrapolation modes.
-    pub fn extrapolates(&self) -> bool {
-        self.extrapolates
-    }
-
-    /// Whether the seed changes the fit (trees and their ensembles); for the
-    /// other models every seed gives the same predictions, so a protocol
-    /// may fit them once and reuse the result.
-    pub fn uses_seed(&self) -> bool {
-        self.uses_seed
-    }
-
-    /// The number of members of an ensemble (boosting, forest). Two specs
-    /// of the same family with a size share their fits: the smaller one's
-    /// predictions are [`crate::FittedRegressor::predict_first`] of the
-    /// larger one's fit, exactly.
-    pub fn ensemble_size(&self) -> Option<usize> {
-        self.ensemble_size
-    }
-
-    /// The model itself.
-    pub fn regressor(&self) -> &dyn Regressor {
-        self.regressor.as_ref()
-    }
-
-    /// The model, taken out of the spec.
-    pub fn into_regressor(self) -> Box<dyn Regressor> {
-        self.regressor
-    }
-}
-
-impl std::fmt::Debug for ModelSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ModelSpec")
-            .field("name", &self.name())
-            .field("family", &self.family)
-            .field("extrapolates", &self.extrapolates)
-            .finish()
-    }
-}
-
-/// Tree counts of the boosting and forest models.
-const ENSEMBLE_SIZES: [usize; 4] = [25, 50, 100, 200];
-
-/// The 24 baseline models in the order of the issue text.
-pub fn baseline_specs() -> Vec<ModelSpec> {
-    use ModelFamily as F;
-    let mut specs: Vec<ModelSpec> = [1, 3, 5, 7, 9]
-        .into_iter()
-        .map(|k| ModelSpec::new(F::NearestNeighbors, false, KnnRegressor::new(k)))
-        .collect();
-    specs.push(ModelSpec::new(F::Linear, true, LinearRegression));
-    for d in [0.5, 0.25] {
-        specs.push(ModelSpec::new(
-            F::Linear,
-            true,
-            TransformedTarget::new(TargetTransform::Power { d }),
-        ));
-    }
-    specs.push(ModelSpec::new(F::DecisionTree, false, DecisionTree));
-    for n in ENSEMBLE_SIZES {
-        specs.push(ModelSpec::ensemble(
-            F::GradientBoosting,
-            n,
-            GradientBoosting::new(n),
-        ));
-    }
-    for n in ENSEMBLE_SIZES {
-        specs.push(ModelSpec::ensemble(F::AdaBoost, n, AdaBoost::new(n)));
-    }
-    // A linear or cubic decision function keeps growing outside the data;
-    // the RBF one decays to the bias.
-    for (kernel, extrapolates) in [
-        (Kernel::Rbf, false),
-        (Kernel::Polynomial, true),
-        (Kernel::Linear, true),
-    ] {
-        specs.push(ModelSpec::new(F::Svr, extrapolates, Svr::new(kernel)));
-    }
-    for n in ENSEMBLE_SIZES {
-        specs.push(ModelSpec::ensemble(
-            F::RandomForest,
-            n,
-            RandomForest::new(n),
-        ));
-    }
-    specs
-}
-
-/// The baseline models plus the issue-5 target transforms: `D=2`,
-/// exponential, logarithmic and sigmoid regression.
-pub fn extended_specs() -> Vec<ModelSpec> {
-    let mut specs = baseline_specs();
-    for t in [
-        TargetTransform::Power { d: 2.0 },
-        TargetTransform::Exp,
-        TargetTransform::Log,
-        TargetTransform::Sigmoid,
-    ] {
-        specs.push(ModelSpec::new(
-            ModelFamily::Linear,
-            true,
-            TransformedTarget::new(t),
-        ));
-    }
-    specs
-}
-
-/// The registry model with this display name (one of [`extended_specs`]).
-pub fn spec_named(name: &str) -> crate::Result<ModelSpec> {
-    let mut specs = all_specs();
-    match specs.iter().position(|s| s.name() == name) {
-        Some(i) => Ok(specs.swap_remove(i)),
-        None => Err(crate::Error::InvalidInput(format!(
-            "unknown model '{name}', expected one of: {}",
-            specs
-                .iter()
-                .map(|s| s.name())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
-}
-
-/// Every model a name can select: the extended ones, then the learning-curve
-/// study's `Nu-SVR (RBF kernel)` (scikit-learn's NuSVR defaults: C = 1,
-/// ν = 0.5, γ = 'scale') and `LcSVR` (ν-SVR tuned by a seeded random
-/// search, so it depends on the seed). Not in [`extended_specs`], so runs
-/// that default to "all models" keep their cost.
-pub fn all_specs() -> Vec<ModelSpec> {
-    let mut specs = extended_specs();
-    specs.push(ModelSpec::new(
-        ModelFamily::Svr,
-        false,
-        NuSvr::new(1.0, 0.5, None).expect("valid defaults"),
-    ));
-    specs.push(ModelSpec {
-        uses_seed: true,
-        ..ModelSpec::new(ModelFamily::Svr, false, LcSvr)
-    });
-    specs
-}
-
-/// The 24 baseline models, in the order of the issue text.
+/// The 24 baseline regressors, in the paper's order ([`RegressorSpec::baseline`]).
 pub fn baseline_models() -> Vec<Box<dyn Regressor>> {
-    baseline_specs()
-        .into_iter()
-        .map(ModelSpec::into_regressor)
-        .collect()
+    built(RegressorSpec::baseline())
 }
 
-/// The baseline models followed by the extended ones.
+/// The baseline regressors followed by the extended ones ([`RegressorSpec::extended`]).
 pub fn extended_models() -> Vec<Box<dyn Regressor>> {
-    extended_specs()
-        .into_iter()
-        .map(ModelSpec::into_regressor)
-        .collect()
+    built(RegressorSpec::extended())
 }
 
-/// Names of the models that run in extrapolation modes.
-pub fn extrapolating_model_names() -> Vec<String> {
-    extended_specs()
-        .iter()
-        .filter(|s| s.extrapolates())
-        .map(|s| s.name().to_owned())
-        .collect()
+/// Every regressor a name can select ([`RegressorSpec::all`]).
+pub fn all_models() -> Vec<Box<dyn Regressor>> {
+    built(RegressorSpec::all())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{BoostedMedian, BoostedTrees, FittedTree, Forest, Knn, LinearModel};
+    use crate::{DecisionTree, Ensemble, EnsembleFamily};
     use crate::{SupportVectors, TransformedLinear};
     use std::collections::HashSet;
 
@@ -299,7 +67,11 @@ mod tests {
 
     #[test]
     fn only_linear_models_and_linear_or_polynomial_svrs_extrapolate() {
-        let names = extrapolating_model_names();
+        let names: Vec<String> = all_models()
+            .iter()
+            .filter(|m| m.extrapolates())
+            .map(|m| m.name().to_owned())
+            .collect();
         assert!(names.contains(&"SVR (Linear kernel)".to_owned()));
         assert!(names.contains(&"SVR (Polynomial kernel)".to_owned()));
         assert!(names.contains(&"Sigmoid Regression".to_owned()));
@@ -313,8 +85,7 @@ mod tests {
             (((i * (j + 7)) % 23) as f64 - 11.0) / 6.0
         });
         let y = ndarray::Array1::from_shape_fn(60, |i| 0.3 + 0.5 * (((i * 17) % 29) as f64 / 29.0));
-        for spec in all_specs() {
-            let model = spec.regressor();
+        for model in all_models() {
             let fit = |seed| {
                 model
                     .fit(x.view(), y.view(), seed)
@@ -323,10 +94,10 @@ mod tests {
                     .unwrap()
             };
             let first = fit(11);
-            assert!(first.iter().all(|v| v.is_finite()), "{}", spec.name());
-            assert_eq!(first, fit(11), "{} is not reproducible", spec.name());
-            if !spec.uses_seed() {
-                assert_eq!(first, fit(12), "{} depends on the seed", spec.name());
+            assert!(first.iter().all(|v| v.is_finite()), "{}", model.name());
+            assert_eq!(first, fit(11), "{} is not reproducible", model.name());
+            if !model.uses_seed() {
+                assert_eq!(first, fit(12), "{} depends on the seed", model.name());
             }
         }
     }
@@ -338,32 +109,35 @@ mod tests {
         });
         let y = ndarray::Array1::from_shape_fn(80, |i| 0.2 + 0.6 * (((i * 13) % 37) as f64 / 37.0));
         let q = ndarray::Array2::from_shape_fn((25, 4), |(i, j)| ((i * 3 + j) % 9) as f64 - 4.0);
-        let specs = baseline_specs();
-        let ensembles: Vec<&ModelSpec> = specs
+        let models = baseline_models();
+        let ensembles: Vec<(&Box<dyn Regressor>, Ensemble)> = models
             .iter()
-            .filter(|s| s.ensemble_size().is_some())
+            .filter_map(|m| m.ensemble().map(|e| (m, e)))
             .collect();
         assert_eq!(ensembles.len(), 12);
         for family in [
-            ModelFamily::GradientBoosting,
-            ModelFamily::AdaBoost,
-            ModelFamily::RandomForest,
+            EnsembleFamily::GradientBoosting,
+            EnsembleFamily::AdaBoost,
+            EnsembleFamily::RandomForest,
         ] {
-            let members: Vec<&&ModelSpec> =
-                ensembles.iter().filter(|s| s.family() == family).collect();
-            let largest = members.iter().max_by_key(|s| s.ensemble_size()).unwrap();
+            let members: Vec<&(&Box<dyn Regressor>, Ensemble)> = ensembles
+                .iter()
+                .filter(|(_, e)| e.family == family)
+                .collect();
+            let largest = members.iter().max_by_key(|(_, e)| e.members).unwrap().0;
             for seed in [3, 4] {
-                let big = largest.regressor().fit(x.view(), y.view(), seed).unwrap();
-                for spec in &members {
-                    let size = spec.ensemble_size().unwrap();
-                    let alone = spec
-                        .regressor()
+                let big = largest.fit(x.view(), y.view(), seed).unwrap();
+                for (model, ensemble) in &members {
+                    let alone = model
                         .fit(x.view(), y.view(), seed)
                         .unwrap()
                         .predict(q.view())
                         .unwrap();
-                    let prefix = big.predict_first(q.view(), size).unwrap().unwrap();
-                    assert_eq!(prefix, alone, "{} seed {seed}", spec.name());
+                    let prefix = big
+                        .predict_first(q.view(), ensemble.members)
+                        .unwrap()
+                        .unwrap();
+                    assert_eq!(prefix, alone, "{} seed {seed}", model.name());
                 }
             }
         }
@@ -374,7 +148,7 @@ mod tests {
 
     #[test]
     fn names_are_unique() {
-        let names: Vec<String> = all_specs().iter().map(|s| s.name().to_owned()).collect();
+        let names: Vec<String> = all_models().iter().map(|m| m.name().to_owned()).collect();
         let unique: HashSet<&String> = names.iter().collect();
         assert_eq!(unique.len(), names.len(), "{names:?}");
     }

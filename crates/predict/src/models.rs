@@ -1,12 +1,17 @@
 //! The regressors of [`naap_models`], re-exported so callers of this crate
-//! need not name `naap-models` themselves, with the registry lookup
-//! returning this crate's error.
+//! need not name `naap-models` themselves.
+//!
+//! [`ModelSpec`] and [`spec_named`] are the names the NAS replay and the
+//! search still use (their crates move to [`RegressorSpec`] in their own
+//! step); new code parses a [`RegressorSpec`] and calls its `build`.
 
 pub use naap_models::*;
 
-/// The registry regressor with this display name ([`naap_models::spec_named`]),
-/// its error wrapped as this crate's, as callers that speak only
-/// `naap_predict::Error` (the NAS replay, the search) expect.
+/// A built regressor, as the NAS replay and the search hold one.
+pub type ModelSpec = Box<dyn Regressor>;
+
+/// The registry regressor with this display name, built; its error is this
+/// crate's, as those callers expect.
 pub fn spec_named(name: &str) -> crate::Result<ModelSpec> {
-    Ok(naap_models::spec_named(name)?)
+    Ok(name.parse::<RegressorSpec>()?.build())
 }

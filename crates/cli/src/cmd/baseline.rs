@@ -75,12 +75,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 
     let (models, sets) = if args.extended {
         (
-            naap_predict::models::all_specs(),
+            naap_predict::models::all_models(),
             naap_predict::extended::extended_sets(),
         )
     } else {
         (
-            naap_predict::models::baseline_specs(),
+            naap_predict::models::baseline_models(),
             FeatureSet::paper_sets(),
         )
     };

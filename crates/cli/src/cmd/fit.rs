@@ -60,9 +60,9 @@ pub struct Args {
 /// (without its `string` feature) wants `'static` names: the few dozen
 /// bytes are leaked once per process.
 fn model_names() -> clap::builder::PossibleValuesParser {
-    let names: Vec<&'static str> = naap_predict::models::all_specs()
-        .iter()
-        .map(|s| &*Box::leak(s.name().to_owned().into_boxed_str()))
+    let names: Vec<&'static str> = naap_predict::models::regressor_names()
+        .into_iter()
+        .map(|name| &*Box::leak(name.into_boxed_str()))
         .collect();
     clap::builder::PossibleValuesParser::new(names)
 }
@@ -74,7 +74,10 @@ fn set_help() -> String {
 /// Runs `naap fit`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let out = output::file(&args.output, args.force)?;
-    let spec = naap_predict::models::spec_named(&args.model).map_err(exit::usage)?;
+    let spec = args
+        .model
+        .parse::<naap_predict::models::RegressorSpec>()?
+        .build();
     let set = feature_set(&args).map_err(exit::usage)?;
     let dataset = Dataset::read(&args.dataset)
         .map_err(exit::usage)
@@ -83,9 +86,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let fitting =
         |e| predict_error(e).context(format!("fitting {} on {}", spec.name(), set.name()));
     let predictor = if args.all_rows {
-        Predictor::fit(&dataset, &spec, &set, args.seed).map_err(fitting)?
+        Predictor::fit(&dataset, &*spec, &set, args.seed).map_err(fitting)?
     } else {
-        let (predictor, s) = Predictor::fit_and_score_published(&dataset, &spec, &set, args.seed)
+        let (predictor, s) = Predictor::fit_and_score_published(&dataset, &*spec, &set, args.seed)
             .map_err(fitting)?;
         let tau = s
             .kendall_tau

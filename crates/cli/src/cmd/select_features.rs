@@ -93,7 +93,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let defaults = SelectConfig::default();
     let config = SelectConfig {
         modes: or_default(&args.modes, &defaults.modes),
-        models: args.models.clone(),
+        models: args
+            .models
+            .iter()
+            .map(|m| m.parse())
+            .collect::<Result<_, naap_predict::models::Error>>()?,
         // Named sets alone when asked for only them.
         epochs: if args.epochs.is_empty() && !args.feature_sets.is_empty() {
             Vec::new()

@@ -3,9 +3,9 @@
 use super::search::Flags;
 use super::split::Mode;
 use crate::features::FeatureSet;
-use crate::models::{all_specs, extended_specs, ModelSpec};
+use crate::models::RegressorSpec;
 use crate::protocol::PAPER_SEEDS;
-use crate::{Error, Result};
+use crate::{Error, Regressor, Result};
 use naap_dataset::Format;
 use serde::{Deserialize, Serialize};
 
@@ -15,9 +15,10 @@ use serde::{Deserialize, Serialize};
 pub struct SelectConfig {
     /// Split modes to run, in this order. Default: all four.
     pub modes: Vec<Mode>,
-    /// Model names (as in the outputs) to run. Default (empty): every
-    /// extended model in interpolation, the extrapolating ones elsewhere.
-    pub models: Vec<String>,
+    /// Regressors to run (written by their names, as in the outputs).
+    /// Default (empty): every extended regressor in interpolation, the
+    /// extrapolating ones elsewhere.
+    pub models: Vec<RegressorSpec>,
     /// Feature sets by training epochs: 0 = `Scheme8` (all scheme features
     /// alone; `Scheme6` on a v1 dataset), K = `Scheme8+Quant.K` (plus
     /// e1..eK). Default: 0, 3, 6, 9.
@@ -80,13 +81,6 @@ impl SelectConfig {
                 self.noise_std
             ));
         }
-        let known: Vec<String> = all_specs().iter().map(|s| s.name().to_owned()).collect();
-        if let Some(m) = self.models.iter().find(|m| !known.contains(m)) {
-            return bad(format!(
-                "unknown model '{m}', expected one of: {}",
-                known.join(", ")
-            ));
-        }
         let valid = SelectValidConfig {
             modes: dedup(self.modes),
             models: dedup(self.models),
@@ -106,7 +100,12 @@ impl SelectConfig {
             return bad(format!(
                 "mode {mode} runs none of the models asked ({}): extrapolation modes \
                  run only models that can extrapolate; drop the mode or add such a model",
-                valid.models.join(", ")
+                valid
+                    .models
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         Ok(valid)
@@ -127,7 +126,7 @@ fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SelectValidConfig {
     modes: Vec<Mode>,
-    models: Vec<String>,
+    models: Vec<RegressorSpec>,
     epochs: Vec<u32>,
     feature_sets: Vec<String>,
     seed: u64,
@@ -156,18 +155,20 @@ impl SelectValidConfig {
         self.noise_std
     }
 
-    /// The models that run in `mode`, in registry order: the requested ones
-    /// (or all), less those that cannot extrapolate in an extrapolation mode.
-    pub fn models_for(&self, mode: Mode) -> Vec<ModelSpec> {
+    /// The regressors that run in `mode`, in registry order: the requested
+    /// ones (or all), less those that cannot extrapolate in an extrapolation
+    /// mode.
+    pub fn models_for(&self, mode: Mode) -> Vec<Box<dyn Regressor>> {
         let specs = if self.models.is_empty() {
-            extended_specs()
+            RegressorSpec::extended()
         } else {
-            all_specs()
+            RegressorSpec::all()
         };
         specs
-            .into_iter()
-            .filter(|s| self.models.is_empty() || self.models.iter().any(|m| m == s.name()))
-            .filter(|s| !mode.extrapolates() || s.extrapolates())
+            .iter()
+            .filter(|s| self.models.is_empty() || self.models.contains(s))
+            .map(RegressorSpec::build)
+            .filter(|m| !mode.extrapolates() || m.extrapolates())
             .collect()
     }
 
@@ -306,7 +307,7 @@ mod tests {
         let c = SelectConfig::default().validate().unwrap();
         let all = c.models_for(Mode::Interpolation);
         let extra = c.models_for(Mode::DualExtrapolation);
-        assert_eq!(all.len(), extended_specs().len());
+        assert_eq!(all.len(), RegressorSpec::extended().len());
         assert!(extra.iter().all(|s| s.extrapolates()));
         assert!(extra.len() < all.len());
         assert!(!extra.iter().any(|s| s.name() == "1-NN"));
@@ -315,7 +316,9 @@ mod tests {
     #[test]
     fn model_filter_and_bad_values() {
         let c = SelectConfig {
-            models: vec!["1-NN".into(), "Linear Regression".into(), "1-NN".into()],
+            models: ["1-NN", "Linear Regression", "1-NN"]
+                .map(|m| m.parse().unwrap())
+                .to_vec(),
             ..SelectConfig::default()
         }
         .validate()
@@ -332,13 +335,9 @@ mod tests {
             .map(|s| s.name().to_owned())
             .collect();
         assert_eq!(left, ["Linear Regression"]);
-        let err = SelectConfig {
-            models: vec!["2-NN".into()],
-            ..SelectConfig::default()
-        }
-        .validate()
-        .unwrap_err();
-        assert!(err.to_string().contains("'2-NN'"), "{err}");
+        // A name outside the registry fails where it is read.
+        let err = toml::from_str::<SelectConfig>("models = [\"2-NN\"]").unwrap_err();
+        assert!(err.to_string().contains("unknown model '2-NN'"), "{err}");
         let err = SelectConfig {
             noise_std: -1.0,
             ..SelectConfig::default()
