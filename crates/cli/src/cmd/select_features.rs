@@ -104,7 +104,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         } else {
             or_default(&args.epochs, &defaults.epochs)
         },
-        feature_sets: args.feature_sets.clone(),
+        feature_sets: args
+            .feature_sets
+            .iter()
+            .map(|s| s.parse())
+            .collect::<Result<_, naap_predict::Error>>()?,
         seed: args.seed,
         ..defaults
     };

@@ -2,7 +2,7 @@
 
 use super::search::Flags;
 use super::split::Mode;
-use crate::features::FeatureSet;
+use crate::features::{FeatureSet, FeatureSetSpec};
 use crate::models::RegressorSpec;
 use crate::protocol::PAPER_SEEDS;
 use crate::{Error, Regressor, Result};
@@ -23,12 +23,12 @@ pub struct SelectConfig {
     /// alone; `Scheme6` on a v1 dataset), K = `Scheme8+Quant.K` (plus
     /// e1..eK). Default: 0, 3, 6, 9.
     pub epochs: Vec<u32>,
-    /// More feature sets by name, run after those of `epochs` (any name
-    /// [`FeatureSet::named`] takes, e.g. `Scheme8+ZeroCost+Quant.3+Curve`).
+    /// More feature sets (written by name), run after those of `epochs`
+    /// (any [`FeatureSetSpec`], e.g. `Scheme8+ZeroCost+Quant.3+Curve`).
     /// Default: none. Left out of a written config when empty, so that
     /// configs of runs without them read as before.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub feature_sets: Vec<String>,
+    pub feature_sets: Vec<FeatureSetSpec>,
     /// Seed of the neighbour choice and of the prediction noise. Default 20220905.
     pub seed: u64,
     /// Fitting seeds of the median protocol. Default: the paper's five.
@@ -62,11 +62,11 @@ impl SelectConfig {
         if self.epochs.is_empty() && self.feature_sets.is_empty() {
             return bad("at least one feature set is needed".into());
         }
-        for name in &self.feature_sets {
-            let set = FeatureSet::named(name)?;
+        for spec in &self.feature_sets {
+            let set = spec.build()?;
             if set.features().len() > Flags::MAX_FEATURES {
                 return bad(format!(
-                    "feature set '{name}' has {} features; the search takes at most {}",
+                    "feature set '{spec}' has {} features; the search takes at most {}",
                     set.features().len(),
                     Flags::MAX_FEATURES
                 ));
@@ -128,7 +128,7 @@ pub struct SelectValidConfig {
     modes: Vec<Mode>,
     models: Vec<RegressorSpec>,
     epochs: Vec<u32>,
-    feature_sets: Vec<String>,
+    feature_sets: Vec<FeatureSetSpec>,
     seed: u64,
     fit_seeds: Vec<u64>,
     noise_std: f64,
@@ -180,8 +180,8 @@ impl SelectValidConfig {
             .iter()
             .map(|&k| feature_set(format, k))
             .collect::<Result<Vec<_>>>()?;
-        for name in &self.feature_sets {
-            let set = FeatureSet::named(name)?;
+        for spec in &self.feature_sets {
+            let set = spec.build()?;
             if !sets.iter().any(|s| s.name() == set.name()) {
                 sets.push(set);
             }
@@ -194,7 +194,7 @@ impl SelectValidConfig {
 /// format then e1..ek, named `Scheme8+Quant.k` in v2 (`Scheme8` for k = 0)
 /// and `Scheme6...` in v1 (see [`FeatureSet::all_scheme`]).
 pub fn feature_set(format: Format, k: u32) -> Result<FeatureSet> {
-    Ok(FeatureSet::all_scheme(format, k))
+    FeatureSetSpec::all_scheme(format, k).build()
 }
 
 #[cfg(test)]
@@ -224,12 +224,14 @@ mod tests {
     fn named_sets_run_after_the_epoch_sets_once_each() {
         let c = SelectConfig {
             epochs: vec![0, 3],
-            feature_sets: vec![
-                "Scheme8+ZeroCost+Quant.3+Curve".into(),
-                "Scheme8+Quant.3".into(),
-                "Scheme + Curve 3 epochs".into(),
-                "Scheme8+ZeroCost+Quant.3+Curve".into(),
-            ],
+            feature_sets: [
+                "Scheme8+ZeroCost+Quant.3+Curve",
+                "Scheme8+Quant.3",
+                "Scheme + Curve 3 epochs",
+                "Scheme8+ZeroCost+Quant.3+Curve",
+            ]
+            .map(|n| n.parse().unwrap())
+            .to_vec(),
             ..SelectConfig::default()
         }
         .validate()
@@ -252,25 +254,26 @@ mod tests {
         // Named sets alone are a valid run.
         let alone = SelectConfig {
             epochs: Vec::new(),
-            feature_sets: vec!["Scheme8+ZeroCost".into()],
+            feature_sets: vec!["Scheme8+ZeroCost".parse().unwrap()],
             ..SelectConfig::default()
         }
         .validate()
         .unwrap();
         assert_eq!(alone.feature_sets(Format::V2).unwrap().len(), 1);
-        for (name, needle) in [
-            ("Scheme9", "unknown feature set 'Scheme9'"),
-            ("Scheme8+ZeroCost+Quant.12+Curve", "has 77 features"),
-        ] {
-            let err = SelectConfig {
-                feature_sets: vec![name.into()],
-                ..SelectConfig::default()
-            }
-            .validate()
-            .unwrap_err()
-            .to_string();
-            assert!(err.contains(needle), "{err}");
+        // A malformed name fails where it is read.
+        let err = toml::from_str::<SelectConfig>("feature_sets = [\"Scheme9\"]").unwrap_err();
+        assert!(
+            err.to_string().contains("unknown feature set 'Scheme9'"),
+            "{err}"
+        );
+        let err = SelectConfig {
+            feature_sets: vec!["Scheme8+ZeroCost+Quant.12+Curve".parse().unwrap()],
+            ..SelectConfig::default()
         }
+        .validate()
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("has 77 features"), "{err}");
         let err = SelectConfig {
             epochs: Vec::new(),
             ..SelectConfig::default()
@@ -290,7 +293,7 @@ mod tests {
         let plain = toml::to_string_pretty(&SelectConfig::default()).unwrap();
         assert!(!plain.contains("feature_sets"), "{plain}");
         let named = SelectConfig {
-            feature_sets: vec!["Scheme8+ZeroCost".into()],
+            feature_sets: vec!["Scheme8+ZeroCost".parse().unwrap()],
             ..SelectConfig::default()
         };
         let text = toml::to_string_pretty(&named).unwrap();
