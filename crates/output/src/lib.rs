@@ -55,6 +55,8 @@
 
 mod error;
 mod fault;
+#[cfg(feature = "figures")]
+pub mod figure;
 mod file;
 mod progress;
 mod run_dir;
