@@ -20,15 +20,54 @@ pub enum Error {
     /// A regressor failed (bad input, a fit that did not converge).
     #[error(transparent)]
     Models(#[from] naap_models::Error),
+    /// An input file of a job (a selection's results.csv) could not be read.
+    #[error("reading {}", path.display())]
+    Reading {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A dataset CSV could not be read.
+    #[error("reading dataset {}", path.display())]
+    Dataset {
+        /// The CSV.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: naap_dataset::Error,
+    },
+    /// Fitting a regressor on a feature set failed.
+    #[error("fitting {regressor} on {set}")]
+    Fitting {
+        /// The regressor's name.
+        regressor: String,
+        /// The feature set's name.
+        set: String,
+        /// The cause.
+        source: Box<Error>,
+    },
+    /// Training logs could not be read.
+    #[error(transparent)]
+    Logs(#[from] naap_dataset::Error),
+    /// A schemes file could not be read.
+    #[error(transparent)]
+    Schemes(#[from] naap_space::Error),
 }
 
 impl naap_output::HasFault for Error {
+    // The cause decides, so a wrapped error keeps its fault.
     fn fault(&self) -> naap_output::Fault {
         match self {
             Error::InvalidInput(_) => naap_output::Fault::Input,
             Error::Io { source, .. } => naap_output::reading_fault(source),
             Error::Output(e) => naap_output::HasFault::fault(e),
             Error::Models(e) => naap_output::HasFault::fault(e),
+            Error::Reading { source, .. } => naap_output::reading_fault(source),
+            Error::Dataset { source, .. } | Error::Logs(source) => {
+                naap_output::HasFault::fault(source)
+            }
+            Error::Schemes(e) => naap_output::HasFault::fault(e),
+            Error::Fitting { source, .. } => source.fault(),
         }
     }
 }

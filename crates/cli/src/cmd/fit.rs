@@ -1,14 +1,11 @@
 //! `naap fit`: fit one predictor and save it as a file for `naap predict`.
 
-use crate::exit::{self, Outcome};
+use crate::exit::Outcome;
 use crate::output;
-use anyhow::Context;
-use naap_dataset::Dataset;
-use naap_predict::features::{Feature, FeatureSet, FEATURE_SET_NAMES};
-use naap_predict::predictor::{DatasetSource, Predictor};
+use naap_predict::features::{Feature, FEATURE_SET_NAMES};
+use naap_predict::predictor::{FitColumns, FitJob};
 use naap_predict::protocol::PAPER_SEEDS;
-use naap_predict::select::{best_subset, Mode};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `naap fit`.
 ///
@@ -74,95 +71,57 @@ fn set_help() -> String {
 /// Runs `naap fit`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let out = output::file(&args.output, args.force)?;
-    let spec = args
-        .model
-        .parse::<naap_predict::models::RegressorSpec>()?
-        .build();
-    let set = feature_set(&args).map_err(exit::usage)?;
-    let dataset = Dataset::read(&args.dataset)
-        .map_err(exit::usage)
-        .with_context(|| format!("reading dataset {}", args.dataset.display()))?;
-    let source = DatasetSource::of_file(&args.dataset).map_err(exit::usage)?;
-    let fitting =
-        |e| predict_error(e).context(format!("fitting {} on {}", spec.name(), set.name()));
-    let predictor = if args.all_rows {
-        Predictor::fit(&dataset, &*spec, &set, args.seed).map_err(fitting)?
-    } else {
-        let (predictor, s) = Predictor::fit_and_score_published(&dataset, &*spec, &set, args.seed)
-            .map_err(fitting)?;
+    let job = FitJob {
+        regressor: args.model.parse()?,
+        columns: columns(&args)?,
+        dataset: args.dataset,
+        seed: args.seed,
+        all_rows: args.all_rows,
+    };
+    let report = job.run(&out)?;
+    let (name, set) = (
+        &report.predictor.model().name,
+        report.predictor.feature_set(),
+    );
+    if let Some((s, test_rows)) = &report.test {
         let tau = s
             .kendall_tau
             .map_or("undefined".to_string(), |t| format!("{t:.4}"));
         eprintln!(
-            "naap: {} on {}: test MAE {:.4}, violations {}/{}, Kendall tau {tau} ({} test rows)",
-            spec.name(),
+            "naap: {name} on {}: test MAE {:.4}, violations {}/{}, Kendall tau {tau} ({test_rows} test rows)",
             set.name(),
             s.mae,
             s.violations,
             s.max_violations,
-            dataset.rows.iter().filter(|r| r.is_test).count()
         );
-        predictor
-    };
-    let predictor = predictor.with_source(source);
-    let json = predictor.to_json().map_err(predict_error)?;
-    out.commit(json.as_bytes()).map_err(output::error)?;
+    }
     eprintln!(
-        "naap: fitted {} on {} rows ({} features, seed {}): {}",
-        spec.name(),
-        predictor.training().rows,
+        "naap: fitted {name} on {} rows ({} features, seed {}): {}",
+        report.predictor.training().rows,
         set.features().len(),
-        args.seed,
+        job.seed,
         out.display()
     );
     Ok(Outcome::Done)
 }
 
-/// The feature set the flags name.
-fn feature_set(args: &Args) -> anyhow::Result<FeatureSet> {
+/// The columns the flags name.
+fn columns(args: &Args) -> naap_predict::Result<FitColumns> {
     if !args.features.is_empty() {
-        let features = args
-            .features
-            .iter()
-            .map(|f| f.parse::<Feature>())
-            .collect::<naap_predict::Result<Vec<_>>>()?;
-        let name = features
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("+");
-        return Ok(FeatureSet::new(name, features)?);
+        let features = args.features.iter().map(|f| f.parse::<Feature>());
+        return Ok(FitColumns::Features(features.collect::<Result<_, _>>()?));
     }
-    let name = args
+    let set = args
         .feature_set
         .as_deref()
-        .expect("clap requires a set or columns");
-    let set = FeatureSet::named(name)?;
-    match (&args.from_selection, &args.mode) {
-        (Some(dir), Some(mode)) => {
-            let mode: Mode = mode.parse()?;
-            let path = dir.join("results.csv");
-            let bytes = read(&path)?;
-            Ok(best_subset(
-                &bytes,
-                &path.display().to_string(),
-                mode,
-                &args.model,
-                &set,
-            )?)
-        }
-        _ => Ok(set),
-    }
-}
-
-fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
-}
-
-/// Input errors exit 2, a model that cannot be fitted exits 1.
-pub fn predict_error(e: naap_predict::Error) -> anyhow::Error {
-    match e {
-        naap_predict::Error::InvalidInput(_) => exit::usage(e),
-        _ => anyhow::Error::new(e),
-    }
+        .expect("clap requires a set or columns")
+        .parse()?;
+    Ok(match (&args.from_selection, &args.mode) {
+        (Some(dir), Some(mode)) => FitColumns::FromSelection {
+            dir: dir.clone(),
+            mode: mode.parse()?,
+            set,
+        },
+        _ => FitColumns::Set(set),
+    })
 }

@@ -27,10 +27,12 @@
 mod batch;
 mod candidate;
 mod file;
+mod job;
 
 pub use batch::{predict_schemes, predictions_csv, Batch, Curves, Prediction, Skipped};
 pub use candidate::Candidate;
 pub use file::{DatasetSource, FORMAT_VERSION};
+pub use job::{CurveSource, FitColumns, FitJob, FitReport, PredictJob, PredictReport};
 
 use crate::features::{Feature, FeatureSet, FeatureSource};
 use crate::metrics::Scores;
