@@ -6,6 +6,10 @@
 //! depends on the thread count or scheduling; fitting randomness comes from
 //! the per-run seed only.
 
+mod job;
+
+pub use job::{BaselineJob, BaselineReport, FINISHED, OUTPUTS};
+
 use crate::features::FeatureSet;
 use crate::protocol::{score_seed, Evaluation, SeedScore, TrainTest};
 use crate::Regressor;

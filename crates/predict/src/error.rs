@@ -46,6 +46,22 @@ pub enum Error {
         /// The cause.
         source: Box<Error>,
     },
+    /// A step of a job failed; `context` says which.
+    #[error("{context}")]
+    Context {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        source: Box<Error>,
+    },
+    /// An output could not be serialised (a program error, not the input's).
+    #[error("serialising {what}: {message}")]
+    Serialize {
+        /// The output.
+        what: &'static str,
+        /// What went wrong.
+        message: String,
+    },
     /// Training logs could not be read.
     #[error(transparent)]
     Logs(#[from] naap_dataset::Error),
@@ -55,7 +71,6 @@ pub enum Error {
 }
 
 impl naap_output::HasFault for Error {
-    // The cause decides, so a wrapped error keeps its fault.
     fn fault(&self) -> naap_output::Fault {
         match self {
             Error::InvalidInput(_) => naap_output::Fault::Input,
@@ -67,7 +82,8 @@ impl naap_output::HasFault for Error {
                 naap_output::HasFault::fault(source)
             }
             Error::Schemes(e) => naap_output::HasFault::fault(e),
-            Error::Fitting { source, .. } => source.fault(),
+            Error::Fitting { source, .. } | Error::Context { source, .. } => source.fault(),
+            Error::Serialize { .. } => naap_output::Fault::Runtime,
         }
     }
 }
