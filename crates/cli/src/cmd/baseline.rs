@@ -7,14 +7,16 @@ use naap_predict::baseline::BaselineJob;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Arguments of `naap baseline`.
-///
-/// Protocol of Hakim (2022): rows sorted by MaxAccuracy, the published
-/// train/test split, NumParams and NumMACs log-transformed, a standard
-/// scaler fitted on the train rows. Every (model, feature set) is fitted
-/// with seeds 20220905..20220909 and reported by the seed with the median
-/// number of monotonicity violations. Writes results.csv, table.md,
-/// table.tex, config.toml and figures/ into the output folder.
+/// What `naap baseline --help` says above the options.
+pub const LONG_ABOUT: &str = "Run the paper's 24 regressors on its 4 feature sets and score them.
+
+Protocol of Hakim (2022): rows sorted by MaxAccuracy, the published train/test split, \
+NumParams and NumMACs log-transformed, a standard scaler fitted on the train rows. Every \
+(regressor, feature set) is fitted with seeds 20220905..20220909 and reported by the seed \
+with the median number of monotonicity violations. Writes results.csv, table.md, table.tex, \
+config.toml and figures/ into the output folder.";
+
+/// Arguments of `naap baseline` (its help: [`LONG_ABOUT`]).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The dataset (default: naap440.csv in the data folder).
@@ -28,7 +30,7 @@ pub struct Args {
     no_figures: bool,
     #[command(flatten)]
     font: FontArgs,
-    /// The extended study: every model of the registry (the 24, the
+    /// The extended study: every regressor of the registry (the 24, the
     /// transformed targets, Nu-SVR, LcSVR) on the paper's sets plus the
     /// zero-cost, learning-curve, SoTL and curve-extrapolation sets for 0, 1,
     /// 2, 3, 6 and 9 epochs; also writes budget.md (the best predictor per

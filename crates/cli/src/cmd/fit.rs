@@ -7,23 +7,25 @@ use naap_predict::predictor::{FitColumns, FitJob};
 use naap_predict::protocol::PAPER_SEEDS;
 use std::path::PathBuf;
 
-/// Arguments of `naap fit`.
-///
-/// Prepares the rows as `naap baseline` does (sorted by MaxAccuracy,
-/// NumParams and NumMACs log-transformed, a standard scaler fitted on the
-/// fitting rows only), fits the model with the seed and writes a predictor
-/// file: model and hyper-parameters, features, scaler, fitted parameters,
-/// the dataset's SHA-256, the rows and the seed. By default it fits on the
-/// published train rows and prints the test rows' MAE, violations and
-/// Kendall τ, which equal `naap baseline`'s for that model, set and seed;
-/// `--all-rows` fits on every row for production use.
+/// What `naap fit --help` says above the options.
+pub const LONG_ABOUT: &str = "Fit one predictor and save it as a file.
+
+Prepares the rows as `naap baseline` does (sorted by MaxAccuracy, NumParams and NumMACs \
+log-transformed, a standard scaler fitted on the fitting rows only), fits the regressor with the \
+seed and writes a predictor file: regressor and hyper-parameters, features, scaler, fitted \
+parameters, the dataset's SHA-256, the rows and the seed. By default it fits on the \
+published train rows and prints the test rows' MAE, violations and Kendall τ, which equal \
+`naap baseline`'s for that regressor, set and seed; `--all-rows` fits on every row for \
+production use.";
+
+/// Arguments of `naap fit` (its help: [`LONG_ABOUT`]).
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("columns").required(true).args(["feature_set", "features"])))]
 pub struct Args {
     /// Dataset CSV to fit on.
     #[arg(long, value_name = "PATH")]
     dataset: PathBuf,
-    /// Model, as `naap baseline` and `naap select-features` name it.
+    /// Regressor, as `naap baseline` and `naap select-features` name it.
     #[arg(long, value_name = "NAME", value_parser = model_names())]
     model: String,
     /// Feature set by name (with --from-selection: the searched set).
@@ -33,7 +35,7 @@ pub struct Args {
     #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
     features: Vec<String>,
     /// A `naap select-features` output folder: fit on the best subset its
-    /// search found for this model, --mode and --feature-set.
+    /// search found for this regressor, --mode and --feature-set.
     #[arg(long, value_name = "DIR", requires_all = ["mode", "feature_set"])]
     from_selection: Option<PathBuf>,
     /// Split mode of the search to take the subset from (with --from-selection).

@@ -6,18 +6,19 @@ use naap_predict::predictor::{CurveSource, PredictJob};
 use naap_space::IdList;
 use std::path::PathBuf;
 
-/// Arguments of `naap predict`.
-///
-/// Scheme features come from profiling each scheme of --schemes, so any
-/// valid scheme can be predicted, not only the 440. Epoch features come
-/// from training logs in the paper's format (--logs, e.g. what `naap train
-/// --epochs 3` writes; a longer log is cut at the epochs the predictor
-/// needs) or a dataset CSV (--dataset, whose MaxAccuracy is then written
-/// beside the prediction), converted as `naap dataset build` converts them.
-/// Writes ModelId,PredictedAccuracy,PredictedRank[,MaxAccuracy] (rank 1 =
-/// highest prediction, ties by ModelId). A scheme whose curve is missing
-/// or too short is an input error (exit 2, nothing written) unless
-/// --skip-incomplete, which predicts the rest and exits 3.
+/// What `naap predict --help` says above the options.
+pub const LONG_ABOUT: &str = "Predict the accuracy of schemes with a predictor file.
+
+Scheme features come from profiling each scheme of --schemes, so any valid scheme can be \
+predicted, not only the 440. Epoch features come from training logs in the paper's format \
+(--logs, e.g. what `naap train --epochs 3` writes; a longer log is cut at the epochs the \
+predictor needs) or a dataset CSV (--dataset, whose MaxAccuracy is then written beside the \
+prediction), converted as `naap dataset build` converts them. Writes \
+ModelId,PredictedAccuracy,PredictedRank[,MaxAccuracy] (rank 1 = highest prediction, ties by \
+ModelId). A scheme whose curve is missing or too short is an input error (exit 2, nothing \
+written) unless --skip-incomplete, which predicts the rest and exits 3.";
+
+/// Arguments of `naap predict` (its help: [`LONG_ABOUT`]).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Predictor file written by `naap fit`.

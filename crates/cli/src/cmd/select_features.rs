@@ -1,4 +1,4 @@
-//! `naap select-features`: NAAP-440e feature-subset search per model in four
+//! `naap select-features`: NAAP-440e feature-subset search per regressor in four
 //! split modes (interpolation, left, right and dual extrapolation).
 
 use crate::args::{DatasetArgs, FontArgs};
@@ -8,17 +8,18 @@ use naap_predict::select::{Mode, Resume, SelectConfig, SelectJob};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Arguments of `naap select-features`.
-///
-/// For each split mode, model and feature set, a best-first search over
-/// feature subsets (bit flags) starts from all features and flips one flag
-/// at a time; each subset is scored round(MAE, 3) · sqrt(violation rate)
-/// with the baseline's 5-seed median protocol on predictions with N(0, 1e-5)
-/// noise. Writes results.csv (every subset), best.md, config.toml and
-/// figures/ (the best subsets, as in the baseline) to DIR. Finished searches
-/// go to DIR/checkpoint.csv (full precision) as they end, so `--resume`
-/// continues an interrupted run or extends a finished one.
-/// Extrapolation modes run only the models that can extrapolate.
+/// What `naap select-features --help` says above the options.
+pub const LONG_ABOUT: &str = "NAAP-440e: search feature subsets per regressor, in four split modes.
+
+For each split mode, regressor and feature set, a best-first search over feature subsets (bit \
+flags) starts from all features and flips one flag at a time; each subset is scored \
+round(MAE, 3) · sqrt(violation rate) with the baseline's 5-seed median protocol on \
+predictions with N(0, 1e-5) noise. Writes results.csv (every subset), best.md, config.toml \
+and figures/ (the best subsets, as in the baseline) to DIR. Finished searches go to \
+DIR/checkpoint.csv (full precision) as they end, so `--resume` continues an interrupted run \
+or extends a finished one. Extrapolation modes run only the regressors that can extrapolate.";
+
+/// Arguments of `naap select-features` (its help: [`LONG_ABOUT`]).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The dataset (default: naap440v2.csv in the data folder).
@@ -33,7 +34,7 @@ pub struct Args {
     /// dual-extrapolation (or just left, right, dual).
     #[arg(long, value_name = "MODE", value_delimiter = ',', value_parser = parse_mode)]
     modes: Vec<Mode>,
-    /// Model names as in the outputs, comma-separated [default: all].
+    /// Regressor names as in the outputs, comma-separated [default: all].
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     models: Vec<String>,
     /// Feature sets by epochs, comma-separated: 0 = Scheme8 (all scheme features;
@@ -64,7 +65,7 @@ pub struct Args {
     /// Reuse the finished searches in DIR/checkpoint.csv (an interrupted run).
     ///
     /// Finished searches are reused when the dataset, seed, fitting seeds
-    /// and noise are the same; modes, models and feature sets may differ.
+    /// and noise are the same; modes, regressors and feature sets may differ.
     #[arg(long)]
     resume: bool,
     /// As --resume, but a checkpoint written by another build of naap is
