@@ -6,6 +6,7 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::Mutex;
 
 /// Whether to draw bars, from the facts of the environment.
 pub fn want_bars(stderr_is_terminal: bool, ci: bool, quiet: bool) -> bool {
@@ -33,6 +34,79 @@ pub fn bar(len: u64, message: &str, enabled: bool) -> ProgressBar {
             .progress_chars("=> "),
     );
     pb.set_message(message.to_string());
+    pb
+}
+
+/// A library job's [`naap_output::Progress`] drawn as bars: a counting bar
+/// per phase (a spinner for a phase of unknown length, `len` 0); notes go
+/// to stderr as plain lines when no bar is drawn and not `--quiet`.
+pub struct Bars {
+    enabled: bool,
+    quiet: bool,
+    current: Mutex<Option<ProgressBar>>,
+}
+
+impl Bars {
+    /// Bars if the environment and `quiet` allow them ([`bars_enabled`]).
+    pub fn new(quiet: bool) -> Bars {
+        Bars {
+            enabled: bars_enabled(quiet),
+            quiet,
+            current: Mutex::new(None),
+        }
+    }
+
+    fn current(&self) -> Option<ProgressBar> {
+        self.current.lock().expect("no panic holds it").clone()
+    }
+}
+
+impl naap_output::Progress for Bars {
+    fn start(&self, len: u64, label: &str) {
+        let pb = if len == 0 {
+            counter(label, self.enabled)
+        } else {
+            bar(len, label, self.enabled)
+        };
+        *self.current.lock().expect("no panic holds it") = Some(pb);
+    }
+
+    fn advance(&self, n: u64) {
+        if let Some(pb) = self.current() {
+            pb.inc(n);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(pb) = self.current.lock().expect("no panic holds it").take() {
+            pb.finish_and_clear();
+        }
+    }
+
+    fn note(&self, line: &str) {
+        if !self.enabled && !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// A spinner counting steps of unknown total: `{pos} {label}`.
+fn counter(label: &str, enabled: bool) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_draw_target(if enabled {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    pb.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {{pos}} {label} ({{elapsed}}, {{per_sec}})"
+        ))
+        .expect("the template is valid"),
+    );
+    if enabled {
+        pb.enable_steady_tick(std::time::Duration::from_millis(200));
+    }
     pb
 }
 
