@@ -56,6 +56,7 @@
 mod error;
 mod fault;
 mod file;
+mod jobs;
 mod progress;
 mod run_dir;
 mod write;
@@ -63,6 +64,7 @@ mod write;
 pub use error::{Error, Result};
 pub use fault::{reading_fault, Fault, HasFault};
 pub use file::OutputFile;
+pub use jobs::Jobs;
 pub use progress::{Progress, Silent};
 pub use run_dir::{Claim, RunDir, LOCK_FILE};
 pub use write::{write_atomic, TEMP_PREFIX};
