@@ -36,6 +36,48 @@ pub fn bar(len: u64, message: &str, enabled: bool) -> ProgressBar {
     pb
 }
 
+/// A library job's [`naap_output::Progress`] drawn as one bar on stderr
+/// (hidden when bars are off); its notes go above the bar, or, without a
+/// bar, as plain `naap: ` lines when `lines` is on.
+pub struct Bar {
+    bar: ProgressBar,
+    lines: bool,
+}
+
+impl Bar {
+    /// A bar drawn when `bars`; plain note lines when `lines` and no bar.
+    pub fn new(bars: bool, lines: bool) -> Bar {
+        Bar {
+            bar: bar(0, "", bars),
+            lines: lines && !bars,
+        }
+    }
+}
+
+impl naap_output::Progress for Bar {
+    fn start(&self, len: u64, label: &str) {
+        self.bar.set_length(len);
+        self.bar.set_position(0);
+        self.bar.set_message(label.to_string());
+    }
+
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+
+    fn note(&self, line: &str) {
+        if self.lines {
+            eprintln!("naap: {line}");
+        } else if !self.bar.is_hidden() {
+            self.bar.println(line);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

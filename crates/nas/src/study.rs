@@ -211,14 +211,9 @@ pub fn check_study(dataset: &Dataset, cost: &CostModel, config: &StudyValidConfi
             config.epochs_needed()
         ));
     }
-    let c = config.config();
-    for s in config.strategies()? {
+    for (spec, s) in config.built()? {
         let searched = if s.needs_known() { pool / 2 } else { pool };
-        let asks = match s.name() {
-            "random" => c.random_n,
-            "exhaustive" | "successive-halving" | "hyperband" => 1,
-            _ => c.top_m,
-        };
+        let asks = spec.params().trains_fully();
         if asks > searched {
             return bad(format!(
                 "{} trains {asks} schemes fully but searches a pool of {searched}",

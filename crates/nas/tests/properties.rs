@@ -3,7 +3,7 @@
 //! hiding every unpaid value changes nothing.
 
 use naap_dataset::{EpochRecord, Row, SchemeFeatures};
-use naap_nas::{search, CostModel, SearchContext, StudyConfig, TableSource};
+use naap_nas::{search, CostModel, SearchContext, StrategyFlags, StudyConfig, TableSource};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -79,18 +79,18 @@ proptest! {
         let n = table.len() / 2;
         let (pool, known) = table.split_at(n);
         let known: Vec<&Row> = known.iter().collect();
-        let config = StudyConfig {
-            min_epochs: 1,
-            max_epochs: EPOCHS as u32,
-            eta: 3,
-            k_epochs: 2,
-            top_m: 3,
-            random_n: 3,
-            online_batch: 2,
-            ..StudyConfig::default()
-        }
-        .validate()
-        .unwrap();
+        let mut config = StudyConfig::default();
+        config.apply(&StrategyFlags {
+            min_epochs: Some(1),
+            max_epochs: Some(EPOCHS as u32),
+            eta: Some(3),
+            k_epochs: Some(2),
+            top_m: Some(3),
+            random_n: Some(3),
+            online_batch: Some(2),
+            ..StrategyFlags::default()
+        });
+        let config = config.validate().unwrap();
         let cost = CostModel::macs(&table);
         let best = pool.iter().map(|r| r.max_accuracy).fold(f64::NEG_INFINITY, f64::max);
         for strategy in config.strategies().unwrap() {

@@ -25,7 +25,7 @@ fn config(c: StudyConfig) -> StudyValidConfig {
 fn exhaustive_has_regret_zero_at_440_times_90_epochs() {
     let data = dataset();
     let cfg = config(StudyConfig {
-        strategies: vec!["exhaustive".into()],
+        strategy: vec!["exhaustive".parse().unwrap()],
         repeats: 2,
         ..StudyConfig::default()
     });

@@ -6,7 +6,7 @@ use crate::live::{EpochTrainer, LiveSource, SearchEvent};
 use crate::{Error, Result};
 use naap_dataset::{EpochRecord, Row};
 use naap_nas::strategy::Known;
-use naap_nas::{CostModel, PoolMember, SearchContext, SearchOutcome};
+use naap_nas::{CostModel, PoolMember, SearchContext, SearchOutcome, StrategySpec};
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
 use naap_predict::predictor::{Candidate, Predictor};
@@ -135,7 +135,7 @@ pub fn run_search(
         candidates,
         max_epochs,
         trainer,
-        config.get().jobs,
+        config.jobs().get(),
         journal,
         config.budget_secs(),
         on_event,
@@ -189,17 +189,24 @@ fn predictions(
     curves: &BTreeMap<u32, Vec<EpochRecord>>,
     known: &[&Row],
 ) -> Result<BTreeMap<u32, f64>> {
-    let s = &config.get().strategy;
-    let ranks_by_model = matches!(s.strategies[0].as_str(), "predictor" | "zero-shot");
-    let file = config.study().predictor().filter(|_| ranks_by_model);
-    let ranks_once = file.is_some() || s.known.first() == Some(&Known::Fold) && !known.is_empty();
-    let features = match (s.strategies[0].as_str(), file) {
-        (_, Some(p)) => p.feature_set().clone(),
-        ("predictor", None) if ranks_once => match &s.features {
-            Some(name) => FeatureSet::named(name)?,
-            None => FeatureSet::scheme_quantitative(s.k_epochs),
-        },
-        ("zero-shot", None) if ranks_once => FeatureSet::named(&s.zero_shot_features)?,
+    let fold = |known_protocols: &[Known]| known_protocols.first() == Some(&Known::Fold);
+    let file = config.predictor_file().map(|f| f.predictor());
+    // The one fit a strategy ranked by, if it ranked once: the predictor
+    // file's, or the fold protocol's (its model, on the known curves).
+    let (features, fitted) = match (&config.get().strategy, file) {
+        (StrategySpec::Predictor(_) | StrategySpec::ZeroShot(_), Some(p)) => {
+            (p.feature_set().clone(), None)
+        }
+        (StrategySpec::Predictor(p), None) if fold(&p.known) && !known.is_empty() => {
+            let features = match &p.features {
+                Some(name) => FeatureSet::named(name)?,
+                None => FeatureSet::scheme_quantitative(p.k_epochs),
+            };
+            (features, Some(&p.model))
+        }
+        (StrategySpec::ZeroShot(z), None) if fold(&z.known) && !known.is_empty() => {
+            (FeatureSet::named(&z.features)?, Some(&z.model))
+        }
         _ => return Ok(BTreeMap::new()),
     };
     let k = features.epochs() as usize;
@@ -218,10 +225,13 @@ fn predictions(
     if ids.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let predicted = match file {
-        Some(p) => p.predict(&asked)?,
-        None => Predictor::fit_rows(known, &spec_named(&s.model)?, &features, s.seed)?
-            .predict(&asked)?,
+    let predicted = match (file, fitted) {
+        (Some(p), _) => p.predict(&asked)?,
+        (None, Some(model)) => {
+            Predictor::fit_rows(known, &spec_named(model)?, &features, config.seed())?
+                .predict(&asked)?
+        }
+        (None, None) => return Ok(BTreeMap::new()),
     };
     Ok(ids.into_iter().zip(predicted).collect())
 }

@@ -8,7 +8,9 @@ use crate::{
 };
 use naap_dataset::{Dataset, Row};
 use naap_nas::strategy::Known;
-use naap_nas::{search, Advanced, CostModel, PoolMember, SearchContext, StudyConfig, TableSource};
+use naap_nas::{
+    search, Advanced, CostModel, PoolMember, SearchContext, StrategyFlags, TableSource,
+};
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
 use naap_predict::predictor::Predictor;
@@ -95,20 +97,23 @@ fn candidates(rows: &[Row]) -> Vec<PoolMember> {
 }
 
 fn config(strategy: &str, known: Known, f: impl FnOnce(&mut SearchConfig)) -> SearchConfig {
-    let mut c = SearchConfig {
-        candidates: "naap440.csv".into(),
-        budget_epochs: None,
-        budget_hours: None,
-        known_dataset: (known == Known::Fold).then(|| "naap440.csv".into()),
-        jobs: 2,
-        strategy: StudyConfig {
-            strategies: vec![strategy.into()],
-            known: vec![known],
-            ..StudyConfig::default()
-        },
-    };
+    let mut c = SearchConfig::new("naap440.csv", strategy.parse().unwrap());
+    c.strategy.apply(&StrategyFlags {
+        known: Some(vec![known]),
+        ..StrategyFlags::default()
+    });
+    c.known_dataset = (known == Known::Fold).then(|| "naap440.csv".into());
+    c.jobs = 2;
     f(&mut c);
     c
+}
+
+/// Sets the strategy's top-m.
+fn top_m(c: &mut SearchConfig, m: usize) {
+    c.strategy.apply(&StrategyFlags {
+        top_m: Some(m),
+        ..StrategyFlags::default()
+    });
 }
 
 fn live(
@@ -153,7 +158,7 @@ fn the_live_source_replaying_known_curves_decides_as_the_table() {
         let c = config(name, protocol, |_| {});
         let strategy = c.clone().validate().unwrap().strategy().unwrap();
         let ctx = SearchContext {
-            seed: c.strategy.seed,
+            seed: c.seed,
             known: &known_refs,
         };
         let mut table = TableSource::new(pool).unwrap();
@@ -184,7 +189,7 @@ fn the_live_source_replaying_known_curves_decides_as_the_table() {
 fn the_fold_predictions_in_the_ranking_are_the_ones_that_ranked() {
     let data = dataset();
     let (pool, known) = data.rows.split_at(60);
-    let c = config("predictor", Known::Fold, |c| c.strategy.top_m = 5);
+    let c = config("predictor", Known::Fold, |c| top_m(c, 5));
     let dir = tempfile::tempdir().unwrap();
     let trainer = ReplayTrainer::new(pool, None);
     let got = live(&c, pool, known, &trainer, &dir.path().join("j")).unwrap();
@@ -272,9 +277,9 @@ fn a_journal_of_other_settings_is_refused() {
     let pool = &data.rows[..20];
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j");
-    let c = config("last-accuracy", Known::Online, |c| c.strategy.top_m = 2);
+    let c = config("last-accuracy", Known::Online, |c| top_m(c, 2));
     live(&c, pool, &[], &ReplayTrainer::new(pool, None), &path).unwrap();
-    let other = config("last-accuracy", Known::Online, |c| c.strategy.top_m = 3);
+    let other = config("last-accuracy", Known::Online, |c| top_m(c, 3));
     let err = live(&other, pool, &[], &ReplayTrainer::new(pool, None), &path).unwrap_err();
     assert!(matches!(err, Error::Mismatch { .. }), "{err}");
     assert!(err.is_bad_input());
@@ -340,7 +345,7 @@ fn a_predictor_file_ranks_as_the_fold_fit_and_another_file_is_not_resumed() {
     let (pool, known) = data.rows.split_at(60);
     let known_refs: Vec<&Row> = known.iter().collect();
     let dir = tempfile::tempdir().unwrap();
-    let fold = config("predictor", Known::Fold, |c| c.strategy.top_m = 5);
+    let fold = config("predictor", Known::Fold, |c| top_m(c, 5));
     let expected = live(
         &fold,
         pool,
@@ -356,7 +361,7 @@ fn a_predictor_file_ranks_as_the_fold_fit_and_another_file_is_not_resumed() {
             &known_refs,
             &spec_named(model).unwrap(),
             &FeatureSet::scheme_quantitative(3),
-            fold.strategy.seed,
+            fold.seed,
         )
         .unwrap()
         .save(&file)
@@ -364,8 +369,8 @@ fn a_predictor_file_ranks_as_the_fold_fit_and_another_file_is_not_resumed() {
     };
     fit("Linear Regression");
     let c = config("predictor", Known::Online, |c| {
-        c.strategy.top_m = 5;
-        c.strategy.predictor = Some(file.display().to_string());
+        top_m(c, 5);
+        c.predictor = Some(file.display().to_string());
     });
     let journal = dir.path().join("file");
     let got = live(&c, pool, &[], &ReplayTrainer::new(pool, None), &journal).unwrap();

@@ -1,4 +1,5 @@
-//! Search strategies: each a small type behind the one [`Strategy`] trait.
+//! Search strategies: each a small type behind the one [`Strategy`] trait,
+//! in its own file with its settings type, named once in [`StrategySpec`].
 //!
 //! A strategy sees only a [`Meter`] (what it has paid for) and a
 //! [`SearchContext`] (its seed and any curves it is allowed to know
@@ -7,13 +8,27 @@
 //! keeps only the candidates still [`Meter::alive`]: one whose training
 //! diverged is never ranked, trained or returned again.
 
-mod full;
+mod exhaustive;
 mod halving;
+mod hyperband;
+mod last_accuracy;
+mod predictor;
+mod random;
 mod ranked;
+mod spec;
+mod successive_halving;
+mod zero_shot;
 
-pub use full::{Exhaustive, RandomSearch};
-pub use halving::{Hyperband, Rungs, SuccessiveHalving};
+pub use exhaustive::{Exhaustive, ExhaustiveSpec};
+pub use halving::Rungs;
+pub use hyperband::{Hyperband, HyperbandSpec};
+pub use last_accuracy::LastAccuracySpec;
+pub use predictor::{PredictorSpec, DEFAULT_MODEL};
+pub use random::{RandomSearch, RandomSpec};
 pub use ranked::{Known, RankThenTrain, Ranker};
+pub use spec::{BuildEnv, StrategyFlags, StrategyParams, StrategySpec};
+pub use successive_halving::{SuccessiveHalving, SuccessiveHalvingSpec};
+pub use zero_shot::ZeroShotSpec;
 
 use crate::meter::Meter;
 use crate::{Error, Result};

@@ -1,8 +1,8 @@
-//! Rank after a short training, then train the best fully: the NAAP way
-//! (`predictor`), its scheme-only variant (`zero-shot`) and the model-free
-//! baseline (`last-accuracy`). The predictor is either fitted by the search
-//! (`fold`, `online`) or a pre-fitted predictor file (`naap fit`), which
-//! needs no known curves at all.
+//! Rank after a short training, then train the best fully: the machinery
+//! the `predictor`, `zero-shot` and `last-accuracy` strategies share (each
+//! has its own file for its settings). The predictor is either fitted by
+//! the search (`fold`, `online`) or a pre-fitted predictor file (`naap
+//! fit`), which needs no known curves at all.
 
 use super::{best_observed, rank_desc, rng, SearchContext, Strategy};
 use crate::meter::Meter;
@@ -10,7 +10,7 @@ use crate::predictor;
 use crate::{Error, Result};
 use naap_dataset::Row;
 use naap_predict::features::FeatureSet;
-use naap_predict::models::ModelSpec;
+use naap_predict::models::{spec_named, ModelSpec};
 use naap_predict::predictor::Predictor;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -47,6 +47,24 @@ impl std::str::FromStr for Known {
                 "unknown protocol '{other}', expected fold or online"
             )),
         }
+    }
+}
+
+/// The model of the registry with this display name.
+pub(crate) fn model(name: &str) -> Result<ModelSpec> {
+    spec_named(name).map_err(|e| Error::InvalidConfig(e.to_string()))
+}
+
+/// The feature set with this name, as `naap fit` and `naap baseline` name them.
+pub(crate) fn feature_set(name: &str) -> Result<FeatureSet> {
+    FeatureSet::named(name).map_err(|e| Error::InvalidConfig(e.to_string()))
+}
+
+/// Names the predictor file in a settings error about it.
+pub(crate) fn file_error(path: &str) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e {
+        Error::InvalidConfig(m) => Error::InvalidConfig(format!("predictor file {path}: {m}")),
+        e => e,
     }
 }
 
