@@ -38,18 +38,21 @@ pub fn bar(len: u64, message: &str, enabled: bool) -> ProgressBar {
 
 /// A library job's [`naap_output::Progress`] drawn as one bar on stderr
 /// (hidden when bars are off); its notes go above the bar, or, without a
-/// bar, as plain `naap: ` lines when `lines` is on.
+/// bar, as plain lines when `lines` is on, each after `prefix`
+/// (`naap search: `).
 pub struct Bar {
     bar: ProgressBar,
     lines: bool,
+    prefix: &'static str,
 }
 
 impl Bar {
     /// A bar drawn when `bars`; plain note lines when `lines` and no bar.
-    pub fn new(bars: bool, lines: bool) -> Bar {
+    pub fn new(bars: bool, lines: bool, prefix: &'static str) -> Bar {
         Bar {
             bar: bar(0, "", bars),
             lines: lines && !bars,
+            prefix,
         }
     }
 }
@@ -71,7 +74,7 @@ impl naap_output::Progress for Bar {
 
     fn note(&self, line: &str) {
         if self.lines {
-            eprintln!("naap: {line}");
+            eprintln!("{}{line}", self.prefix);
         } else if !self.bar.is_hidden() {
             self.bar.println(line);
         }

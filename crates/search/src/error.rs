@@ -60,6 +60,33 @@ pub enum Error {
         /// Why, with its causes.
         message: String,
     },
+    /// A file the user named could not be read (the candidates, the known
+    /// curves, CIFAR-10): the user's input, whatever the cause.
+    #[error("reading {what} {}", path.display())]
+    Read {
+        /// What the file is (`schemes`, `the known curves`).
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A step of the search failed; the step, then the cause.
+    #[error("{context}")]
+    Context {
+        /// What was being done (`searching into DIR`).
+        context: String,
+        /// The cause.
+        #[source]
+        source: Box<Error>,
+    },
+    /// Writing the run folder failed, or it cannot be used.
+    #[error(transparent)]
+    Output(#[from] naap_output::Error),
+    /// Serializing `config.toml` failed.
+    #[error("serializing config.toml: {0}")]
+    Serialize(#[from] toml::ser::Error),
     /// The strategy or the meter failed.
     #[error(transparent)]
     Nas(#[from] naap_nas::Error),
@@ -79,13 +106,18 @@ impl Error {
             Error::Config(_)
             | Error::Mismatch { .. }
             | Error::StaleBuild { .. }
-            | Error::Journal { .. } => true,
+            | Error::Journal { .. }
+            | Error::Read { .. } => true,
+            Error::Output(e) => e.is_input_error(),
+            Error::Context { source, .. } => source.is_bad_input(),
             Error::Nas(e) => matches!(
                 e,
                 naap_nas::Error::InvalidConfig(_) | naap_nas::Error::InvalidInput(_)
             ),
             Error::Dataset(_) => true,
-            Error::Io { .. } | Error::Training { .. } | Error::Predict(_) => false,
+            Error::Io { .. } | Error::Training { .. } | Error::Predict(_) | Error::Serialize(_) => {
+                false
+            }
         }
     }
 
@@ -102,6 +134,8 @@ impl naap_output::HasFault for Error {
     fn fault(&self) -> naap_output::Fault {
         match self {
             Error::Nas(e) => naap_output::HasFault::fault(e),
+            Error::Context { source, .. } => naap_output::HasFault::fault(source.as_ref()),
+            Error::Output(e) => naap_output::HasFault::fault(e),
             _ if self.is_bad_input() => naap_output::Fault::Input,
             _ => naap_output::Fault::Runtime,
         }
