@@ -50,9 +50,15 @@
 //!
 //! [`Error::is_input_error`] tells which errors are the user's (a bad path, a
 //! busy folder, earlier results), for exit code 2.
+//!
+//! Beside the outputs, the few things every stage shares: whose fault an
+//! error is ([`HasFault`]), progress of a long job ([`Progress`]), the
+//! `--jobs` count ([`Jobs`]) and the check that a resumable result was made
+//! by this build ([`build::check_same_build`]).
 
 #![deny(missing_docs)]
 
+pub mod build;
 mod error;
 mod fault;
 mod file;

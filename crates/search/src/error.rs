@@ -18,20 +18,18 @@ pub enum Error {
         message: String,
     },
     /// The run folder holds a journal of the same settings made by another
-    /// build, whose decisions a resumed search must not trust.
+    /// build, whose decisions a resumed search must not trust
+    /// ([`naap_output::build::check_same_build`]).
     #[error(
-        "{path}: the journal was written by another build ({build}; this is {this}): its \
-         decisions are not trusted. Pass --resume-stale to discard them and search again \
-         (training checkpoints of that build are retrained from scratch), or --force to \
-         start over"
+        "{path}: the journal was {stale}: its decisions are not trusted. Pass --resume-stale \
+         to discard them and search again (training checkpoints of that build are retrained \
+         from scratch), or --force to start over"
     )]
     StaleBuild {
         /// The journal.
         path: PathBuf,
-        /// The build that wrote it.
-        build: String,
-        /// This build.
-        this: String,
+        /// The build that wrote it, and this one.
+        stale: naap_output::build::StaleBuild,
     },
     /// A journal line that cannot be read (not a torn last line, which is dropped).
     #[error("{path}:{line}: {message}")]
