@@ -57,7 +57,7 @@ impl FontArgs {
             .font
             .clone()
             .or_else(|| std::env::var_os("NAAP_FONT").map(PathBuf::from));
-        naap_predict::report::figures::load_font(explicit.as_deref().map(Path::new))
+        naap_output::figure::load_font(explicit.as_deref().map(Path::new))
             .map(|_| ())
             .map_err(exit::usage)
     }

@@ -14,8 +14,7 @@ use plotters::prelude::*;
 /// Width and height of the figure, in pixels.
 pub const SIZE: (u32, u32) = (800, 560);
 
-/// The font family registered by `naap_predict::report::figures::load_font`.
-const FAMILY: &str = "sans-serif";
+use naap_output::figure::FAMILY;
 
 /// Line colours, one per strategy in order (repeats after ten).
 const COLORS: [RGBColor; 10] = [
@@ -35,6 +34,12 @@ const GRID_POINTS: usize = 120;
 
 fn draw_err(e: impl std::fmt::Display) -> Error {
     Error::InvalidInput(format!("drawing regret.png: {e}"))
+}
+
+impl From<naap_output::figure::FigureError> for Error {
+    fn from(e: naap_output::figure::FigureError) -> Error {
+        draw_err(e)
+    }
 }
 
 /// Regret of a search once `cost` has been spent; `None` before its first
@@ -100,12 +105,8 @@ pub fn regret_png(results: &StudyResults) -> Result<Vec<u8>> {
         .max(1e-3)
         * 1.05;
 
-    let (w, h) = SIZE;
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let mut chart = ChartBuilder::on(&root)
+    naap_output::figure::render(SIZE, |root| {
+        let mut chart = ChartBuilder::on(root)
             .caption(
                 format!("Regret against cost ({})", results.cost.unit()),
                 (FAMILY, 18),
@@ -164,14 +165,6 @@ pub fn regret_png(results: &StudyResults) -> Result<Vec<u8>> {
             .position(SeriesLabelPosition::UpperRight)
             .draw()
             .map_err(draw_err)?;
-        root.present().map_err(draw_err)?;
-    }
-    let mut png_bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png_bytes, w, h);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header().map_err(draw_err)?;
-    writer.write_image_data(&rgb).map_err(draw_err)?;
-    writer.finish().map_err(draw_err)?;
-    Ok(png_bytes)
+        Ok(())
+    })
 }

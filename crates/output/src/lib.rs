@@ -61,6 +61,8 @@
 pub mod build;
 mod error;
 mod fault;
+#[cfg(feature = "figures")]
+pub mod figure;
 mod file;
 mod jobs;
 mod progress;

@@ -126,7 +126,7 @@ pub fn budget_markdown(rows: &[BudgetRow]) -> String {
 
 /// The budget table as a figure: violations (left axis) and Kendall τ
 /// (right axis) against the epochs spent; needs
-/// [`crate::report::figures::load_font`].
+/// [`naap_output::figure::load_font`].
 pub fn budget_png(rows: &[BudgetRow]) -> Result<Vec<u8>> {
     let max_v = rows.iter().map(|r| r.max_violations).max().unwrap_or(1) as f64;
     let top = rows.iter().map(|r| r.violations).max().unwrap_or(1) as f64 * 1.15 + 1.0;

@@ -169,10 +169,13 @@ mod tests {
             test: synthetic(64, 2),
         };
         let recipe = TrainConfig {
-            batch_size: 16,
-            lr: 9.9,
-            weight_decay: 0.99,
-            momentum: 0.0,
+            recipe: naap_train::Recipe {
+                batch_size: 16,
+                lr: 9.9,
+                weight_decay: 0.99,
+                momentum: 0.0,
+                ..Default::default()
+            },
             device: DeviceChoice::Cpu,
             threads: 1,
             ..TrainConfig::default()

@@ -57,7 +57,10 @@ impl TorchSearchJob {
         let s = plan.config().get();
         let mut c = TrainConfig {
             epochs: s.max_epochs as usize,
-            seed: s.seed,
+            recipe: naap_train::Recipe {
+                seed: s.seed,
+                ..Default::default()
+            },
             train_limit: training.train_limit,
             test_limit: training.test_limit,
             ..TrainConfig::default()

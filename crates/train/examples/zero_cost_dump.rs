@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let batch: usize = args.get(4).map_or(Ok(64), |s| s.parse())?;
     let seed: u64 = args
         .get(5)
-        .map_or(Ok(TrainConfig::default().seed), |s| s.parse())?;
+        .map_or(Ok(TrainConfig::default().recipe.seed), |s| s.parse())?;
     std::fs::create_dir_all(&out)?;
     let data = naap_train::load_cifar10(&PathBuf::from(&args[2]), None, Some(1))?;
     let jobs: Vec<SchemeJob> = ids

@@ -37,7 +37,7 @@ pub use bench::{train_step_ops, train_step_throughput, StepOps};
 pub use cifar::{
     load_cifar10, normalise, Cifar10, CifarSplit, IMAGE_BYTES, IMAGE_SIDE, NUM_CLASSES,
 };
-pub use config::{DeviceChoice, TrainConfig, TrainValidConfig};
+pub use config::{DeviceChoice, Recipe, TrainConfig, TrainValidConfig};
 pub use error::{Error, Result};
 pub use model::{num_params, SchemeNet};
 pub use paper_log::PaperLog;

@@ -1,6 +1,6 @@
 //! Training one scheme: the epoch loop, resumable from its checkpoint.
 
-use crate::checkpoint::{self, CheckpointMeta, Recipe};
+use crate::checkpoint::{self, CheckpointMeta, RunKey};
 use crate::cifar::{normalise, SplitTensors};
 use crate::gpu::{self, GraphedStep};
 use crate::shim::Lr;
@@ -212,7 +212,11 @@ pub fn train_scheme(
         }
     }
     let (vs, net, params) = build_model(job, config.seed(), data.device())?;
-    let mut sgd = Sgd::new(&vs, config.get().momentum, config.get().weight_decay);
+    let mut sgd = Sgd::new(
+        &vs,
+        config.get().recipe.momentum,
+        config.get().recipe.weight_decay,
+    );
     let mut meta = match loaded {
         Some(l) => l.restore(&paths.checkpoint, &vs, &mut sgd)?,
         None => CheckpointMeta::new(
@@ -280,17 +284,10 @@ pub fn train_scheme(
     Ok(config.epochs() + 1 - first)
 }
 
-fn recipe(job: &SchemeJob, data: &DeviceData<'_>, config: &TrainValidConfig) -> Recipe {
-    let c = config.get();
-    Recipe {
+fn recipe(job: &SchemeJob, data: &DeviceData<'_>, config: &TrainValidConfig) -> RunKey {
+    RunKey {
         scheme: serde_json::to_string(&job.scheme).expect("schemes serialize"),
-        batch_size: c.batch_size,
-        lr: c.lr,
-        lr_decay: c.lr_decay,
-        lr_cycle_epochs: c.lr_cycle_epochs,
-        momentum: c.momentum,
-        weight_decay: c.weight_decay,
-        seed: c.seed,
+        recipe: config.get().recipe.clone(),
         train_images: data.train_len(),
         test_images: data.test_len(),
     }

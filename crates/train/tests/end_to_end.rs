@@ -132,7 +132,10 @@ fn a_checkpoint_from_another_recipe_is_refused() {
     .unwrap();
     let other = TrainConfig {
         epochs: 2,
-        seed: 7,
+        recipe: naap_train::Recipe {
+            seed: 7,
+            ..Default::default()
+        },
         device: DeviceChoice::Cpu,
         threads: 1,
         ..Default::default()

@@ -77,7 +77,7 @@ mod enabled {
             })
             .collect();
         let data_path = args.cifar.path()?;
-        let seed = args.seed.unwrap_or(TrainConfig::default().seed);
+        let seed = args.seed.unwrap_or(TrainConfig::default().recipe.seed);
         // Only the training split is drawn from; one test image keeps the loader's checks.
         let data = naap_train::load_cifar10(&data_path, None, Some(1))
             .map_err(exit::usage)

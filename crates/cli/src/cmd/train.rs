@@ -149,7 +149,7 @@ mod enabled {
             None => TrainConfig::default(),
         };
         c.epochs = args.epochs.unwrap_or(c.epochs);
-        c.seed = args.seed.unwrap_or(c.seed);
+        c.recipe.seed = args.seed.unwrap_or(c.recipe.seed);
         let t = &args.training;
         c.threads = t.threads.unwrap_or(c.threads);
         c.train_limit = t.train_limit.or(c.train_limit);

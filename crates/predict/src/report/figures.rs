@@ -2,90 +2,35 @@
 //! confusion matrix.
 //!
 //! Drawing uses plotters' bitmap backend into memory and the `png` crate to
-//! encode, so figures can be written atomically and drawn in parallel. Text
-//! needs a TrueType font: [`load_font`] registers one (the first of an
-//! explicit path and a few usual system locations) before any drawing.
+//! encode ([`naap_output::figure`]), so figures can be written atomically and
+//! drawn in parallel. Text needs a TrueType font:
+//! [`naap_output::figure::load_font`] registers one before any drawing.
 
 use crate::metrics::average_ranks;
 use crate::report::CellResult;
 use crate::{Error, Result};
 use plotters::prelude::*;
-use plotters::style::{register_font, FontStyle};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// Width and height of every figure, in pixels.
 pub const SIZE: (u32, u32) = (560, 560);
 
-/// The family name figures draw text with.
-pub(crate) const FAMILY: &str = "sans-serif";
-
-/// Where a sans-serif TrueType font usually lives (Debian/Ubuntu, Fedora,
-/// Arch, macOS, Windows).
-pub const SYSTEM_FONTS: [&str; 6] = [
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-    "/System/Library/Fonts/Supplemental/Arial.ttf",
-    "C:\\Windows\\Fonts\\arial.ttf",
-];
-
-static FONT: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
-
-/// Registers the font used by all figures, once per process: `explicit` if
-/// given (e.g. from `$NAAP_FONT`), else the first of [`SYSTEM_FONTS`] found.
-/// Returns the font file used.
-pub fn load_font(explicit: Option<&Path>) -> Result<PathBuf> {
-    FONT.get_or_init(|| {
-        let candidates: Vec<PathBuf> = match explicit {
-            Some(p) => vec![p.to_path_buf()],
-            None => SYSTEM_FONTS.iter().map(PathBuf::from).collect(),
-        };
-        for path in &candidates {
-            if let Ok(bytes) = std::fs::read(path) {
-                // plotters keeps fonts for the whole process; leaking the
-                // bytes once is what its `'static` API asks for.
-                let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-                return register_font(FAMILY, FontStyle::Normal, bytes)
-                    .map(|_| path.clone())
-                    .map_err(|_| format!("{} is not a TrueType font", path.display()));
-            }
-        }
-        let tried: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
-        Err(format!(
-            "no TrueType font for figures (tried {}); set NAAP_FONT to a .ttf file or skip figures",
-            tried.join(", ")
-        ))
-    })
-    .clone()
-    .map_err(Error::InvalidInput)
-}
+pub(crate) use naap_output::figure::FAMILY;
 
 pub(crate) fn draw_err(e: impl std::fmt::Display) -> Error {
     Error::InvalidInput(format!("drawing a figure: {e}"))
 }
 
-/// Renders into an RGB buffer with `draw`, then encodes it as PNG.
-pub(crate) fn render(
-    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> Result<()>,
-) -> Result<Vec<u8>> {
-    let (w, h) = SIZE;
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        draw(&root)?;
-        root.present().map_err(draw_err)?;
+impl From<naap_output::figure::FigureError> for Error {
+    fn from(e: naap_output::figure::FigureError) -> Error {
+        draw_err(e)
     }
-    let mut png_bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png_bytes, w, h);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header().map_err(draw_err)?;
-    writer.write_image_data(&rgb).map_err(draw_err)?;
-    writer.finish().map_err(draw_err)?;
-    Ok(png_bytes)
+}
+
+/// Renders a [`SIZE`] figure with `draw` (see [`naap_output::figure::render`]).
+pub(crate) fn render(
+    draw: impl FnOnce(&naap_output::figure::Canvas<'_>) -> Result<()>,
+) -> Result<Vec<u8>> {
+    naap_output::figure::render(SIZE, draw)
 }
 
 fn title(cell: &CellResult) -> String {
@@ -206,7 +151,7 @@ pub fn rank_confusion_png(cell: &CellResult) -> Result<Vec<u8>> {
 
 /// The two figures of every cell as (file name, PNG bytes), drawn in
 /// parallel and returned in cell order; `on_figure_done` is called once per
-/// figure from any thread. [`load_font`] must have succeeded first.
+/// figure from any thread. [`naap_output::figure::load_font`] must have succeeded first.
 pub fn all_figures(
     cells: &[CellResult],
     on_figure_done: &(dyn Fn() + Sync),

@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn figures_are_pngs_of_the_set_size() {
-        figures::load_font(None).expect("a system TrueType font (fonts-dejavu-core)");
+        naap_output::figure::load_font(None).expect("a system TrueType font (fonts-dejavu-core)");
         let r = results();
         for png in [
             figures::scatter_png(&r.cells[0]).unwrap(),
