@@ -100,7 +100,7 @@ proptest! {
             };
             let out = search(strategy.as_ref(), &mut TableSource::new(pool).unwrap(), &cost, None, &ctx).unwrap();
             let name = strategy.name();
-            prop_assert!(pool.iter().any(|r| r.model_id == out.found), "{name}");
+            prop_assert!(pool.iter().any(|r| r.model_id == out.found.get()), "{name}");
             let epochs: u64 = out.paid.iter().map(|&(_, e)| u64::from(e)).sum();
             prop_assert_eq!(out.epochs_spent, epochs, "{}", name);
             let bill: f64 = out
@@ -110,10 +110,10 @@ proptest! {
                 .sum();
             prop_assert!((out.cost_spent - bill).abs() <= 1e-9 * bill, "{name}: {} vs {bill}", out.cost_spent);
             if name == "exhaustive" {
-                let found = pool.iter().find(|r| r.model_id == out.found).unwrap();
+                let found = pool.iter().find(|r| r.model_id == out.found.get()).unwrap();
                 prop_assert_eq!(found.max_accuracy, best);
             }
-            let paid: BTreeMap<u32, u32> = out.paid.iter().copied().collect();
+            let paid: BTreeMap<u32, u32> = out.paid.iter().map(|&(id, e)| (id.get(), e)).collect();
             let blinded: Vec<Row> = pool
                 .iter()
                 .map(|r| blind(r, paid.get(&r.model_id).copied().unwrap_or(0)))

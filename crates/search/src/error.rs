@@ -54,7 +54,7 @@ pub enum Error {
     #[error("training ModelId {model_id}: {message}")]
     Training {
         /// The candidate.
-        model_id: u32,
+        model_id: naap_space::ModelId,
         /// Why, with its causes.
         message: String,
     },
@@ -85,6 +85,10 @@ pub enum Error {
     /// Serializing `config.toml` failed.
     #[error("serializing config.toml: {0}")]
     Serialize(#[from] toml::ser::Error),
+    /// Setting up the trainer failed (not the user's settings: the device
+    /// or the data on it).
+    #[error("setting up the trainer: {0}")]
+    Trainer(String),
     /// The strategy or the meter failed.
     #[error(transparent)]
     Nas(#[from] naap_nas::Error),
@@ -113,9 +117,11 @@ impl Error {
                 naap_nas::Error::InvalidConfig(_) | naap_nas::Error::InvalidInput(_)
             ),
             Error::Dataset(_) => true,
-            Error::Io { .. } | Error::Training { .. } | Error::Predict(_) | Error::Serialize(_) => {
-                false
-            }
+            Error::Io { .. }
+            | Error::Training { .. }
+            | Error::Trainer(_)
+            | Error::Predict(_)
+            | Error::Serialize(_) => false,
         }
     }
 

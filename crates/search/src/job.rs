@@ -126,7 +126,7 @@ impl SearchPlan {
         let config = search_config(r, candidates_text)?.validate()?;
         let candidates = ids
             .iter()
-            .map(|id| candidate(id.get(), &schemes[id.index()]))
+            .map(|id| candidate(id, &schemes[id.index()]))
             .collect::<Result<Vec<_>>>()?;
         Ok(SearchPlan {
             source,

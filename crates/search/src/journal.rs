@@ -41,7 +41,7 @@ impl Batch {
         Batch {
             work: work
                 .iter()
-                .map(|w| [w.model_id, w.from_epoch, w.to_epoch])
+                .map(|w| [w.model_id.get(), w.from_epoch, w.to_epoch])
                 .collect(),
             records: answers
                 .iter()
@@ -56,7 +56,7 @@ impl Batch {
             diverged: work
                 .iter()
                 .zip(answers)
-                .filter_map(|(w, a)| a.diverged.clone().map(|why| (w.model_id, why)))
+                .filter_map(|(w, a)| a.diverged.clone().map(|why| (w.model_id.get(), why)))
                 .collect(),
         }
     }
@@ -68,7 +68,7 @@ impl Batch {
                 .work
                 .iter()
                 .zip(work)
-                .all(|(a, w)| *a == [w.model_id, w.from_epoch, w.to_epoch])
+                .all(|(a, w)| *a == [w.model_id.get(), w.from_epoch, w.to_epoch])
     }
 
     /// The answer to each item, as the trainer gave it.

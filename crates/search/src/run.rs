@@ -10,6 +10,7 @@ use naap_nas::{CostModel, PoolMember, SearchContext, SearchOutcome, StrategySpec
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
 use naap_predict::predictor::{Candidate, Predictor};
+use naap_space::ModelId;
 use std::collections::BTreeMap;
 
 /// The first line of a search's journal: the build (normally
@@ -33,14 +34,14 @@ pub(crate) fn split_header(header: &str) -> Option<(&str, &str)> {
 
 /// A scheme as a candidate: its free features, computed by the profiler
 /// (so any space's schemes can be ranked by a predictor fitted elsewhere).
-pub fn candidate(model_id: u32, scheme: &naap_space::Scheme) -> Result<PoolMember> {
+pub fn candidate(model_id: ModelId, scheme: &naap_space::Scheme) -> Result<PoolMember> {
     let config = naap_profile::ProfileConfig::default()
         .validate()
         .expect("the default profile config is valid");
     let p = naap_profile::profile(scheme, &config)
         .map_err(|e| Error::Config(format!("scheme {model_id}: {e}")))?;
     Ok(PoolMember {
-        model_id,
+        model_id: model_id.get(),
         candidate: Candidate::new(p),
     })
 }
@@ -95,7 +96,7 @@ impl Decision {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RankedCandidate {
     /// The scheme.
-    pub model_id: u32,
+    pub model_id: ModelId,
     /// Epochs trained.
     pub epochs_trained: u32,
     /// Test accuracy at the last trained epoch.
@@ -152,7 +153,7 @@ pub fn run_search(
     drop(source);
     let curves = curves(journal);
     let predicted = predictions(config, &candidates, &curves, &known_refs)?;
-    let ranking = rank(&candidates, &curves, &predicted, &outcome, max_epochs);
+    let ranking = rank(&candidates, &curves, &predicted, &outcome, max_epochs)?;
     Ok(SearchReport {
         strategy: strategy.name().to_owned(),
         outcome,
@@ -242,20 +243,21 @@ fn rank(
     predicted: &BTreeMap<u32, f64>,
     outcome: &SearchOutcome,
     max_epochs: u32,
-) -> Vec<RankedCandidate> {
+) -> Result<Vec<RankedCandidate>> {
     let mut out: Vec<RankedCandidate> = candidates
         .iter()
         .map(|c| {
+            let id = c.id()?;
             let curve = curves.get(&c.model_id).map_or(&[][..], Vec::as_slice);
             let epochs_trained = curve.len() as u32;
             let diverged = outcome
                 .diverged
                 .iter()
-                .find(|d| d.0 == c.model_id)
+                .find(|d| d.0 == id)
                 .map(|d| d.1.clone());
             let decision = if diverged.is_some() {
                 Decision::Diverged
-            } else if c.model_id == outcome.found {
+            } else if id == outcome.found {
                 Decision::Winner
             } else if epochs_trained == 0 {
                 Decision::Untrained
@@ -264,17 +266,17 @@ fn rank(
             } else {
                 Decision::Dropped
             };
-            RankedCandidate {
-                model_id: c.model_id,
+            Ok(RankedCandidate {
+                model_id: id,
                 epochs_trained,
                 last_accuracy: curve.last().map(|r| r.accuracy),
                 best_accuracy: curve.iter().map(|r| r.accuracy).reduce(f64::max),
                 predicted_accuracy: predicted.get(&c.model_id).copied(),
                 decision,
                 diverged,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     // The winner, then the longest trained, then the best observed; the
     // diverged last, out of the search.
     out.sort_by(|a, b| {
@@ -289,7 +291,7 @@ fn rank(
             )
             .then(a.model_id.cmp(&b.model_id))
     });
-    out
+    Ok(out)
 }
 
 impl SearchReport {

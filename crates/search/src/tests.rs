@@ -14,6 +14,7 @@ use naap_nas::{
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
 use naap_predict::predictor::Predictor;
+use naap_space::ModelId;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -33,7 +34,10 @@ fn dataset() -> Dataset {
 #[test]
 fn the_gpu_anchor_is_the_mean_epoch_time_of_the_published_logs() {
     let cost = CostModel::logged_from(&shared("raw_data.tar.gz")).unwrap();
-    let mean = (1..=440).map(|id| cost.per_epoch(id).unwrap()).sum::<f64>() / 440.0;
+    let mean = (1..=440)
+        .map(|id| cost.per_epoch(ModelId::new(id).unwrap()).unwrap())
+        .sum::<f64>()
+        / 440.0;
     assert!(
         (mean - crate::report::PAPER_SECS_PER_EPOCH).abs() < 0.005,
         "mean logged epoch {mean} s"
@@ -68,14 +72,15 @@ impl<'a> ReplayTrainer<'a> {
 }
 
 impl EpochTrainer for ReplayTrainer<'_> {
-    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Advanced> {
+    fn train_to(&self, id: ModelId, from: u32, to: u32) -> Result<Advanced> {
         let mut calls = self.calls.lock().unwrap();
         if Some(calls.len()) == self.fail_on_call {
             return Err(Error::Training {
-                model_id,
+                model_id: id,
                 message: "killed".into(),
             });
         }
+        let model_id = id.get();
         calls.push((model_id, from, to));
         let records = &self.rows[&model_id].epochs;
         if let Some(&(_, epoch)) = self.diverges.iter().find(|d| d.0 == model_id) {
@@ -193,7 +198,7 @@ fn the_fold_predictions_in_the_ranking_are_the_ones_that_ranked() {
     let dir = tempfile::tempdir().unwrap();
     let trainer = ReplayTrainer::new(pool, None);
     let got = live(&c, pool, known, &trainer, &dir.path().join("j")).unwrap();
-    let mut by_prediction: Vec<(f64, u32)> = got
+    let mut by_prediction: Vec<(f64, ModelId)> = got
         .ranking
         .iter()
         .map(|r| {
@@ -204,13 +209,13 @@ fn the_fold_predictions_in_the_ranking_are_the_ones_that_ranked() {
         })
         .collect();
     by_prediction.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let full: Vec<u32> = got
+    let full: Vec<ModelId> = got
         .ranking
         .iter()
         .filter(|r| r.epochs_trained == 90)
         .map(|r| r.model_id)
         .collect();
-    let mut top5: Vec<u32> = by_prediction[..5].iter().map(|p| p.1).collect();
+    let mut top5: Vec<ModelId> = by_prediction[..5].iter().map(|p| p.1).collect();
     top5.sort_unstable();
     let mut full_sorted = full.clone();
     full_sorted.sort_unstable();
@@ -411,7 +416,7 @@ fn a_diverging_candidate_leaves_the_search_and_a_resume_replays_it() {
     // The winner of a plain run diverges in epoch 2 of its first rung.
     let w = plain.outcome.found;
     let diverging = |fail_on_call| ReplayTrainer {
-        diverges: vec![(w, 2)],
+        diverges: vec![(w.get(), 2)],
         ..ReplayTrainer::new(pool, fail_on_call)
     };
     let straight = live(&c, pool, &[], &diverging(None), &dir.path().join("a")).unwrap();
@@ -454,5 +459,5 @@ fn a_diverging_candidate_leaves_the_search_and_a_resume_replays_it() {
         without_resume_counters(resumed),
         without_resume_counters(straight)
     );
-    assert!(resumed_trainer.calls().iter().all(|c| c.0 != w));
+    assert!(resumed_trainer.calls().iter().all(|c| c.0 != w.get()));
 }

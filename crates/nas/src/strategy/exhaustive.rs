@@ -3,6 +3,7 @@
 use super::{best_observed, BuildEnv, SearchContext, Strategy, StrategyFlags, StrategyParams};
 use crate::meter::Meter;
 use crate::Result;
+use naap_space::ModelId;
 use serde::{Deserialize, Serialize};
 
 /// The settings of `exhaustive`: none.
@@ -28,7 +29,7 @@ impl Strategy for Exhaustive {
         "exhaustive"
     }
 
-    fn search(&self, meter: &mut Meter<'_>, _ctx: &SearchContext<'_>) -> Result<u32> {
+    fn search(&self, meter: &mut Meter<'_>, _ctx: &SearchContext<'_>) -> Result<ModelId> {
         let ids = meter.ids();
         let full = meter.max_epochs();
         meter.train(&ids.iter().map(|&id| (id, full)).collect::<Vec<_>>())?;

@@ -5,6 +5,7 @@
 use super::rank_desc;
 use crate::meter::Meter;
 use crate::{Error, Result};
+use naap_space::ModelId;
 
 /// The epoch ladder shared by both: rungs at r·eta^i epochs, i = 0..=s,
 /// the last one at R = r·eta^s.
@@ -77,11 +78,11 @@ impl Rungs {
 /// Candidates that diverge drop out of their rung; `None` if all did.
 pub(crate) fn halve(
     meter: &mut Meter<'_>,
-    mut survivors: Vec<u32>,
+    mut survivors: Vec<ModelId>,
     first_epochs: u32,
     eta: u32,
     halvings: u32,
-) -> Result<Option<u32>> {
+) -> Result<Option<ModelId>> {
     let mut epochs = first_epochs;
     for rung in 0..=halvings {
         meter.train(&survivors.iter().map(|&id| (id, epochs)).collect::<Vec<_>>())?;

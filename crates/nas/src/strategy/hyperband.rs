@@ -5,6 +5,7 @@ use super::halving::{check_ladder, halve, Rungs};
 use super::{rank_desc, rng, BuildEnv, SearchContext, Strategy, StrategyFlags, StrategyParams};
 use crate::meter::Meter;
 use crate::{Error, Result};
+use naap_space::ModelId;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
@@ -89,7 +90,7 @@ impl Strategy for Hyperband {
         "hyperband"
     }
 
-    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<u32> {
+    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<ModelId> {
         check_ladder(meter, &self.rungs)?;
         let draws = self.draw(&meter.ids(), ctx.seed);
         self.run_brackets(meter, draws)
@@ -102,7 +103,7 @@ impl Hyperband {
     /// Brackets draw from one shuffled order so that they explore different
     /// schemes; a bracket that finds too few left draws afresh (a scheme
     /// drawn twice resumes from where it stopped).
-    pub(crate) fn draw(&self, pool: &[u32], seed: u64) -> Vec<Vec<u32>> {
+    pub(crate) fn draw(&self, pool: &[ModelId], seed: u64) -> Vec<Vec<ModelId>> {
         let mut rng = rng(seed);
         let mut order = pool.to_vec();
         order.shuffle(&mut rng);
@@ -128,7 +129,11 @@ impl Hyperband {
 
     /// Runs each bracket's successive halving on its drawn schemes; the
     /// bracket winners are ranked by accuracy at R (ties: lower ModelId).
-    pub(crate) fn run_brackets(&self, meter: &mut Meter<'_>, draws: Vec<Vec<u32>>) -> Result<u32> {
+    pub(crate) fn run_brackets(
+        &self,
+        meter: &mut Meter<'_>,
+        draws: Vec<Vec<ModelId>>,
+    ) -> Result<ModelId> {
         let mut winners = Vec::new();
         for ((_, first, halvings), picked) in self.brackets().into_iter().zip(draws) {
             // A bracket whose every scheme diverged has no winner.

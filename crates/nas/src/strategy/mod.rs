@@ -33,6 +33,7 @@ pub use zero_shot::ZeroShotSpec;
 use crate::meter::Meter;
 use crate::{Error, Result};
 use naap_dataset::Row;
+use naap_space::ModelId;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -58,7 +59,7 @@ pub trait Strategy: Send + Sync {
     }
 
     /// Runs the search, paying through `meter`; returns the chosen ModelId.
-    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<u32>;
+    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<ModelId>;
 }
 
 /// The random stream of a search.
@@ -68,7 +69,7 @@ pub(crate) fn rng(seed: u64) -> ChaCha8Rng {
 
 /// `ids` ordered by descending score, ties by ascending ModelId; an error
 /// for a NaN score (a broken predictor must not pick at random).
-pub(crate) fn rank_desc(mut scored: Vec<(u32, f64)>) -> Result<Vec<u32>> {
+pub(crate) fn rank_desc(mut scored: Vec<(ModelId, f64)>) -> Result<Vec<ModelId>> {
     if let Some((id, _)) = scored.iter().find(|(_, s)| s.is_nan()) {
         return Err(Error::InvalidInput(format!("score of ModelId {id} is NaN")));
     }
@@ -78,7 +79,7 @@ pub(crate) fn rank_desc(mut scored: Vec<(u32, f64)>) -> Result<Vec<u32>> {
 
 /// Of fully paid schemes, the one with the best observed accuracy over its
 /// curve (ties: lower ModelId); diverged ones are out.
-pub(crate) fn best_observed(meter: &Meter<'_>, ids: &[u32]) -> Result<u32> {
+pub(crate) fn best_observed(meter: &Meter<'_>, ids: &[ModelId]) -> Result<ModelId> {
     let alive = meter.alive(ids);
     if alive.is_empty() && !ids.is_empty() {
         return Err(Error::NothingLeft(format!(

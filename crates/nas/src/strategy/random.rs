@@ -3,6 +3,7 @@
 use super::{best_observed, rng, BuildEnv, SearchContext, Strategy, StrategyFlags, StrategyParams};
 use crate::meter::Meter;
 use crate::{Error, Result};
+use naap_space::ModelId;
 use serde::{Deserialize, Serialize};
 
 /// The settings of `random`.
@@ -63,7 +64,7 @@ impl Strategy for RandomSearch {
         "random"
     }
 
-    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<u32> {
+    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<ModelId> {
         let pool = meter.ids();
         if self.n > pool.len() {
             return Err(Error::InvalidConfig(format!(
@@ -72,10 +73,11 @@ impl Strategy for RandomSearch {
                 pool.len()
             )));
         }
-        let mut picked: Vec<u32> = rand::seq::index::sample(&mut rng(ctx.seed), pool.len(), self.n)
-            .into_iter()
-            .map(|i| pool[i])
-            .collect();
+        let mut picked: Vec<ModelId> =
+            rand::seq::index::sample(&mut rng(ctx.seed), pool.len(), self.n)
+                .into_iter()
+                .map(|i| pool[i])
+                .collect();
         picked.sort_unstable();
         let full = meter.max_epochs();
         meter.train(&picked.iter().map(|&id| (id, full)).collect::<Vec<_>>())?;

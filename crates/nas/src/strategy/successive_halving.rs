@@ -5,6 +5,7 @@ use super::halving::{check_ladder, halve, Rungs};
 use super::{BuildEnv, SearchContext, Strategy, StrategyFlags, StrategyParams};
 use crate::meter::Meter;
 use crate::{Error, Result};
+use naap_space::ModelId;
 use serde::{Deserialize, Serialize};
 
 /// The settings of `successive-halving`: its epoch ladder.
@@ -70,7 +71,7 @@ impl Strategy for SuccessiveHalving {
         "successive-halving"
     }
 
-    fn search(&self, meter: &mut Meter<'_>, _ctx: &SearchContext<'_>) -> Result<u32> {
+    fn search(&self, meter: &mut Meter<'_>, _ctx: &SearchContext<'_>) -> Result<ModelId> {
         check_ladder(meter, &self.rungs)?;
         let ids = meter.ids();
         let n = ids.len();
