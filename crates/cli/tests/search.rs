@@ -500,7 +500,7 @@ mod with_libtorch {
             ),
             bad(
                 vec![flag("--max-epochs", "0")],
-                &[&"need 1 <= min-epochs <= max-epochs"],
+                &[&"max-epochs (the epochs of a full training) must be at least 1, got 0"],
             ),
             bad(
                 vec![flag("--random-n", "0")],
