@@ -27,7 +27,7 @@ fn every_registry_model_saves_and_loads_bit_exactly() {
     let d = synthetic();
     let set = FeatureSet::scheme_quantitative(3);
     // Training rows, and a candidate far outside them.
-    let mut candidates: Vec<Candidate> = d.rows.iter().map(Candidate::from).collect();
+    let mut candidates: Vec<Architecture> = d.rows.iter().map(|r| r.architecture.clone()).collect();
     let mut far = candidates[3].clone();
     far.scheme.num_params *= 50;
     far.scheme.num_layers = 9;
@@ -127,8 +127,10 @@ fn missing_epochs_and_features_name_the_candidate() {
         .build();
     let p = Predictor::fit(&d, &*spec, &FeatureSet::scheme_quantitative(3), 1).unwrap();
     assert_eq!(p.epochs_needed(), 3);
-    let short = Candidate::from(&d.rows[0]).with_epochs(d.rows[0].epochs[..2].to_vec());
-    let ok = Candidate::from(&d.rows[1]);
+    let short = d.rows[0]
+        .untrained()
+        .with_epochs(d.rows[0].epochs[..2].to_vec());
+    let ok = d.rows[1].architecture.clone();
     let e = p.predict(&[ok.clone(), short]).unwrap_err().to_string();
     assert!(e.contains("candidate 2") && e.contains("epoch 3"), "{e}");
     // A longer curve is cut at the epochs the predictor needs.
@@ -153,12 +155,12 @@ fn hold_out_predictions_from_logs_equal_the_baseline_for_every_model() {
     let rows = sorted_rows(&d);
     let (_, test) = published_split(&rows);
     let logs = naap_dataset::read_logs(&shared("raw_data.tar.gz")).unwrap();
-    let candidates: Vec<Candidate> = test
+    let candidates: Vec<Architecture> = test
         .iter()
         .map(|r| {
-            let file = logs.iter().find(|l| l.model_id == r.model_id).unwrap();
+            let file = logs.iter().find(|l| l.model_id == r.id).unwrap();
             let log = naap_dataset::TrainingLog::parse(&file.bytes, &file.path).unwrap();
-            let mut c = Candidate::new(r.scheme).with_log(&log);
+            let mut c = Architecture::new(r.id, r.scheme).with_log(&log);
             c.epochs.truncate(k as usize);
             c
         })
