@@ -4,7 +4,7 @@ use crate::{data_dir, exit};
 use anyhow::Context;
 use naap_dataset::Dataset;
 use naap_nas::strategy::Known;
-use naap_nas::StudyConfig;
+use naap_nas::StrategyFlags;
 use std::path::{Path, PathBuf};
 
 /// Where a command's dataset CSV comes from.
@@ -71,7 +71,7 @@ pub struct SchemeArgs {
     pub schemes: Option<PathBuf>,
     /// Only these schemes (1-based ids in the list), e.g. 1,5,10-20 [default: all]
     #[arg(long, value_name = "IDS")]
-    pub ids: Option<String>,
+    pub ids: Option<naap_space::IdList>,
 }
 
 #[cfg(feature = "train")]
@@ -92,12 +92,10 @@ impl SchemeArgs {
         Ok((path, schemes))
     }
 
-    /// The `--ids` of a list of `count` schemes, else all of them.
-    pub fn ids(&self, count: usize) -> anyhow::Result<Vec<usize>> {
-        match &self.ids {
-            Some(text) => naap_train::parse_ids(text, count).map_err(exit::usage),
-            None => Ok((1..=count).collect()),
-        }
+    /// The training jobs of `--ids` (else every scheme) of the list.
+    pub fn jobs(&self, data_root: &Path) -> anyhow::Result<Vec<naap_train::SchemeJob>> {
+        let (path, schemes) = self.read(data_root)?;
+        Ok(naap_train::scheme_jobs(&schemes, self.ids.as_ref(), &path)?)
     }
 }
 
@@ -172,8 +170,8 @@ pub struct TrainingArgs {
     pub threads: Option<usize>,
 }
 
-/// The strategy flags of `naap nas simulate` and `naap search`: they set the
-/// fields of naap-nas's strategy config ([`StrategyArgs::apply`]).
+/// The strategy flags of `naap nas simulate` and `naap search`: each sets
+/// the settings of every strategy that reads it ([`StrategyArgs::flags`]).
 #[derive(Debug, clap::Args)]
 pub struct StrategyArgs {
     /// Strategies, comma-separated, or `all` (naap search: exactly one):
@@ -245,49 +243,21 @@ pub struct StrategyArgs {
 }
 
 impl StrategyArgs {
-    /// The strategies named, or `None` for none or `all`.
-    pub fn strategies(&self) -> Option<Vec<String>> {
-        (!(self.strategy.is_empty() || self.strategy.iter().any(|s| s == "all")))
-            .then(|| self.strategy.clone())
-    }
-
-    /// Sets the fields of `c` that a flag gives; the others keep their value.
-    pub fn apply(&self, c: &mut StudyConfig) {
-        if let Some(s) = self.strategies() {
-            c.strategies = s;
-        }
-        if !self.known.is_empty() {
-            c.known = self.known.clone();
-        }
-        macro_rules! set {
-            ($($field:ident),*) => {$(
-                if let Some(v) = self.$field.clone() {
-                    c.$field = v;
-                }
-            )*};
-        }
-        set!(
-            seed,
-            eta,
-            min_epochs,
-            max_epochs,
-            random_n,
-            k_epochs,
-            top_m,
-            online_batch,
-            model,
-            zero_shot_features
-        );
-        if self.features.is_some() {
-            c.features = self.features.clone();
-        }
-        if let Some(p) = &self.predictor {
-            let p = p.display().to_string();
-            // Another file than the config's: its recorded checksum is not this one's.
-            if c.predictor.as_ref() != Some(&p) {
-                c.predictor_checksum = None;
-            }
-            c.predictor = Some(p);
+    /// The settings these flags give to the strategies that read them; the
+    /// library applies and checks them.
+    pub fn flags(&self) -> StrategyFlags {
+        StrategyFlags {
+            eta: self.eta,
+            min_epochs: self.min_epochs,
+            max_epochs: self.max_epochs,
+            random_n: self.random_n,
+            k_epochs: self.k_epochs,
+            top_m: self.top_m,
+            known: (!self.known.is_empty()).then(|| self.known.clone()),
+            online_batch: self.online_batch,
+            model: self.model.clone(),
+            features: self.features.clone(),
+            zero_shot_features: self.zero_shot_features.clone(),
         }
     }
 }

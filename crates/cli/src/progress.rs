@@ -38,20 +38,30 @@ pub fn bar(len: u64, message: &str, enabled: bool) -> ProgressBar {
 }
 
 /// A library job's [`naap_output::Progress`] drawn as bars: a counting bar
-/// per phase (a spinner for a phase of unknown length, `len` 0); notes go
-/// to stderr as plain lines when no bar is drawn and not `--quiet`.
+/// per phase (a spinner for a phase of unknown length, `len` 0). Notes go
+/// above the bar while one is drawn, else to stderr as plain lines after
+/// `prefix` (`naap search: `) when lines are on.
 pub struct Bars {
     enabled: bool,
-    quiet: bool,
+    lines: bool,
+    prefix: &'static str,
     current: Mutex<Option<ProgressBar>>,
 }
 
 impl Bars {
-    /// Bars if the environment and `quiet` allow them ([`bars_enabled`]).
+    /// Bars if the environment and `quiet` allow them ([`bars_enabled`]);
+    /// notes as plain lines unless `quiet`.
     pub fn new(quiet: bool) -> Bars {
+        Bars::with_notes(bars_enabled(quiet), !quiet, "")
+    }
+
+    /// Bars when `bars`; notes as plain lines after `prefix` when `lines`
+    /// and no bar is drawn.
+    pub fn with_notes(bars: bool, lines: bool, prefix: &'static str) -> Bars {
         Bars {
-            enabled: bars_enabled(quiet),
-            quiet,
+            enabled: bars,
+            lines,
+            prefix,
             current: Mutex::new(None),
         }
     }
@@ -84,8 +94,12 @@ impl naap_output::Progress for Bars {
     }
 
     fn note(&self, line: &str) {
-        if !self.enabled && !self.quiet {
-            eprintln!("{line}");
+        match self.current() {
+            Some(pb) if self.enabled => pb.println(line),
+            // Between phases a drawn run still shows its notes.
+            None if self.enabled => eprintln!("{}{line}", self.prefix),
+            _ if self.lines => eprintln!("{}{line}", self.prefix),
+            _ => {}
         }
     }
 }

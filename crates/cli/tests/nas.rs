@@ -165,7 +165,27 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
         .unwrap();
     assert_eq!(config["pool"].as_str(), Some("80"));
     assert_eq!(config["seed"].as_integer(), Some(4));
-    assert_eq!(config["model"].as_str(), Some("Linear Regression"));
+    // One table per strategy, each with its own settings only.
+    let strategies = config["strategy"].as_array().unwrap();
+    let names: Vec<&str> = strategies
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "exhaustive",
+            "random",
+            "successive-halving",
+            "hyperband",
+            "predictor",
+            "zero-shot",
+            "last-accuracy"
+        ]
+    );
+    assert_eq!(strategies[4]["model"].as_str(), Some("Linear Regression"));
+    assert_eq!(strategies[1]["n"].as_integer(), Some(20));
+    assert!(strategies[1].get("model").is_none());
 
     // The same command again refuses to replace the results; --force does.
     let again = simulate(&out, &["--repeats", "3", "--pool", "80", "--seed", "4"]);
@@ -210,6 +230,91 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
         .arg("-o")
         .arg(dir.path().join("typo")));
     assert_rejected(&res, "etaa", Some(&dir.path().join("typo/results.csv")));
+}
+
+#[test]
+fn a_written_config_replays_each_strategys_own_settings_and_flags_override_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("study");
+    let flags = [
+        "--strategy",
+        "random,successive-halving,last-accuracy",
+        "--random-n",
+        "7",
+        "--eta",
+        "2",
+        "--min-epochs",
+        "5",
+        "--max-epochs",
+        "80",
+        "--k-epochs",
+        "4",
+        "--top-m",
+        "6",
+        "--repeats",
+        "3",
+        "--pool",
+        "60",
+        "--cost",
+        "macs",
+        "--no-figures",
+    ];
+    ok(&simulate(&out, &flags));
+    let (_, rows) = read_results(&out);
+    let written = std::fs::read_to_string(out.join("config.toml")).unwrap();
+    for table in [
+        "name = \"random\"\nn = 7\n",
+        "name = \"successive-halving\"\neta = 2\nmin_epochs = 5\nmax_epochs = 80\n",
+        "name = \"last-accuracy\"\nk_epochs = 4\ntop_m = 6\n",
+    ] {
+        assert!(written.contains(table), "{table:?} not in {written}");
+    }
+
+    // The config alone replays the study, and writes the same config.
+    let replay = dir.path().join("replay");
+    let res = run(naap()
+        .args(["nas", "simulate", "--quiet", "--no-figures", "--config"])
+        .arg(out.join("config.toml"))
+        .arg("-o")
+        .arg(&replay));
+    ok(&res);
+    assert_eq!(read_results(&replay).1, rows, "config.toml replays the run");
+    let rewritten = std::fs::read_to_string(replay.join("config.toml")).unwrap();
+    assert_eq!(rewritten, written);
+
+    // Naming one of its strategies keeps that strategy's settings from the
+    // config; a flag then overrides them.
+    let one = dir.path().join("one");
+    let res = run(naap()
+        .args(["nas", "simulate", "--quiet", "--no-figures"])
+        .args(["--strategy", "random", "--config"])
+        .arg(out.join("config.toml"))
+        .arg("-o")
+        .arg(&one));
+    ok(&res);
+    let random: Vec<_> = rows.iter().filter(|r| &r[0] == "random").cloned().collect();
+    assert_eq!(read_results(&one).1, random);
+    let more = dir.path().join("more");
+    let res = run(naap()
+        .args(["nas", "simulate", "--quiet", "--no-figures"])
+        .args(["--strategy", "random", "--random-n", "9", "--config"])
+        .arg(out.join("config.toml"))
+        .arg("-o")
+        .arg(&more));
+    ok(&res);
+    let config = std::fs::read_to_string(more.join("config.toml")).unwrap();
+    assert!(config.contains("name = \"random\"\nn = 9\n"), "{config}");
+    assert!(!config.contains("successive-halving"), "{config}");
+
+    // A key of another strategy in a strategy's table is refused and named.
+    let typo = dir.path().join("typo.toml");
+    std::fs::write(&typo, written.replace("n = 7", "n = 7\neta = 2")).unwrap();
+    let res = run(naap()
+        .args(["nas", "simulate", "--quiet", "--config"])
+        .arg(&typo)
+        .arg("-o")
+        .arg(dir.path().join("typo")));
+    assert_rejected(&res, "eta", Some(&dir.path().join("typo/results.csv")));
 }
 
 #[test]

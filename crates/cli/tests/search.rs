@@ -458,7 +458,10 @@ mod with_libtorch {
                 vec![flag("--strategy", "predictor"), flag("--model", "Nope")],
                 &[&"unknown model 'Nope'", &"expected one of"],
             ),
-            bad(vec![flag("--ids", "0")], &[&"--ids", &"0 is outside"]),
+            bad(
+                vec![flag("--ids", "0")],
+                &[&"--ids", &"'0' is not a scheme id"],
+            ),
             bad(
                 vec![flag("--jobs", "0")],
                 &[&"jobs must be at least 1, got 0"],
@@ -497,7 +500,7 @@ mod with_libtorch {
             ),
             bad(
                 vec![flag("--max-epochs", "0")],
-                &[&"need 1 <= min-epochs <= max-epochs"],
+                &[&"max-epochs (the epochs of a full training) must be at least 1, got 0"],
             ),
             bad(
                 vec![flag("--random-n", "0")],

@@ -1,31 +1,12 @@
 //! The settings of a study: which strategies, on what pool, how often.
 
 use crate::cost::CostKind;
-use crate::strategy::{
-    Exhaustive, Hyperband, Known, RandomSearch, RankThenTrain, Rungs, Strategy, SuccessiveHalving,
-};
+use crate::strategy::{BuildEnv, Strategy, StrategyFlags, StrategySpec};
 use crate::{Error, Result};
-use naap_predict::features::FeatureSet;
-use naap_predict::models::{spec_named, ModelSpec};
 use naap_predict::predictor::Predictor;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
-
-/// Every strategy name, in the order a study reports them.
-pub const STRATEGY_NAMES: [&str; 7] = [
-    "exhaustive",
-    "random",
-    "successive-halving",
-    "hyperband",
-    "predictor",
-    "zero-shot",
-    "last-accuracy",
-];
-
-/// The predictor model of a default study (see the README's NAS section
-/// for why: fast to fit and a good ranker from 3 epochs).
-pub const DEFAULT_MODEL: &str = "Linear Regression";
 
 /// Unchecked study settings, as given on the command line or in
 /// `config.toml`; [`StudyConfig::validate`] checks them.
@@ -36,8 +17,6 @@ pub struct StudyConfig {
     pub dataset: String,
     /// The raw logs used by the `logged` cost model, if any (recorded).
     pub logs: Option<String>,
-    /// Strategies to run, names of [`STRATEGY_NAMES`]. Default: all.
-    pub strategies: Vec<String>,
     /// `all` (every row, every repeat) or a number N ≥ 2 of rows drawn per
     /// repeat. Default `all`.
     pub pool: String,
@@ -50,41 +29,21 @@ pub struct StudyConfig {
     /// Most a search may spend, in the cost model's unit (> 0); a search
     /// that reaches it stops and answers with its incumbent. Default: none.
     pub budget: Option<f64>,
-    /// Successive halving and Hyperband: reduction factor, ≥ 2. Default 3.
-    pub eta: u32,
-    /// Successive halving and Hyperband: epochs of the first rung r ≥ 1. Default 10.
-    pub min_epochs: u32,
-    /// Successive halving and Hyperband: epochs of the last rung, R = r·eta^s. Default 90.
-    pub max_epochs: u32,
-    /// Random search: schemes trained, ≥ 1. Default 20.
-    pub random_n: usize,
-    /// Predictor and last-accuracy: epochs every candidate is trained, ≥ 1. Default 3.
-    pub k_epochs: u32,
-    /// Predictor, zero-shot and last-accuracy: schemes trained fully, ≥ 1. Default 10.
-    pub top_m: usize,
-    /// Predictor and zero-shot: protocols to run, each its own strategy. Default fold, online.
-    pub known: Vec<Known>,
-    /// Online protocol: schemes fully trained between refits, ≥ 1. Default 5.
-    pub online_batch: usize,
-    /// Predictor and zero-shot: a model name of `naap baseline` / `select-features`.
-    pub model: String,
-    /// Predictor: a feature set name (`naap fit --features`) reading epochs
-    /// 1..=k-epochs at most. Default: `Scheme + Quantitative {k} epochs`.
-    pub features: Option<String>,
-    /// Zero-shot: a feature set name reading no epoch. Default `Scheme`.
-    pub zero_shot_features: String,
     /// Predictor and zero-shot: a predictor file written by `naap fit`,
     /// which ranks as fitted instead of a model fitted by the search (no
     /// known curves needed; `predictor` needs k-epochs ≥ the epochs its
     /// features read, `zero-shot` a scheme-only predictor). With it,
-    /// [`StudyConfig::validate`] records the file's model, feature set and
-    /// checksum in `model`, `features` and `predictor_checksum`, and clears
-    /// `known`. Default: none.
+    /// [`StudyConfig::validate`] records the file's checksum in
+    /// `predictor_checksum`, and its model and feature set in those
+    /// strategies' settings. Default: none.
     pub predictor: Option<String>,
     /// The checksum of the `predictor` file (`sha256:<hex>`, as the file
     /// records it), filled in by [`StudyConfig::validate`]; a recorded one
     /// that the file no longer matches is refused.
     pub predictor_checksum: Option<String>,
+    /// The strategies to run, each with its own settings, in report order
+    /// (`[[strategy]]` tables). Default: every strategy with its defaults.
+    pub strategy: Vec<StrategySpec>,
 }
 
 impl Default for StudyConfig {
@@ -92,25 +51,14 @@ impl Default for StudyConfig {
         StudyConfig {
             dataset: String::new(),
             logs: None,
-            strategies: STRATEGY_NAMES.iter().map(|s| s.to_string()).collect(),
             pool: "all".into(),
             repeats: 100,
             seed: 20220819,
             cost: CostKind::Epochs,
             budget: None,
-            eta: 3,
-            min_epochs: 10,
-            max_epochs: 90,
-            random_n: 20,
-            k_epochs: 3,
-            top_m: 10,
-            known: vec![Known::Fold, Known::Online],
-            online_batch: 5,
-            model: DEFAULT_MODEL.into(),
-            features: None,
-            zero_shot_features: "Scheme".into(),
             predictor: None,
             predictor_checksum: None,
+            strategy: StrategySpec::all(),
         }
     }
 }
@@ -124,56 +72,142 @@ pub enum Pool {
     Sample(usize),
 }
 
+/// A predictor file that ranks instead of a model fitted by the search:
+/// loaded, checked against a recorded checksum, and described.
+#[derive(Debug, Clone)]
+pub struct PredictorFile {
+    path: String,
+    predictor: Arc<Predictor>,
+    checksum: String,
+}
+
+impl PredictorFile {
+    /// Loads `path`; its checksum must be `expected` when given (the one a
+    /// config.toml recorded).
+    pub fn load(path: &str, expected: Option<&str>) -> Result<PredictorFile> {
+        let p =
+            Predictor::load(Path::new(path)).map_err(|e| Error::InvalidConfig(e.to_string()))?;
+        let checksum = p.checksum()?;
+        match expected {
+            Some(want) if want != checksum => Err(Error::InvalidConfig(format!(
+                "predictor file {path}: its checksum is {checksum}, the settings record {want}: \
+                 it is another predictor"
+            ))),
+            _ => Ok(PredictorFile {
+                path: path.to_owned(),
+                predictor: Arc::new(p),
+                checksum,
+            }),
+        }
+    }
+
+    /// Records in `spec` that this file ranks (its model and features).
+    pub fn record_in(&self, spec: &mut StrategySpec) -> Result<()> {
+        spec.params_mut()
+            .use_predictor_file(&self.predictor, &self.path)
+    }
+
+    /// What building a strategy gets: this file.
+    pub fn env(&self) -> BuildEnv<'_> {
+        BuildEnv {
+            predictor: Some((&self.path, &self.predictor)),
+        }
+    }
+
+    /// The predictor.
+    pub fn predictor(&self) -> &Arc<Predictor> {
+        &self.predictor
+    }
+
+    /// The file's path, as given.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Its checksum (`sha256:<hex>`).
+    pub fn checksum(&self) -> &str {
+        &self.checksum
+    }
+
+    /// One line saying what ranks: the path, model, features and checksum.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}: {}, features '{}', {}",
+            self.path,
+            self.predictor.model().name,
+            self.predictor.feature_set().name(),
+            self.checksum
+        )
+    }
+}
+
 /// Checked study settings; build with [`StudyConfig::validate`].
 #[derive(Debug, Clone)]
 pub struct StudyValidConfig {
     config: StudyConfig,
     pool: Pool,
-    rungs: Rungs,
-    predictor: Option<Arc<Predictor>>,
+    predictor: Option<PredictorFile>,
 }
 
 impl StudyConfig {
+    /// Replaces the strategies with the ones `names` names, in that order,
+    /// each keeping the settings it has here (from a config file) or else
+    /// its defaults; `None`, or a list holding `all`, keeps them all.
+    pub fn select(&mut self, names: Option<&[String]>) -> Result<()> {
+        let Some(names) = names.filter(|n| !n.is_empty() && !n.iter().any(|n| n == "all")) else {
+            return Ok(());
+        };
+        self.strategy = names
+            .iter()
+            .map(|n| {
+                let spec: StrategySpec = n.parse()?;
+                Ok(self
+                    .strategy
+                    .iter()
+                    .find(|s| s.name() == spec.name())
+                    .cloned()
+                    .unwrap_or(spec))
+            })
+            .collect::<Result<_>>()?;
+        Ok(())
+    }
+
+    /// Applies the strategy settings of `flags` to every strategy that reads them.
+    pub fn apply(&mut self, flags: &StrategyFlags) {
+        self.strategy.iter_mut().for_each(|s| s.apply(flags));
+    }
+
+    /// Ranks with the predictor file at `path` (another file than the
+    /// recorded one drops the recorded checksum).
+    pub fn set_predictor(&mut self, path: &str) {
+        if self.predictor.as_deref() != Some(path) {
+            self.predictor_checksum = None;
+        }
+        self.predictor = Some(path.to_owned());
+    }
+
     /// Checks every setting against its documented range.
     pub fn validate(mut self) -> Result<StudyValidConfig> {
         let bad = |m: String| Err(Error::InvalidConfig(m));
         let predictor = match &self.predictor {
             Some(path) => {
-                let p = load_predictor(Path::new(path), self.predictor_checksum.as_deref())?;
-                if let Some(f) = self
-                    .features
-                    .as_ref()
-                    .filter(|f| *f != p.feature_set().name())
-                {
-                    return bad(format!(
-                        "features '{f}' given with the predictor file {path}, whose features \
-                         are '{}': a predictor file ranks with its own model and features",
-                        p.feature_set().name()
-                    ));
+                let file = PredictorFile::load(path, self.predictor_checksum.as_deref())?;
+                for spec in &mut self.strategy {
+                    file.record_in(spec)?;
                 }
-                // Recorded so that config.toml says what ranked.
-                self.model = p.model().name.clone();
-                self.features = Some(p.feature_set().name().to_owned());
-                self.predictor_checksum = Some(p.checksum()?);
-                self.known.clear();
-                Some(Arc::new(p))
+                self.predictor_checksum = Some(file.checksum().to_owned());
+                Some(file)
             }
             None if self.predictor_checksum.is_some() => {
                 return bad("predictor_checksum is given without a predictor file".into())
             }
             None => None,
         };
-        if self.strategies.is_empty() {
+        if self.strategy.is_empty() {
             return bad("no strategy given".into());
         }
-        for (i, s) in self.strategies.iter().enumerate() {
-            if !STRATEGY_NAMES.contains(&s.as_str()) {
-                return bad(format!(
-                    "unknown strategy '{s}', expected one of {}",
-                    STRATEGY_NAMES.join(", ")
-                ));
-            }
-            if self.strategies[..i].contains(s) {
+        for (i, s) in self.strategy.iter().enumerate() {
+            if self.strategy[..i].iter().any(|t| t.name() == s.name()) {
                 return bad(format!("strategy '{s}' is given twice"));
             }
         }
@@ -192,14 +226,9 @@ impl StudyConfig {
                 return bad(format!("budget must be a positive number, got {b}"));
             }
         }
-        if self.known.is_empty() && predictor.is_none() {
-            return bad("known needs at least one protocol (fold, online)".into());
-        }
-        let rungs = Rungs::new(self.eta, self.min_epochs, self.max_epochs)?;
         let valid = StudyValidConfig {
             config: self,
             pool,
-            rungs,
             predictor,
         };
         // Building the strategies checks their own settings and the model name.
@@ -209,7 +238,8 @@ impl StudyConfig {
 }
 
 impl StudyValidConfig {
-    /// The settings as given (for `config.toml`).
+    /// The settings as checked (for `config.toml`): as given, with a
+    /// predictor file's checksum, model and features filled in.
     pub fn config(&self) -> &StudyConfig {
         &self.config
     }
@@ -239,111 +269,51 @@ impl StudyValidConfig {
         self.config.cost
     }
 
-    /// The largest number of epochs any strategy trains a scheme.
+    /// The most epochs any strategy's settings ask of a scheme.
     pub fn epochs_needed(&self) -> u32 {
-        self.rungs.max_epochs().max(self.config.k_epochs)
+        self.config
+            .strategy
+            .iter()
+            .map(|s| s.params().epochs_needed())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The predictor file, if one was given.
+    pub fn predictor_file(&self) -> Option<&PredictorFile> {
+        self.predictor.as_ref()
     }
 
     /// The predictor file's predictor, if one was given.
     pub fn predictor(&self) -> Option<&Arc<Predictor>> {
-        self.predictor.as_ref()
+        self.predictor.as_ref().map(PredictorFile::predictor)
     }
 
-    /// The strategies, in the order given; `predictor` and `zero-shot`
-    /// become one strategy per protocol of `known`, or one ranking by the
-    /// predictor file.
-    pub fn strategies(&self) -> Result<Vec<Box<dyn Strategy>>> {
-        let c = &self.config;
-        let mut out: Vec<Box<dyn Strategy>> = Vec::new();
-        let in_file = |e: Error| match (&c.predictor, e) {
-            (Some(path), Error::InvalidConfig(m)) => {
-                Error::InvalidConfig(format!("predictor file {path}: {m}"))
-            }
-            (_, e) => e,
-        };
-        for name in &c.strategies {
-            match (name.as_str(), &self.predictor) {
-                ("predictor", Some(p)) => out.push(Box::new(
-                    RankThenTrain::predictor_file(c.k_epochs, c.top_m, p.clone())
-                        .map_err(in_file)?,
-                )),
-                ("zero-shot", Some(p)) => out.push(Box::new(
-                    RankThenTrain::zero_shot_file(c.top_m, p.clone()).map_err(in_file)?,
-                )),
-                _ => {}
-            }
-            match name.as_str() {
-                "predictor" | "zero-shot" if self.predictor.is_some() => {}
-                "exhaustive" => out.push(Box::new(Exhaustive)),
-                "random" => out.push(Box::new(RandomSearch::new(c.random_n)?)),
-                "successive-halving" => out.push(Box::new(SuccessiveHalving::new(self.rungs))),
-                "hyperband" => out.push(Box::new(Hyperband::new(self.rungs))),
-                "predictor" => {
-                    let features = match &c.features {
-                        Some(name) => feature_set(name)?,
-                        None => FeatureSet::scheme_quantitative(c.k_epochs),
-                    };
-                    for &known in &c.known {
-                        out.push(Box::new(RankThenTrain::predictor(
-                            c.k_epochs,
-                            c.top_m,
-                            model(&c.model)?,
-                            features.clone(),
-                            known,
-                            c.online_batch,
-                        )?));
-                    }
-                }
-                "zero-shot" => {
-                    let features = feature_set(&c.zero_shot_features)?;
-                    for &known in &c.known {
-                        out.push(Box::new(RankThenTrain::zero_shot(
-                            c.top_m,
-                            model(&c.model)?,
-                            features.clone(),
-                            known,
-                            c.online_batch,
-                        )?));
-                    }
-                }
-                "last-accuracy" => {
-                    out.push(Box::new(RankThenTrain::last_accuracy(c.k_epochs, c.top_m)?))
-                }
-                other => unreachable!("validated strategy name {other}"),
-            }
+    /// The strategies, in the order given, each with the settings it was
+    /// built from; `predictor` and `zero-shot` become one strategy per
+    /// protocol of `known`, or one ranking by the predictor file.
+    pub fn built(&self) -> Result<Vec<(&StrategySpec, Box<dyn Strategy>)>> {
+        let env = self
+            .predictor
+            .as_ref()
+            .map_or_else(BuildEnv::default, PredictorFile::env);
+        let mut out = Vec::new();
+        for spec in &self.config.strategy {
+            out.extend(spec.build(&env)?.into_iter().map(|s| (spec, s)));
         }
         Ok(out)
     }
-}
 
-/// The model of the registry with this display name.
-fn model(name: &str) -> Result<ModelSpec> {
-    spec_named(name).map_err(|e| Error::InvalidConfig(e.to_string()))
-}
-
-/// Loads a predictor file; its checksum must be `expected` when given (the
-/// one a config.toml recorded).
-fn load_predictor(path: &Path, expected: Option<&str>) -> Result<Predictor> {
-    let p = Predictor::load(path).map_err(|e| Error::InvalidConfig(e.to_string()))?;
-    let actual = p.checksum()?;
-    match expected {
-        Some(want) if want != actual => Err(Error::InvalidConfig(format!(
-            "predictor file {}: its checksum is {actual}, the settings record {want}: \
-             it is another predictor",
-            path.display()
-        ))),
-        _ => Ok(p),
+    /// The strategies, in the order given (see [`Self::built`]).
+    pub fn strategies(&self) -> Result<Vec<Box<dyn Strategy>>> {
+        Ok(self.built()?.into_iter().map(|(_, s)| s).collect())
     }
-}
-
-/// The feature set with this name, as `naap fit` and `naap baseline` name them.
-fn feature_set(name: &str) -> Result<FeatureSet> {
-    FeatureSet::named(name).map_err(|e| Error::InvalidConfig(e.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::strategy::Known;
 
     #[test]
     fn default_config_is_valid_and_expands_protocols() {
@@ -370,6 +340,20 @@ mod tests {
         );
     }
 
+    /// The default study with `flags` applied to every strategy.
+    fn with(flags: StrategyFlags) -> StudyConfig {
+        let mut c = StudyConfig::default();
+        c.apply(&flags);
+        c
+    }
+
+    fn named(names: &[&str]) -> StudyConfig {
+        let mut c = StudyConfig::default();
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        c.select(Some(&names)).unwrap();
+        c
+    }
+
     #[test]
     fn out_of_range_settings_are_rejected_with_their_value() {
         let check = |c: StudyConfig, needle: &str| {
@@ -377,6 +361,7 @@ mod tests {
             assert!(err.contains(needle), "{needle:?} not in {err:?}");
         };
         let d = StudyConfig::default;
+        let f = StrategyFlags::default;
         check(
             StudyConfig {
                 pool: "1".into(),
@@ -392,38 +377,61 @@ mod tests {
             "got 'some'",
         );
         check(StudyConfig { repeats: 0, ..d() }, "repeats");
-        check(StudyConfig { eta: 1, ..d() }, "got 1");
         check(
-            StudyConfig {
-                max_epochs: 80,
-                ..d()
-            },
+            with(StrategyFlags {
+                eta: Some(1),
+                ..f()
+            }),
+            "got 1",
+        );
+        check(
+            with(StrategyFlags {
+                max_epochs: Some(80),
+                ..f()
+            }),
             "R=80",
         );
+        let err = StudyConfig::default()
+            .select(Some(&["bayes".into()]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("'bayes'"), "{err}");
+        check(named(&["random", "random"]), "twice");
         check(
             StudyConfig {
-                strategies: vec!["bayes".into()],
+                strategy: vec![],
                 ..d()
             },
-            "'bayes'",
+            "no strategy",
         );
         check(
-            StudyConfig {
-                strategies: vec!["random".into(), "random".into()],
-                ..d()
-            },
-            "twice",
-        );
-        check(
-            StudyConfig {
-                model: "GPT".into(),
-                ..d()
-            },
+            with(StrategyFlags {
+                model: Some("GPT".into()),
+                ..f()
+            }),
             "'GPT'",
         );
-        check(StudyConfig { top_m: 0, ..d() }, "top-m");
-        check(StudyConfig { k_epochs: 0, ..d() }, "got 0");
-        check(StudyConfig { random_n: 0, ..d() }, "random search");
+        check(
+            with(StrategyFlags {
+                top_m: Some(0),
+                ..f()
+            }),
+            "top-m",
+        );
+        check(
+            with(StrategyFlags {
+                k_epochs: Some(0),
+                ..f()
+            }),
+            "got 0",
+        );
+        check(
+            with(StrategyFlags {
+                random_n: Some(0),
+                ..f()
+            }),
+            "random search",
+        );
         check(
             StudyConfig {
                 budget: Some(-1.0),
@@ -432,37 +440,74 @@ mod tests {
             "got -1",
         );
         check(
-            StudyConfig {
+            with(StrategyFlags {
                 features: Some("Scheme + Quantitative 6 epochs".into()),
-                ..d()
-            },
+                ..f()
+            }),
             "read epoch 6, but candidates are trained 3 epochs",
         );
         check(
-            StudyConfig {
-                zero_shot_features: "Scheme6+Quant.1".into(),
-                ..d()
-            },
+            with(StrategyFlags {
+                zero_shot_features: Some("Scheme6+Quant.1".into()),
+                ..f()
+            }),
             "zero-shot trains nothing first",
         );
         check(
-            StudyConfig {
+            with(StrategyFlags {
                 features: Some("Schema".into()),
-                ..d()
-            },
+                ..f()
+            }),
             "'Schema'",
+        );
+        check(
+            with(StrategyFlags {
+                known: Some(vec![]),
+                ..f()
+            }),
+            "known needs at least one protocol",
         );
     }
 
     #[test]
+    fn selecting_strategies_keeps_their_settings_from_the_config() {
+        let mut c = with(StrategyFlags {
+            random_n: Some(7),
+            ..StrategyFlags::default()
+        });
+        c.select(Some(&["hyperband".into(), "random".into()]))
+            .unwrap();
+        assert_eq!(
+            c.strategy,
+            vec![
+                "hyperband".parse().unwrap(),
+                StrategySpec::Random(crate::strategy::RandomSpec { n: 7 }),
+            ]
+        );
+        // `all` or nothing keeps every strategy as it is.
+        let before = c.clone();
+        c.select(Some(&["all".into()])).unwrap();
+        c.select(None).unwrap();
+        assert_eq!(c, before);
+    }
+
+    #[test]
     fn config_round_trips_through_toml_and_rejects_unknown_keys() {
-        let c = StudyConfig::default();
+        let mut c = with(StrategyFlags {
+            k_epochs: Some(4),
+            known: Some(vec![Known::Online]),
+            ..StrategyFlags::default()
+        });
+        c.budget = Some(1500.0);
         let text = toml::to_string(&c).unwrap();
         assert_eq!(toml::from_str::<StudyConfig>(&text).unwrap(), c);
-        let err = toml::from_str::<StudyConfig>("etaa = 3")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("etaa"), "{err}");
+        for old_key in ["etaa = 3", "eta = 3", "strategies = [\"random\"]"] {
+            let err = toml::from_str::<StudyConfig>(old_key)
+                .unwrap_err()
+                .to_string();
+            let key = old_key.split(' ').next().unwrap();
+            assert!(err.contains(key), "{err}");
+        }
     }
 }
 
@@ -470,6 +515,8 @@ mod tests {
 mod predictor_file_tests {
     use super::*;
     use crate::strategy::tests::table;
+    use naap_predict::features::FeatureSet;
+    use naap_predict::models::spec_named;
 
     /// A predictor file fitted on the synthetic table, and its path.
     fn fitted(dir: &Path, name: &str, features: &str) -> String {
@@ -478,8 +525,8 @@ mod predictor_file_tests {
         let path = dir.join(name);
         Predictor::fit_rows(
             &refs,
-            &model("Linear Regression").unwrap(),
-            &feature_set(features).unwrap(),
+            &spec_named("Linear Regression").unwrap(),
+            &FeatureSet::named(features).unwrap(),
             1,
         )
         .unwrap()
@@ -489,12 +536,14 @@ mod predictor_file_tests {
     }
 
     fn with(path: &str, strategy: &str, k: u32) -> StudyConfig {
-        StudyConfig {
-            strategies: vec![strategy.into()],
-            predictor: Some(path.into()),
-            k_epochs: k,
-            ..StudyConfig::default()
-        }
+        let mut c = StudyConfig::default();
+        c.select(Some(&[strategy.into()])).unwrap();
+        c.apply(&StrategyFlags {
+            k_epochs: Some(k),
+            ..StrategyFlags::default()
+        });
+        c.set_predictor(path);
+        c
     }
 
     #[test]
@@ -512,10 +561,12 @@ mod predictor_file_tests {
         assert!(with(&scheme, "zero-shot", 3).validate().is_ok());
         assert!(with(&scheme, "predictor", 1).validate().is_ok());
 
-        let e = err(StudyConfig {
+        let mut c = with(&curve, "predictor", 3);
+        c.apply(&StrategyFlags {
             features: Some("Scheme".into()),
-            ..with(&curve, "predictor", 3)
+            ..StrategyFlags::default()
         });
+        let e = err(c);
         assert!(e.contains("'Scheme' given with the predictor file"), "{e}");
 
         // The recorded checksum must be the file's: a config.toml naming
@@ -527,11 +578,14 @@ mod predictor_file_tests {
             .as_deref()
             .is_some_and(|c| c.starts_with("sha256:")));
         assert!(recorded.clone().validate().is_ok());
+        // Setting the same path again keeps the recorded checksum.
+        let mut same = recorded.clone();
+        same.set_predictor(&curve);
+        assert_eq!(same.predictor_checksum, recorded.predictor_checksum);
         std::fs::copy(&scheme, &curve).unwrap();
-        let e = err(StudyConfig {
-            strategies: vec!["zero-shot".into()],
-            ..recorded
-        });
+        let mut replaced = recorded;
+        replaced.select(Some(&["zero-shot".into()])).unwrap();
+        let e = err(replaced);
         assert!(e.contains("checksum") && e.contains(&curve), "{e}");
 
         std::fs::write(&curve, "{\"format\": \"naap-predictor\"").unwrap();

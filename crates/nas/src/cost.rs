@@ -7,6 +7,7 @@
 
 use crate::{Error, Result};
 use naap_dataset::{Row, TrainingLog};
+use naap_space::ModelId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -130,10 +131,10 @@ impl CostModel {
     }
 
     /// The cost of one epoch of `model_id`.
-    pub fn per_epoch(&self, model_id: u32) -> Result<f64> {
+    pub fn per_epoch(&self, model_id: ModelId) -> Result<f64> {
         match self.kind {
             CostKind::Epochs => Ok(1.0),
-            _ => self.per_epoch.get(&model_id).copied().ok_or_else(|| {
+            _ => self.per_epoch.get(&model_id.get()).copied().ok_or_else(|| {
                 Error::InvalidInput(format!(
                     "no {} cost for ModelId {model_id}{}",
                     self.kind.name(),
@@ -171,9 +172,9 @@ mod tests {
         let log = TrainingLog::parse(text.as_bytes(), Path::new("scheme_1.txt")).unwrap();
         let cost = CostModel::logged([(1, &log)]).unwrap();
         // 14:12:52 to 14:13:34 is 42 s for 2 epochs.
-        approx::assert_relative_eq!(cost.per_epoch(1).unwrap(), 21.0);
+        approx::assert_relative_eq!(cost.per_epoch(ModelId::new(1).unwrap()).unwrap(), 21.0);
         assert!(cost
-            .per_epoch(2)
+            .per_epoch(ModelId::new(2).unwrap())
             .unwrap_err()
             .to_string()
             .contains("log is missing"));
@@ -185,6 +186,11 @@ mod tests {
             assert_eq!(k.name().parse::<CostKind>().unwrap(), k);
         }
         assert!("gpu".parse::<CostKind>().is_err());
-        assert_eq!(CostModel::epochs().per_epoch(12345).unwrap(), 1.0);
+        assert_eq!(
+            CostModel::epochs()
+                .per_epoch(ModelId::new(12345).unwrap())
+                .unwrap(),
+            1.0
+        );
     }
 }

@@ -19,6 +19,33 @@ pub enum Error {
     /// Every candidate the strategy could still pick diverged.
     #[error("no candidate left: {0}")]
     NothingLeft(String),
+    /// A file the user named could not be read (a config, the dataset, the
+    /// training logs): the user's input, whatever the cause.
+    #[error("reading {what} {}", path.display())]
+    Read {
+        /// What the file is (`config`, `dataset`, `the training logs`).
+        what: &'static str,
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why it could not be read.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A step of a job failed; the step, then the cause.
+    #[error("{context}")]
+    Context {
+        /// What was being done (`checking the study settings`).
+        context: String,
+        /// The cause.
+        #[source]
+        source: Box<Error>,
+    },
+    /// Writing the run folder failed.
+    #[error(transparent)]
+    Output(#[from] naap_output::Error),
+    /// Serializing `config.toml` failed.
+    #[error("serializing config.toml: {0}")]
+    Serialize(#[from] toml::ser::Error),
     /// The dataset stage failed (reading the CSV or a log).
     #[error(transparent)]
     Dataset(#[from] naap_dataset::Error),
@@ -30,13 +57,29 @@ pub enum Error {
 impl naap_output::HasFault for Error {
     fn fault(&self) -> naap_output::Fault {
         match self {
-            Error::InvalidConfig(_) | Error::InvalidInput(_) => naap_output::Fault::Input,
+            Error::InvalidConfig(_) | Error::InvalidInput(_) | Error::Read { .. } => {
+                naap_output::Fault::Input
+            }
+            Error::Context { source, .. } => naap_output::HasFault::fault(source.as_ref()),
+            Error::Output(e) => naap_output::HasFault::fault(e),
+            Error::Serialize(_) => naap_output::Fault::Runtime,
             Error::Dataset(e) => naap_output::HasFault::fault(e),
             Error::Predict(e) => naap_output::HasFault::fault(e),
             // The meter's own refusals are bugs of a strategy, not the user's.
             Error::NotPaid(_) | Error::BudgetExhausted(_) | Error::NothingLeft(_) => {
                 naap_output::Fault::Runtime
             }
+        }
+    }
+}
+
+impl Error {
+    /// Wraps an error in the step it happened in, for `map_err`.
+    pub fn within(context: impl Into<String>) -> impl FnOnce(Error) -> Error {
+        let context = context.into();
+        move |source| Error::Context {
+            context,
+            source: Box::new(source),
         }
     }
 }

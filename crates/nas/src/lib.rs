@@ -8,7 +8,8 @@
 //! one [`Strategy`] trait; [`run_study`] replays every strategy × repeat in
 //! parallel and scores it, and [`report`] and [`figure`] turn the records
 //! into `results.csv`, `summary.md` and `regret.png`.
-//! Start at [`StudyConfig`] and [`run_study`].
+//! Start at [`StudyConfig`] and [`run_study`], or run the whole command as a
+//! job: [`simulate::SimulateJob`] and [`simulate::run`].
 #![deny(missing_docs)]
 
 pub mod config;
@@ -18,17 +19,18 @@ pub mod figure;
 mod meter;
 mod predictor;
 pub mod report;
+pub mod simulate;
 mod source;
 pub mod strategy;
 mod study;
 mod table;
 
-pub use config::{Pool, StudyConfig, StudyValidConfig};
+pub use config::{Pool, PredictorFile, StudyConfig, StudyValidConfig};
 pub use cost::{CostKind, CostModel};
 pub use error::{Error, Result};
 pub use meter::{Meter, Spent};
 pub use source::{Advance, Advanced, CurveSource, PoolMember};
-pub use strategy::{SearchContext, Strategy};
+pub use strategy::{SearchContext, Strategy, StrategyFlags, StrategySpec};
 pub use study::{
     check_study, run_count, run_study, search, RunRecord, SearchOutcome, StudyResults,
 };

@@ -14,6 +14,7 @@ use crate::cost::CostModel;
 use crate::source::{Advance, CurveSource, PoolMember};
 use crate::{Error, Result};
 use naap_dataset::EpochRecord;
+use naap_space::ModelId;
 use std::collections::BTreeMap;
 
 /// The state of a search after one paid batch: what it has spent and the
@@ -26,14 +27,15 @@ pub struct Spent {
     pub cost: f64,
     /// The incumbent: among the schemes trained longest, the one with the
     /// best accuracy observed (ties: lower ModelId).
-    pub incumbent: u32,
+    pub incumbent: ModelId,
 }
 
 /// Trains candidates through a source on request and charges for it.
 pub struct Meter<'s> {
     source: &'s mut dyn CurveSource,
     cost: &'s CostModel,
-    index: BTreeMap<u32, usize>,
+    ids: Vec<ModelId>,
+    index: BTreeMap<ModelId, usize>,
     curves: Vec<Vec<EpochRecord>>,
     diverged: Vec<Option<String>>,
     epochs_spent: u64,
@@ -43,19 +45,21 @@ pub struct Meter<'s> {
 }
 
 impl<'s> Meter<'s> {
-    /// A meter with nothing paid yet.
-    pub fn new(source: &'s mut dyn CurveSource, cost: &'s CostModel) -> Meter<'s> {
-        let index = source
+    /// A meter with nothing paid yet; an error if a member's id is not a
+    /// ModelId (0).
+    pub fn new(source: &'s mut dyn CurveSource, cost: &'s CostModel) -> Result<Meter<'s>> {
+        let ids = source
             .members()
             .iter()
-            .enumerate()
-            .map(|(i, c)| (c.model_id, i))
-            .collect();
+            .map(PoolMember::id)
+            .collect::<Result<Vec<ModelId>>>()?;
+        let index = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
         let curves = vec![Vec::new(); source.members().len()];
         let diverged = vec![None; curves.len()];
-        Meter {
+        Ok(Meter {
             source,
             cost,
+            ids,
             index,
             curves,
             diverged,
@@ -63,7 +67,7 @@ impl<'s> Meter<'s> {
             cost_spent: 0.0,
             budget: None,
             trajectory: Vec::new(),
-        }
+        })
     }
 
     /// Caps what the search may spend: a batch that would take the cost
@@ -79,17 +83,17 @@ impl<'s> Meter<'s> {
     }
 
     /// The ModelIds of the search that have not diverged, ascending.
-    pub fn ids(&self) -> Vec<u32> {
-        self.members()
+    pub fn ids(&self) -> Vec<ModelId> {
+        self.ids
             .iter()
             .zip(&self.diverged)
             .filter(|(_, d)| d.is_none())
-            .map(|(c, _)| c.model_id)
+            .map(|(&id, _)| id)
             .collect()
     }
 
     /// Of `ids`, in their order, those whose training has not diverged.
-    pub fn alive(&self, ids: &[u32]) -> Vec<u32> {
+    pub fn alive(&self, ids: &[ModelId]) -> Vec<ModelId> {
         ids.iter()
             .copied()
             .filter(|&id| self.position(id).is_ok_and(|p| self.diverged[p].is_none()))
@@ -97,16 +101,16 @@ impl<'s> Meter<'s> {
     }
 
     /// `(ModelId, why)` of every candidate whose training diverged, by ModelId.
-    pub fn diverged(&self) -> Vec<(u32, String)> {
-        self.members()
+    pub fn diverged(&self) -> Vec<(ModelId, String)> {
+        self.ids
             .iter()
             .zip(&self.diverged)
-            .filter_map(|(c, d)| d.clone().map(|why| (c.model_id, why)))
+            .filter_map(|(&id, d)| d.clone().map(|why| (id, why)))
             .collect()
     }
 
     /// What is known of `model_id` for free (no trained epochs).
-    pub fn member(&self, model_id: u32) -> Result<&PoolMember> {
+    pub fn member(&self, model_id: ModelId) -> Result<&PoolMember> {
         Ok(&self.members()[self.position(model_id)?])
     }
 
@@ -115,7 +119,7 @@ impl<'s> Meter<'s> {
         self.source.max_epochs()
     }
 
-    fn position(&self, model_id: u32) -> Result<usize> {
+    fn position(&self, model_id: ModelId) -> Result<usize> {
         self.index
             .get(&model_id)
             .copied()
@@ -126,8 +130,8 @@ impl<'s> Meter<'s> {
     /// for the epochs not trained before; a scheme already trained that far
     /// costs nothing. A scheme named twice is trained to the larger target;
     /// a diverged one is not trained again.
-    pub fn train(&mut self, batch: &[(u32, u32)]) -> Result<()> {
-        let mut targets: BTreeMap<u32, u32> = BTreeMap::new();
+    pub fn train(&mut self, batch: &[(ModelId, u32)]) -> Result<()> {
+        let mut targets: BTreeMap<ModelId, u32> = BTreeMap::new();
         for &(id, to) in batch {
             if to > self.max_epochs() {
                 return Err(Error::InvalidInput(format!(
@@ -218,18 +222,18 @@ impl<'s> Meter<'s> {
     }
 
     /// How many epochs of `model_id` have been paid for.
-    pub fn trained_epochs(&self, model_id: u32) -> Result<u32> {
+    pub fn trained_epochs(&self, model_id: ModelId) -> Result<u32> {
         Ok(self.curves[self.position(model_id)?].len() as u32)
     }
 
     /// The paid part of a scheme's curve, epoch 1 first.
-    pub fn curve(&self, model_id: u32) -> Result<&[EpochRecord]> {
+    pub fn curve(&self, model_id: ModelId) -> Result<&[EpochRecord]> {
         Ok(&self.curves[self.position(model_id)?])
     }
 
     /// Test accuracy of `model_id` after `epoch` (1-based); an error if that
     /// epoch has not been paid for.
-    pub fn accuracy_at(&self, model_id: u32, epoch: u32) -> Result<f64> {
+    pub fn accuracy_at(&self, model_id: ModelId, epoch: u32) -> Result<f64> {
         let curve = self.curve(model_id)?;
         match epoch.checked_sub(1).and_then(|i| curve.get(i as usize)) {
             Some(r) => Ok(r.accuracy),
@@ -242,7 +246,7 @@ impl<'s> Meter<'s> {
 
     /// The best test accuracy among the paid epochs of `model_id`; an error
     /// if none was paid.
-    pub fn best_accuracy(&self, model_id: u32) -> Result<f64> {
+    pub fn best_accuracy(&self, model_id: ModelId) -> Result<f64> {
         let curve = self.curve(model_id)?;
         if curve.is_empty() {
             return Err(Error::NotPaid(format!(
@@ -258,9 +262,9 @@ impl<'s> Meter<'s> {
     /// The scheme the search would answer with if stopped now: among the
     /// schemes trained longest, the best observed accuracy (ties: lower
     /// ModelId); diverged ones are out. `None` before anything was trained.
-    pub fn incumbent(&self) -> Option<u32> {
+    pub fn incumbent(&self) -> Option<ModelId> {
         let alive = || {
-            self.members()
+            self.ids
                 .iter()
                 .zip(&self.curves)
                 .zip(&self.diverged)
@@ -268,8 +272,8 @@ impl<'s> Meter<'s> {
                 .map(|(cc, _)| cc)
         };
         let longest = alive().map(|(_, c)| c.len()).max().filter(|&n| n > 0)?;
-        let mut best: Option<(u32, f64)> = None;
-        for (c, curve) in alive() {
+        let mut best: Option<(ModelId, f64)> = None;
+        for (&id, curve) in alive() {
             if curve.len() != longest {
                 continue;
             }
@@ -279,7 +283,7 @@ impl<'s> Meter<'s> {
                 .fold(f64::NEG_INFINITY, f64::max);
             // Candidates are in ModelId order, so `>` keeps the lower id on ties.
             if best.is_none_or(|(_, b)| acc > b) {
-                best = Some((c.model_id, acc));
+                best = Some((id, acc));
             }
         }
         best.map(|(id, _)| id)
@@ -301,12 +305,12 @@ impl<'s> Meter<'s> {
     }
 
     /// `(ModelId, epochs paid)` of every scheme trained at all, by ModelId.
-    pub fn paid(&self) -> Vec<(u32, u32)> {
-        self.members()
+    pub fn paid(&self) -> Vec<(ModelId, u32)> {
+        self.ids
             .iter()
             .zip(&self.curves)
             .filter(|(_, c)| !c.is_empty())
-            .map(|(cand, c)| (cand.model_id, c.len() as u32))
+            .map(|(&id, c)| (id, c.len() as u32))
             .collect()
     }
 }

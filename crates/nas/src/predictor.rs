@@ -10,10 +10,11 @@ use naap_dataset::Row;
 use naap_predict::features::FeatureSet;
 use naap_predict::models::ModelSpec;
 use naap_predict::predictor::{Candidate, Predictor};
+use naap_space::ModelId;
 
 fn paid_prefix(
     meter: &Meter<'_>,
-    model_id: u32,
+    model_id: ModelId,
     epochs: u32,
 ) -> Result<Vec<naap_dataset::EpochRecord>> {
     let curve = meter.curve(model_id)?;
@@ -30,7 +31,7 @@ fn paid_prefix(
 /// and the first `epochs` paid epochs.
 pub(crate) fn observed_candidate(
     meter: &Meter<'_>,
-    model_id: u32,
+    model_id: ModelId,
     epochs: u32,
 ) -> Result<Candidate> {
     let free = meter.member(model_id)?.candidate.clone();
@@ -39,10 +40,10 @@ pub(crate) fn observed_candidate(
 
 /// A training row from a scheme the search trained fully: its paid curve
 /// and `max_accuracy`, the best accuracy it observed.
-pub(crate) fn observed_row(meter: &Meter<'_>, model_id: u32, max_accuracy: f64) -> Result<Row> {
+pub(crate) fn observed_row(meter: &Meter<'_>, model_id: ModelId, max_accuracy: f64) -> Result<Row> {
     let free = &meter.member(model_id)?.candidate;
     Ok(Row {
-        model_id,
+        model_id: model_id.get(),
         is_test: false,
         scheme: free.scheme,
         max_accuracy,
@@ -53,7 +54,11 @@ pub(crate) fn observed_row(meter: &Meter<'_>, model_id: u32, max_accuracy: f64) 
 
 /// What a fitted `predictor` predicts for each of `ids`, from their free
 /// features and the paid epochs it reads.
-pub(crate) fn predict(meter: &Meter<'_>, predictor: &Predictor, ids: &[u32]) -> Result<Vec<f64>> {
+pub(crate) fn predict(
+    meter: &Meter<'_>,
+    predictor: &Predictor,
+    ids: &[ModelId],
+) -> Result<Vec<f64>> {
     let candidates = ids
         .iter()
         .map(|&id| observed_candidate(meter, id, predictor.epochs_needed()))
@@ -69,7 +74,7 @@ pub(crate) fn fit_predict(
     spec: &ModelSpec,
     set: &FeatureSet,
     train: &[&Row],
-    ids: &[u32],
+    ids: &[ModelId],
     seed: u64,
 ) -> Result<Vec<f64>> {
     let predictor = Predictor::fit_rows(train, spec, set, seed)?;

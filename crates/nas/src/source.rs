@@ -9,9 +9,10 @@
 //! diverge (a non-finite loss): the source says so in its [`Advanced`]
 //! answer, and the meter takes the candidate out of the search.
 
-use crate::Result;
+use crate::{Error, Result};
 use naap_dataset::EpochRecord;
 use naap_predict::predictor::Candidate;
+use naap_space::ModelId;
 
 /// A scheme a search may train: its id and what is known about it for free,
 /// as a predictor [`Candidate`] with no trained epochs (the profiler's
@@ -22,6 +23,13 @@ pub struct PoolMember {
     pub model_id: u32,
     /// What a predictor may read before any training.
     pub candidate: Candidate,
+}
+
+impl PoolMember {
+    /// The member's ModelId; an error for 0, which is no id.
+    pub fn id(&self) -> Result<ModelId> {
+        ModelId::new(self.model_id).map_err(|e| Error::InvalidInput(e.to_string()))
+    }
 }
 
 impl From<&naap_dataset::Row> for PoolMember {
@@ -45,7 +53,7 @@ impl From<&naap_dataset::Row> for PoolMember {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Advance {
     /// The scheme to train.
-    pub model_id: u32,
+    pub model_id: ModelId,
     /// Epochs already trained (0 for a fresh scheme).
     pub from_epoch: u32,
     /// The epoch to stop after (> `from_epoch`).

@@ -6,9 +6,10 @@ use crate::cost::{CostKind, CostModel};
 use crate::meter::{Meter, Spent};
 use crate::source::CurveSource;
 use crate::strategy::{SearchContext, Strategy};
-use crate::table::TableSource;
+use crate::table::{row_id, TableSource};
 use crate::{Error, Result};
 use naap_dataset::{Dataset, Row};
+use naap_space::ModelId;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchOutcome {
     /// The ModelId the strategy returned.
-    pub found: u32,
+    pub found: ModelId,
     /// Scheme-epochs paid.
     pub epochs_spent: u64,
     /// Cost paid, in the cost model's unit.
@@ -26,13 +27,13 @@ pub struct SearchOutcome {
     /// Spending and incumbent after each paid batch.
     pub trajectory: Vec<Spent>,
     /// `(ModelId, epochs paid)` of every scheme trained at all.
-    pub paid: Vec<(u32, u32)>,
+    pub paid: Vec<(ModelId, u32)>,
     /// Whether the budget stopped the search (it then answered with its
     /// incumbent).
     pub budget_hit: bool,
     /// `(ModelId, why)` of every candidate whose training diverged (never
     /// on stored curves).
-    pub diverged: Vec<(u32, String)>,
+    pub diverged: Vec<(ModelId, String)>,
 }
 
 /// Runs one strategy on one source, paying through a fresh meter capped at
@@ -45,7 +46,7 @@ pub fn search(
     budget: Option<f64>,
     ctx: &SearchContext<'_>,
 ) -> Result<SearchOutcome> {
-    let mut meter = Meter::new(source, cost).with_budget(budget);
+    let mut meter = Meter::new(source, cost)?.with_budget(budget);
     let (found, budget_hit) = match strategy.search(&mut meter, ctx) {
         Ok(id) => (id, false),
         Err(Error::BudgetExhausted(why)) => match meter.incumbent() {
@@ -88,7 +89,7 @@ pub struct RunRecord {
     /// What training the whole pool fully would have cost.
     pub exhaustive_cost: f64,
     /// The scheme returned.
-    pub found_model_id: u32,
+    pub found_model_id: ModelId,
     /// Its MaxAccuracy.
     pub found_max_accuracy: f64,
     /// The best MaxAccuracy of the pool.
@@ -211,14 +212,9 @@ pub fn check_study(dataset: &Dataset, cost: &CostModel, config: &StudyValidConfi
             config.epochs_needed()
         ));
     }
-    let c = config.config();
-    for s in config.strategies()? {
+    for (spec, s) in config.built()? {
         let searched = if s.needs_known() { pool / 2 } else { pool };
-        let asks = match s.name() {
-            "random" => c.random_n,
-            "exhaustive" | "successive-halving" | "hyperband" => 1,
-            _ => c.top_m,
-        };
+        let asks = spec.params().trains_fully();
         if asks > searched {
             return bad(format!(
                 "{} trains {asks} schemes fully but searches a pool of {searched}",
@@ -234,7 +230,7 @@ pub fn check_study(dataset: &Dataset, cost: &CostModel, config: &StudyValidConfi
         ));
     }
     for r in &dataset.rows {
-        cost.per_epoch(r.model_id)?;
+        cost.per_epoch(row_id(r)?)?;
     }
     Ok(())
 }
@@ -305,10 +301,10 @@ fn score(
     cost: &CostModel,
     outcome: &SearchOutcome,
 ) -> Result<RunRecord> {
-    let truth = |id: u32| {
+    let truth = |id: ModelId| {
         searched
             .iter()
-            .find(|r| r.model_id == id)
+            .find(|r| r.model_id == id.get())
             .map(|r| r.max_accuracy)
             .ok_or_else(|| Error::InvalidInput(format!("ModelId {id} is not in the pool")))
     };
@@ -322,7 +318,7 @@ fn score(
     let top = |pct: usize| rank <= (n * pct).div_ceil(100);
     let mut exhaustive_cost = 0.0;
     for r in searched {
-        exhaustive_cost += cost.per_epoch(r.model_id)? * r.epochs.len() as f64;
+        exhaustive_cost += cost.per_epoch(row_id(r)?)? * r.epochs.len() as f64;
     }
     let mut trajectory = outcome
         .trajectory

@@ -3,6 +3,13 @@
 use crate::source::{Advance, Advanced, CurveSource, PoolMember};
 use crate::{Error, Result};
 use naap_dataset::Row;
+use naap_space::ModelId;
+
+/// The ModelId of a dataset row (the dataset stage still keeps it as a
+/// number); an error for 0, which is no id.
+pub(crate) fn row_id(row: &Row) -> Result<ModelId> {
+    ModelId::new(row.model_id).map_err(|e| Error::InvalidInput(e.to_string()))
+}
 
 /// Serves the curves of dataset rows as if training them, epoch by epoch.
 ///
@@ -52,9 +59,9 @@ impl<'a> TableSource<'a> {
         })
     }
 
-    fn row(&self, model_id: u32) -> Result<&'a Row> {
+    fn row(&self, model_id: ModelId) -> Result<&'a Row> {
         self.rows
-            .binary_search_by_key(&model_id, |r| r.model_id)
+            .binary_search_by_key(&model_id.get(), |r| r.model_id)
             .map(|i| self.rows[i])
             .map_err(|_| Error::InvalidInput(format!("ModelId {model_id} is not in the pool")))
     }

@@ -5,7 +5,9 @@
 
 use naap_dataset::{Dataset, Row};
 use naap_nas::strategy::Known;
-use naap_nas::{search, CostModel, SearchContext, StudyConfig, TableSource};
+use naap_nas::{
+    search, CostModel, SearchContext, StrategyFlags, StrategySpec, StudyConfig, TableSource,
+};
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
 use naap_predict::predictor::Predictor;
@@ -42,24 +44,25 @@ fn a_predictor_file_fitted_on_the_other_fold_decides_as_the_fold_protocol() {
     ];
     let mut found = Vec::new();
     for (i, (strategy, model, features)) in cases.into_iter().enumerate() {
-        let base = || StudyConfig {
-            strategies: vec![strategy.into()],
-            k_epochs: 3,
-            top_m: 8,
-            ..StudyConfig::default()
+        let base = || {
+            let mut c = StudyConfig::default();
+            c.select(Some(&[strategy.into()])).unwrap();
+            c.apply(&StrategyFlags {
+                k_epochs: Some(3),
+                top_m: Some(8),
+                ..StrategyFlags::default()
+            });
+            c
         };
-        let fold = StudyConfig {
-            known: vec![Known::Fold],
-            model: model.into(),
+        let mut fold = base();
+        fold.apply(&StrategyFlags {
+            known: Some(vec![Known::Fold]),
+            model: Some(model.into()),
             features: Some(features.into()),
-            zero_shot_features: features.into(),
-            ..base()
-        }
-        .validate()
-        .unwrap()
-        .strategies()
-        .unwrap()
-        .remove(0);
+            zero_shot_features: Some(features.into()),
+            ..StrategyFlags::default()
+        });
+        let fold = fold.validate().unwrap().strategies().unwrap().remove(0);
         let expected = search(
             fold.as_ref(),
             &mut TableSource::new(pool.iter().copied()).unwrap(),
@@ -78,16 +81,18 @@ fn a_predictor_file_fitted_on_the_other_fold_decides_as_the_fold_protocol() {
             .unwrap()
             .save(&path)
             .unwrap();
-        let valid = StudyConfig {
-            predictor: Some(path.display().to_string()),
-            ..base()
-        }
-        .validate()
-        .unwrap();
+        let mut with_file = base();
+        with_file.set_predictor(&path.display().to_string());
+        let valid = with_file.validate().unwrap();
         // The settings record what ranked.
-        assert_eq!(valid.config().model, model);
-        assert_eq!(valid.config().features.as_deref(), Some(features));
-        assert!(valid.config().known.is_empty());
+        let (recorded_model, recorded_features, known) = match &valid.config().strategy[0] {
+            StrategySpec::Predictor(p) => (&p.model, p.features.as_deref(), &p.known),
+            StrategySpec::ZeroShot(z) => (&z.model, Some(z.features.as_str()), &z.known),
+            other => panic!("{other} ranks by no predictor"),
+        };
+        assert_eq!(recorded_model, model);
+        assert_eq!(recorded_features, Some(features));
+        assert!(known.is_empty());
         let file = valid.strategies().unwrap().remove(0);
         assert_eq!(file.name(), format!("{strategy}-file"));
         assert!(!file.needs_known());

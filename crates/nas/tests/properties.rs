@@ -3,7 +3,7 @@
 //! hiding every unpaid value changes nothing.
 
 use naap_dataset::{EpochRecord, Row, SchemeFeatures};
-use naap_nas::{search, CostModel, SearchContext, StudyConfig, TableSource};
+use naap_nas::{search, CostModel, SearchContext, StrategyFlags, StudyConfig, TableSource};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -79,18 +79,18 @@ proptest! {
         let n = table.len() / 2;
         let (pool, known) = table.split_at(n);
         let known: Vec<&Row> = known.iter().collect();
-        let config = StudyConfig {
-            min_epochs: 1,
-            max_epochs: EPOCHS as u32,
-            eta: 3,
-            k_epochs: 2,
-            top_m: 3,
-            random_n: 3,
-            online_batch: 2,
-            ..StudyConfig::default()
-        }
-        .validate()
-        .unwrap();
+        let mut config = StudyConfig::default();
+        config.apply(&StrategyFlags {
+            min_epochs: Some(1),
+            max_epochs: Some(EPOCHS as u32),
+            eta: Some(3),
+            k_epochs: Some(2),
+            top_m: Some(3),
+            random_n: Some(3),
+            online_batch: Some(2),
+            ..StrategyFlags::default()
+        });
+        let config = config.validate().unwrap();
         let cost = CostModel::macs(&table);
         let best = pool.iter().map(|r| r.max_accuracy).fold(f64::NEG_INFINITY, f64::max);
         for strategy in config.strategies().unwrap() {
@@ -100,7 +100,7 @@ proptest! {
             };
             let out = search(strategy.as_ref(), &mut TableSource::new(pool).unwrap(), &cost, None, &ctx).unwrap();
             let name = strategy.name();
-            prop_assert!(pool.iter().any(|r| r.model_id == out.found), "{name}");
+            prop_assert!(pool.iter().any(|r| r.model_id == out.found.get()), "{name}");
             let epochs: u64 = out.paid.iter().map(|&(_, e)| u64::from(e)).sum();
             prop_assert_eq!(out.epochs_spent, epochs, "{}", name);
             let bill: f64 = out
@@ -110,10 +110,10 @@ proptest! {
                 .sum();
             prop_assert!((out.cost_spent - bill).abs() <= 1e-9 * bill, "{name}: {} vs {bill}", out.cost_spent);
             if name == "exhaustive" {
-                let found = pool.iter().find(|r| r.model_id == out.found).unwrap();
+                let found = pool.iter().find(|r| r.model_id == out.found.get()).unwrap();
                 prop_assert_eq!(found.max_accuracy, best);
             }
-            let paid: BTreeMap<u32, u32> = out.paid.iter().copied().collect();
+            let paid: BTreeMap<u32, u32> = out.paid.iter().map(|&(id, e)| (id.get(), e)).collect();
             let blinded: Vec<Row> = pool
                 .iter()
                 .map(|r| blind(r, paid.get(&r.model_id).copied().unwrap_or(0)))

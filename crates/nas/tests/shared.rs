@@ -25,7 +25,7 @@ fn config(c: StudyConfig) -> StudyValidConfig {
 fn exhaustive_has_regret_zero_at_440_times_90_epochs() {
     let data = dataset();
     let cfg = config(StudyConfig {
-        strategies: vec!["exhaustive".into()],
+        strategy: vec!["exhaustive".parse().unwrap()],
         repeats: 2,
         ..StudyConfig::default()
     });
@@ -46,7 +46,7 @@ fn exhaustive_has_regret_zero_at_440_times_90_epochs() {
         assert_eq!(r.cost_spent, 39600.0);
         assert_eq!(r.regret, 0.0);
         assert!(r.top1);
-        assert_eq!(r.found_model_id, best.model_id);
+        assert_eq!(r.found_model_id.get(), best.model_id);
     }
 }
 
@@ -90,7 +90,7 @@ fn no_strategy_reads_what_it_has_not_paid_for() {
             &ctx,
         )
         .unwrap();
-        let paid: BTreeMap<u32, u32> = first.paid.iter().copied().collect();
+        let paid: BTreeMap<u32, u32> = first.paid.iter().map(|&(id, e)| (id.get(), e)).collect();
         let blinded: Vec<Row> = pool
             .iter()
             .map(|r| blind(r, paid.get(&r.model_id).copied().unwrap_or(0)))

@@ -52,6 +52,9 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// A setting shared by the commands (`--jobs`) is outside its domain.
+    #[error("{0}")]
+    Setting(String),
     /// Writing an output failed after the work was done.
     #[error("writing {path}: {source}")]
     Write {

@@ -50,14 +50,21 @@
 //!
 //! [`Error::is_input_error`] tells which errors are the user's (a bad path, a
 //! busy folder, earlier results), for exit code 2.
+//!
+//! Beside the outputs, the few things every stage shares: whose fault an
+//! error is ([`HasFault`]), progress of a long job ([`Progress`]), the
+//! `--jobs` count ([`Jobs`]) and the check that a resumable result was made
+//! by this build ([`build::check_same_build`]).
 
 #![deny(missing_docs)]
 
+pub mod build;
 mod error;
 mod fault;
 #[cfg(feature = "figures")]
 pub mod figure;
 mod file;
+mod jobs;
 mod progress;
 mod run_dir;
 mod write;
@@ -65,6 +72,7 @@ mod write;
 pub use error::{Error, Result};
 pub use fault::{reading_fault, Fault, HasFault};
 pub use file::OutputFile;
+pub use jobs::Jobs;
 pub use progress::{Progress, Silent};
 pub use run_dir::{Claim, RunDir, LOCK_FILE};
 pub use write::{write_atomic, TEMP_PREFIX};

@@ -18,20 +18,18 @@ pub enum Error {
         message: String,
     },
     /// The run folder holds a journal of the same settings made by another
-    /// build, whose decisions a resumed search must not trust.
+    /// build, whose decisions a resumed search must not trust
+    /// ([`naap_output::build::check_same_build`]).
     #[error(
-        "{path}: the journal was written by another build ({build}; this is {this}): its \
-         decisions are not trusted. Pass --resume-stale to discard them and search again \
-         (training checkpoints of that build are retrained from scratch), or --force to \
-         start over"
+        "{path}: the journal was {stale}: its decisions are not trusted. Pass --resume-stale \
+         to discard them and search again (training checkpoints of that build are retrained \
+         from scratch), or --force to start over"
     )]
     StaleBuild {
         /// The journal.
         path: PathBuf,
-        /// The build that wrote it.
-        build: String,
-        /// This build.
-        this: String,
+        /// The build that wrote it, and this one.
+        stale: naap_output::build::StaleBuild,
     },
     /// A journal line that cannot be read (not a torn last line, which is dropped).
     #[error("{path}:{line}: {message}")]
@@ -56,10 +54,41 @@ pub enum Error {
     #[error("training ModelId {model_id}: {message}")]
     Training {
         /// The candidate.
-        model_id: u32,
+        model_id: naap_space::ModelId,
         /// Why, with its causes.
         message: String,
     },
+    /// A file the user named could not be read (the candidates, the known
+    /// curves, CIFAR-10): the user's input, whatever the cause.
+    #[error("reading {what} {}", path.display())]
+    Read {
+        /// What the file is (`schemes`, `the known curves`).
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why it could not be read.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A step of the search failed; the step, then the cause.
+    #[error("{context}")]
+    Context {
+        /// What was being done (`searching into DIR`).
+        context: String,
+        /// The cause.
+        #[source]
+        source: Box<Error>,
+    },
+    /// Writing the run folder failed, or it cannot be used.
+    #[error(transparent)]
+    Output(#[from] naap_output::Error),
+    /// Serializing `config.toml` failed.
+    #[error("serializing config.toml: {0}")]
+    Serialize(#[from] toml::ser::Error),
+    /// Setting up the trainer failed (not the user's settings: the device
+    /// or the data on it).
+    #[error("setting up the trainer: {0}")]
+    Trainer(String),
     /// The strategy or the meter failed.
     #[error(transparent)]
     Nas(#[from] naap_nas::Error),
@@ -79,13 +108,20 @@ impl Error {
             Error::Config(_)
             | Error::Mismatch { .. }
             | Error::StaleBuild { .. }
-            | Error::Journal { .. } => true,
+            | Error::Journal { .. }
+            | Error::Read { .. } => true,
+            Error::Output(e) => e.is_input_error(),
+            Error::Context { source, .. } => source.is_bad_input(),
             Error::Nas(e) => matches!(
                 e,
                 naap_nas::Error::InvalidConfig(_) | naap_nas::Error::InvalidInput(_)
             ),
             Error::Dataset(_) => true,
-            Error::Io { .. } | Error::Training { .. } | Error::Predict(_) => false,
+            Error::Io { .. }
+            | Error::Training { .. }
+            | Error::Trainer(_)
+            | Error::Predict(_)
+            | Error::Serialize(_) => false,
         }
     }
 
@@ -102,6 +138,8 @@ impl naap_output::HasFault for Error {
     fn fault(&self) -> naap_output::Fault {
         match self {
             Error::Nas(e) => naap_output::HasFault::fault(e),
+            Error::Context { source, .. } => naap_output::HasFault::fault(source.as_ref()),
+            Error::Output(e) => naap_output::HasFault::fault(e),
             _ if self.is_bad_input() => naap_output::Fault::Input,
             _ => naap_output::Fault::Runtime,
         }

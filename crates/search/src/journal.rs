@@ -15,6 +15,7 @@ use crate::run::split_header;
 use crate::{Error, Result};
 use naap_dataset::EpochRecord;
 use naap_nas::{Advance, Advanced};
+use naap_output::build::{check_same_build, StaleBuild};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ impl Batch {
         Batch {
             work: work
                 .iter()
-                .map(|w| [w.model_id, w.from_epoch, w.to_epoch])
+                .map(|w| [w.model_id.get(), w.from_epoch, w.to_epoch])
                 .collect(),
             records: answers
                 .iter()
@@ -55,7 +56,7 @@ impl Batch {
             diverged: work
                 .iter()
                 .zip(answers)
-                .filter_map(|(w, a)| a.diverged.clone().map(|why| (w.model_id, why)))
+                .filter_map(|(w, a)| a.diverged.clone().map(|why| (w.model_id.get(), why)))
                 .collect(),
         }
     }
@@ -67,7 +68,7 @@ impl Batch {
                 .work
                 .iter()
                 .zip(work)
-                .all(|(a, w)| *a == [w.model_id, w.from_epoch, w.to_epoch])
+                .all(|(a, w)| *a == [w.model_id.get(), w.from_epoch, w.to_epoch])
     }
 
     /// The answer to each item, as the trainer gave it.
@@ -122,31 +123,34 @@ impl Journal {
                 // Only complete lines count: a kill may cut the last one.
                 let complete = text.rfind('\n').map_or(0, |i| i + 1);
                 let mut lines = text[..complete].lines();
-                let stale = |first: &str| match (split_header(first), split_header(header)) {
-                    (Some((old, a)), Some((_, b))) if a == b => Some(old.to_owned()),
-                    _ => None,
+                // The same search by another build: the shared build check
+                // names both builds.
+                let stale = |first: &str| -> Option<StaleBuild> {
+                    let ((old, a), (this, b)) = (split_header(first)?, split_header(header)?);
+                    (a == b).then(|| check_same_build(old, this).err())?
                 };
                 match lines.next() {
                     Some(first) if first == header => {}
-                    Some(first) if stale(first).is_some() && resume_stale => {
-                        std::fs::write(path, format!("{header}\n")).map_err(Error::io(path))?;
-                        return Journal::open(path, header, false);
-                    }
-                    Some(first) if stale(first).is_some() => {
-                        return Err(Error::StaleBuild {
-                            path: path.to_path_buf(),
-                            build: stale(first).unwrap_or_default(),
-                            this: split_header(header).map_or(header, |h| h.0).to_owned(),
-                        })
-                    }
-                    Some(first) => {
-                        return Err(Error::Mismatch {
-                            path: path.to_path_buf(),
-                            message: format!(
-                                "the journal is of another search or build:\n  it has:  {first}\n  this is: {header}"
-                            ),
-                        })
-                    }
+                    Some(first) => match stale(first) {
+                        Some(_) if resume_stale => {
+                            std::fs::write(path, format!("{header}\n")).map_err(Error::io(path))?;
+                            return Journal::open(path, header, false);
+                        }
+                        Some(stale) => {
+                            return Err(Error::StaleBuild {
+                                path: path.to_path_buf(),
+                                stale,
+                            })
+                        }
+                        None => {
+                            return Err(Error::Mismatch {
+                                path: path.to_path_buf(),
+                                message: format!(
+                                    "the journal is of another search or build:\n  it has:  {first}\n  this is: {header}"
+                                ),
+                            })
+                        }
+                    },
                     None => {}
                 }
                 for (i, line) in lines.enumerate() {

@@ -28,12 +28,15 @@
 
 mod config;
 mod error;
+mod job;
 mod journal;
 mod live;
 pub mod report;
 mod run;
 #[cfg(feature = "torch")]
 mod torch;
+#[cfg(feature = "torch")]
+pub mod torch_job;
 
 /// The identity of this build's code: crate version and a hash of the
 /// sources of this crate and every naap-* crate it uses (`build/code_id.rs`).
@@ -43,6 +46,7 @@ pub const CODE_ID: &str = env!("NAAP_CODE_ID");
 
 pub use config::{SearchConfig, SearchValidConfig};
 pub use error::{Error, Result};
+pub use job::{report_event, SearchPlan, SearchRequest, FINISHED, OUTPUTS, RESUMABLE};
 pub use journal::{Batch, Journal};
 pub use live::{EpochTrainer, LiveSource, SearchEvent};
 pub use run::{candidate, journal_header, run_search, Decision, RankedCandidate, SearchReport};

@@ -4,6 +4,7 @@
 use crate::journal::{Batch, Journal};
 use crate::{Error, Result};
 use naap_nas::{Advance, Advanced, CurveSource, PoolMember};
+use naap_space::ModelId;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -16,7 +17,7 @@ pub trait EpochTrainer: Sync {
     /// before the one it diverged in, and why ([`Advanced::diverged`]), also
     /// when asked again after a divergence. Any other failure is an error,
     /// and stops the search.
-    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Advanced>;
+    fn train_to(&self, model_id: ModelId, from: u32, to: u32) -> Result<Advanced>;
 }
 
 /// Progress of a live search, for the caller to render.
@@ -43,7 +44,7 @@ pub enum SearchEvent {
         /// Training wall time so far, in seconds.
         secs_spent: f64,
         /// The best accuracy observed so far: `(ModelId, epoch, accuracy)`.
-        best: Option<(u32, u32, f64)>,
+        best: Option<(ModelId, u32, f64)>,
     },
 }
 
@@ -60,7 +61,7 @@ pub struct LiveSource<'a> {
     budget_secs: Option<f64>,
     epochs_spent: u64,
     secs_spent: f64,
-    best: Option<(u32, u32, f64)>,
+    best: Option<(ModelId, u32, f64)>,
     failure: Option<Error>,
     on_event: &'a (dyn Fn(SearchEvent) + Sync),
 }

@@ -6,10 +6,11 @@ use crate::live::{EpochTrainer, LiveSource, SearchEvent};
 use crate::{Error, Result};
 use naap_dataset::{EpochRecord, Row};
 use naap_nas::strategy::Known;
-use naap_nas::{CostModel, PoolMember, SearchContext, SearchOutcome};
+use naap_nas::{CostModel, PoolMember, SearchContext, SearchOutcome, StrategySpec};
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
 use naap_predict::predictor::{Candidate, Predictor};
+use naap_space::ModelId;
 use std::collections::BTreeMap;
 
 /// The first line of a search's journal: the build (normally
@@ -33,14 +34,14 @@ pub(crate) fn split_header(header: &str) -> Option<(&str, &str)> {
 
 /// A scheme as a candidate: its free features, computed by the profiler
 /// (so any space's schemes can be ranked by a predictor fitted elsewhere).
-pub fn candidate(model_id: u32, scheme: &naap_space::Scheme) -> Result<PoolMember> {
+pub fn candidate(model_id: ModelId, scheme: &naap_space::Scheme) -> Result<PoolMember> {
     let config = naap_profile::ProfileConfig::default()
         .validate()
         .expect("the default profile config is valid");
     let p = naap_profile::profile(scheme, &config)
         .map_err(|e| Error::Config(format!("scheme {model_id}: {e}")))?;
     Ok(PoolMember {
-        model_id,
+        model_id: model_id.get(),
         candidate: Candidate::new(p),
     })
 }
@@ -95,7 +96,7 @@ impl Decision {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RankedCandidate {
     /// The scheme.
-    pub model_id: u32,
+    pub model_id: ModelId,
     /// Epochs trained.
     pub epochs_trained: u32,
     /// Test accuracy at the last trained epoch.
@@ -135,7 +136,7 @@ pub fn run_search(
         candidates,
         max_epochs,
         trainer,
-        config.get().jobs,
+        config.jobs().get(),
         journal,
         config.budget_secs(),
         on_event,
@@ -152,7 +153,7 @@ pub fn run_search(
     drop(source);
     let curves = curves(journal);
     let predicted = predictions(config, &candidates, &curves, &known_refs)?;
-    let ranking = rank(&candidates, &curves, &predicted, &outcome, max_epochs);
+    let ranking = rank(&candidates, &curves, &predicted, &outcome, max_epochs)?;
     Ok(SearchReport {
         strategy: strategy.name().to_owned(),
         outcome,
@@ -189,17 +190,24 @@ fn predictions(
     curves: &BTreeMap<u32, Vec<EpochRecord>>,
     known: &[&Row],
 ) -> Result<BTreeMap<u32, f64>> {
-    let s = &config.get().strategy;
-    let ranks_by_model = matches!(s.strategies[0].as_str(), "predictor" | "zero-shot");
-    let file = config.study().predictor().filter(|_| ranks_by_model);
-    let ranks_once = file.is_some() || s.known.first() == Some(&Known::Fold) && !known.is_empty();
-    let features = match (s.strategies[0].as_str(), file) {
-        (_, Some(p)) => p.feature_set().clone(),
-        ("predictor", None) if ranks_once => match &s.features {
-            Some(name) => FeatureSet::named(name)?,
-            None => FeatureSet::scheme_quantitative(s.k_epochs),
-        },
-        ("zero-shot", None) if ranks_once => FeatureSet::named(&s.zero_shot_features)?,
+    let fold = |known_protocols: &[Known]| known_protocols.first() == Some(&Known::Fold);
+    let file = config.predictor_file().map(|f| f.predictor());
+    // The one fit a strategy ranked by, if it ranked once: the predictor
+    // file's, or the fold protocol's (its model, on the known curves).
+    let (features, fitted) = match (&config.get().strategy, file) {
+        (StrategySpec::Predictor(_) | StrategySpec::ZeroShot(_), Some(p)) => {
+            (p.feature_set().clone(), None)
+        }
+        (StrategySpec::Predictor(p), None) if fold(&p.known) && !known.is_empty() => {
+            let features = match &p.features {
+                Some(name) => FeatureSet::named(name)?,
+                None => FeatureSet::scheme_quantitative(p.k_epochs),
+            };
+            (features, Some(&p.model))
+        }
+        (StrategySpec::ZeroShot(z), None) if fold(&z.known) && !known.is_empty() => {
+            (FeatureSet::named(&z.features)?, Some(&z.model))
+        }
         _ => return Ok(BTreeMap::new()),
     };
     let k = features.epochs() as usize;
@@ -218,10 +226,13 @@ fn predictions(
     if ids.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let predicted = match file {
-        Some(p) => p.predict(&asked)?,
-        None => Predictor::fit_rows(known, &spec_named(&s.model)?, &features, s.seed)?
-            .predict(&asked)?,
+    let predicted = match (file, fitted) {
+        (Some(p), _) => p.predict(&asked)?,
+        (None, Some(model)) => {
+            Predictor::fit_rows(known, &spec_named(model)?, &features, config.seed())?
+                .predict(&asked)?
+        }
+        (None, None) => return Ok(BTreeMap::new()),
     };
     Ok(ids.into_iter().zip(predicted).collect())
 }
@@ -232,20 +243,21 @@ fn rank(
     predicted: &BTreeMap<u32, f64>,
     outcome: &SearchOutcome,
     max_epochs: u32,
-) -> Vec<RankedCandidate> {
+) -> Result<Vec<RankedCandidate>> {
     let mut out: Vec<RankedCandidate> = candidates
         .iter()
         .map(|c| {
+            let id = c.id()?;
             let curve = curves.get(&c.model_id).map_or(&[][..], Vec::as_slice);
             let epochs_trained = curve.len() as u32;
             let diverged = outcome
                 .diverged
                 .iter()
-                .find(|d| d.0 == c.model_id)
+                .find(|d| d.0 == id)
                 .map(|d| d.1.clone());
             let decision = if diverged.is_some() {
                 Decision::Diverged
-            } else if c.model_id == outcome.found {
+            } else if id == outcome.found {
                 Decision::Winner
             } else if epochs_trained == 0 {
                 Decision::Untrained
@@ -254,17 +266,17 @@ fn rank(
             } else {
                 Decision::Dropped
             };
-            RankedCandidate {
-                model_id: c.model_id,
+            Ok(RankedCandidate {
+                model_id: id,
                 epochs_trained,
                 last_accuracy: curve.last().map(|r| r.accuracy),
                 best_accuracy: curve.iter().map(|r| r.accuracy).reduce(f64::max),
                 predicted_accuracy: predicted.get(&c.model_id).copied(),
                 decision,
                 diverged,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     // The winner, then the longest trained, then the best observed; the
     // diverged last, out of the search.
     out.sort_by(|a, b| {
@@ -279,7 +291,7 @@ fn rank(
             )
             .then(a.model_id.cmp(&b.model_id))
     });
-    out
+    Ok(out)
 }
 
 impl SearchReport {

@@ -8,10 +8,13 @@ use crate::{
 };
 use naap_dataset::{Dataset, Row};
 use naap_nas::strategy::Known;
-use naap_nas::{search, Advanced, CostModel, PoolMember, SearchContext, StudyConfig, TableSource};
+use naap_nas::{
+    search, Advanced, CostModel, PoolMember, SearchContext, StrategyFlags, TableSource,
+};
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
 use naap_predict::predictor::Predictor;
+use naap_space::ModelId;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -31,7 +34,10 @@ fn dataset() -> Dataset {
 #[test]
 fn the_gpu_anchor_is_the_mean_epoch_time_of_the_published_logs() {
     let cost = CostModel::logged_from(&shared("raw_data.tar.gz")).unwrap();
-    let mean = (1..=440).map(|id| cost.per_epoch(id).unwrap()).sum::<f64>() / 440.0;
+    let mean = (1..=440)
+        .map(|id| cost.per_epoch(ModelId::new(id).unwrap()).unwrap())
+        .sum::<f64>()
+        / 440.0;
     assert!(
         (mean - crate::report::PAPER_SECS_PER_EPOCH).abs() < 0.005,
         "mean logged epoch {mean} s"
@@ -66,14 +72,15 @@ impl<'a> ReplayTrainer<'a> {
 }
 
 impl EpochTrainer for ReplayTrainer<'_> {
-    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Advanced> {
+    fn train_to(&self, id: ModelId, from: u32, to: u32) -> Result<Advanced> {
         let mut calls = self.calls.lock().unwrap();
         if Some(calls.len()) == self.fail_on_call {
             return Err(Error::Training {
-                model_id,
+                model_id: id,
                 message: "killed".into(),
             });
         }
+        let model_id = id.get();
         calls.push((model_id, from, to));
         let records = &self.rows[&model_id].epochs;
         if let Some(&(_, epoch)) = self.diverges.iter().find(|d| d.0 == model_id) {
@@ -95,20 +102,23 @@ fn candidates(rows: &[Row]) -> Vec<PoolMember> {
 }
 
 fn config(strategy: &str, known: Known, f: impl FnOnce(&mut SearchConfig)) -> SearchConfig {
-    let mut c = SearchConfig {
-        candidates: "naap440.csv".into(),
-        budget_epochs: None,
-        budget_hours: None,
-        known_dataset: (known == Known::Fold).then(|| "naap440.csv".into()),
-        jobs: 2,
-        strategy: StudyConfig {
-            strategies: vec![strategy.into()],
-            known: vec![known],
-            ..StudyConfig::default()
-        },
-    };
+    let mut c = SearchConfig::new("naap440.csv", strategy.parse().unwrap());
+    c.strategy.apply(&StrategyFlags {
+        known: Some(vec![known]),
+        ..StrategyFlags::default()
+    });
+    c.known_dataset = (known == Known::Fold).then(|| "naap440.csv".into());
+    c.jobs = 2;
     f(&mut c);
     c
+}
+
+/// Sets the strategy's top-m.
+fn top_m(c: &mut SearchConfig, m: usize) {
+    c.strategy.apply(&StrategyFlags {
+        top_m: Some(m),
+        ..StrategyFlags::default()
+    });
 }
 
 fn live(
@@ -153,7 +163,7 @@ fn the_live_source_replaying_known_curves_decides_as_the_table() {
         let c = config(name, protocol, |_| {});
         let strategy = c.clone().validate().unwrap().strategy().unwrap();
         let ctx = SearchContext {
-            seed: c.strategy.seed,
+            seed: c.seed,
             known: &known_refs,
         };
         let mut table = TableSource::new(pool).unwrap();
@@ -184,11 +194,11 @@ fn the_live_source_replaying_known_curves_decides_as_the_table() {
 fn the_fold_predictions_in_the_ranking_are_the_ones_that_ranked() {
     let data = dataset();
     let (pool, known) = data.rows.split_at(60);
-    let c = config("predictor", Known::Fold, |c| c.strategy.top_m = 5);
+    let c = config("predictor", Known::Fold, |c| top_m(c, 5));
     let dir = tempfile::tempdir().unwrap();
     let trainer = ReplayTrainer::new(pool, None);
     let got = live(&c, pool, known, &trainer, &dir.path().join("j")).unwrap();
-    let mut by_prediction: Vec<(f64, u32)> = got
+    let mut by_prediction: Vec<(f64, ModelId)> = got
         .ranking
         .iter()
         .map(|r| {
@@ -199,13 +209,13 @@ fn the_fold_predictions_in_the_ranking_are_the_ones_that_ranked() {
         })
         .collect();
     by_prediction.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let full: Vec<u32> = got
+    let full: Vec<ModelId> = got
         .ranking
         .iter()
         .filter(|r| r.epochs_trained == 90)
         .map(|r| r.model_id)
         .collect();
-    let mut top5: Vec<u32> = by_prediction[..5].iter().map(|p| p.1).collect();
+    let mut top5: Vec<ModelId> = by_prediction[..5].iter().map(|p| p.1).collect();
     top5.sort_unstable();
     let mut full_sorted = full.clone();
     full_sorted.sort_unstable();
@@ -272,9 +282,9 @@ fn a_journal_of_other_settings_is_refused() {
     let pool = &data.rows[..20];
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j");
-    let c = config("last-accuracy", Known::Online, |c| c.strategy.top_m = 2);
+    let c = config("last-accuracy", Known::Online, |c| top_m(c, 2));
     live(&c, pool, &[], &ReplayTrainer::new(pool, None), &path).unwrap();
-    let other = config("last-accuracy", Known::Online, |c| c.strategy.top_m = 3);
+    let other = config("last-accuracy", Known::Online, |c| top_m(c, 3));
     let err = live(&other, pool, &[], &ReplayTrainer::new(pool, None), &path).unwrap_err();
     assert!(matches!(err, Error::Mismatch { .. }), "{err}");
     assert!(err.is_bad_input());
@@ -340,7 +350,7 @@ fn a_predictor_file_ranks_as_the_fold_fit_and_another_file_is_not_resumed() {
     let (pool, known) = data.rows.split_at(60);
     let known_refs: Vec<&Row> = known.iter().collect();
     let dir = tempfile::tempdir().unwrap();
-    let fold = config("predictor", Known::Fold, |c| c.strategy.top_m = 5);
+    let fold = config("predictor", Known::Fold, |c| top_m(c, 5));
     let expected = live(
         &fold,
         pool,
@@ -356,7 +366,7 @@ fn a_predictor_file_ranks_as_the_fold_fit_and_another_file_is_not_resumed() {
             &known_refs,
             &spec_named(model).unwrap(),
             &FeatureSet::scheme_quantitative(3),
-            fold.strategy.seed,
+            fold.seed,
         )
         .unwrap()
         .save(&file)
@@ -364,8 +374,8 @@ fn a_predictor_file_ranks_as_the_fold_fit_and_another_file_is_not_resumed() {
     };
     fit("Linear Regression");
     let c = config("predictor", Known::Online, |c| {
-        c.strategy.top_m = 5;
-        c.strategy.predictor = Some(file.display().to_string());
+        top_m(c, 5);
+        c.predictor = Some(file.display().to_string());
     });
     let journal = dir.path().join("file");
     let got = live(&c, pool, &[], &ReplayTrainer::new(pool, None), &journal).unwrap();
@@ -406,7 +416,7 @@ fn a_diverging_candidate_leaves_the_search_and_a_resume_replays_it() {
     // The winner of a plain run diverges in epoch 2 of its first rung.
     let w = plain.outcome.found;
     let diverging = |fail_on_call| ReplayTrainer {
-        diverges: vec![(w, 2)],
+        diverges: vec![(w.get(), 2)],
         ..ReplayTrainer::new(pool, fail_on_call)
     };
     let straight = live(&c, pool, &[], &diverging(None), &dir.path().join("a")).unwrap();
@@ -449,5 +459,5 @@ fn a_diverging_candidate_leaves_the_search_and_a_resume_replays_it() {
         without_resume_counters(resumed),
         without_resume_counters(straight)
     );
-    assert!(resumed_trainer.calls().iter().all(|c| c.0 != w));
+    assert!(resumed_trainer.calls().iter().all(|c| c.0 != w.get()));
 }

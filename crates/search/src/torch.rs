@@ -6,6 +6,7 @@ use crate::{Error, Result};
 use naap_dataset::log::TrainingLog;
 use naap_dataset::EpochRecord;
 use naap_nas::Advanced;
+use naap_space::ModelId;
 use naap_train::checkpoint::DivergedMarker;
 use naap_train::{
     train_scheme, Cifar10, DeviceData, Event, SchemeJob, SchemePaths, TrainValidConfig,
@@ -43,12 +44,12 @@ impl<'a> TorchTrainer<'a> {
         resume_stale: bool,
         on_event: &'a (dyn Fn(Event) + Sync),
     ) -> Result<TorchTrainer<'a>> {
-        let device = naap_train::resolve_device(config.device()).map_err(train_err(0))?;
-        let data = DeviceData::new(data, device).map_err(train_err(0))?;
+        let device = naap_train::resolve_device(config.device()).map_err(setup_err)?;
+        let data = DeviceData::new(data, device).map_err(setup_err)?;
         std::fs::create_dir_all(dir.join("checkpoints")).map_err(Error::io(dir))?;
         let threads = naap_train::threads_per_job(config.threads(), concurrency);
         Ok(TorchTrainer {
-            jobs: jobs.into_iter().map(|j| (j.id as u32, j)).collect(),
+            jobs: jobs.into_iter().map(|j| (j.id.get(), j)).collect(),
             data: Mutex::new(data),
             config,
             dir: dir.to_path_buf(),
@@ -59,7 +60,16 @@ impl<'a> TorchTrainer<'a> {
     }
 }
 
-fn train_err(model_id: u32) -> impl Fn(naap_train::Error) -> Error {
+/// A failure of setting up the trainer (the device, the data on it).
+fn setup_err(e: naap_train::Error) -> Error {
+    if e.is_bad_input() {
+        Error::Config(e.to_string())
+    } else {
+        Error::Trainer(e.to_string())
+    }
+}
+
+fn train_err(model_id: ModelId) -> impl Fn(naap_train::Error) -> Error {
     move |e| {
         if e.is_bad_input() {
             Error::Config(e.to_string())
@@ -73,8 +83,8 @@ fn train_err(model_id: u32) -> impl Fn(naap_train::Error) -> Error {
 }
 
 impl EpochTrainer for TorchTrainer<'_> {
-    fn train_to(&self, model_id: u32, from: u32, to: u32) -> Result<Advanced> {
-        let job = self.jobs.get(&model_id).ok_or_else(|| {
+    fn train_to(&self, model_id: ModelId, from: u32, to: u32) -> Result<Advanced> {
+        let job = self.jobs.get(&model_id.get()).ok_or_else(|| {
             Error::Config(format!("ModelId {model_id} is not a scheme of this search"))
         })?;
         // The schedule depends on the epoch alone, so training "up to e" is
@@ -169,16 +179,19 @@ mod tests {
             test: synthetic(64, 2),
         };
         let recipe = TrainConfig {
-            batch_size: 16,
-            lr: 9.9,
-            weight_decay: 0.99,
-            momentum: 0.0,
+            recipe: naap_train::Recipe {
+                batch_size: 16,
+                lr: 9.9,
+                weight_decay: 0.99,
+                momentum: 0.0,
+                ..Default::default()
+            },
             device: DeviceChoice::Cpu,
             threads: 1,
             ..TrainConfig::default()
         };
         let job = SchemeJob {
-            id: 1,
+            id: naap_space::ModelId::new(1).unwrap(),
             scheme: scheme_1(),
             macs: 1,
         };
@@ -195,17 +208,17 @@ mod tests {
         )
         .unwrap();
 
-        let first = trainer.train_to(1, 0, 6).unwrap();
+        let first = trainer.train_to(ModelId::new(1).unwrap(), 0, 6).unwrap();
         let why = first.diverged.clone().expect("the recipe diverges");
         assert!(why.starts_with("diverged in epoch "), "{why}");
         assert!(first.records.len() < 6, "{} epochs", first.records.len());
-        let paths = SchemePaths::new(tmp.path(), 1);
+        let paths = SchemePaths::new(tmp.path(), naap_space::ModelId::new(1).unwrap());
         assert!(paths.diverged.exists(), "naap-train wrote no marker");
 
         // Asked again (a resumed search whose journal lost the batch): the
         // marker answers, with the same epochs, and nothing is retrained.
         let log_before = std::fs::read(&paths.log).ok();
-        let again = trainer.train_to(1, 0, 6).unwrap();
+        let again = trainer.train_to(ModelId::new(1).unwrap(), 0, 6).unwrap();
         assert_eq!(again, first);
         assert_eq!(std::fs::read(&paths.log).ok(), log_before);
     }

@@ -18,25 +18,17 @@ const META: &str = "meta";
 const VAR: &str = "var/";
 const MOMENTUM: &str = "momentum/";
 
-/// Everything that must be equal for a checkpoint to be resumed.
+/// Everything that must be equal for a checkpoint to be resumed: the
+/// scheme, the training [`crate::Recipe`] (one type with the config, so a
+/// recipe setting added there is checked here too) and the images used.
+/// Stored flat, as one JSON object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Recipe {
+pub struct RunKey {
     /// The scheme's layers, as JSON.
     pub scheme: String,
-    /// Images per step.
-    pub batch_size: usize,
-    /// Cycle-start learning rate.
-    pub lr: f64,
-    /// Per-epoch learning-rate factor.
-    pub lr_decay: f64,
-    /// Epochs per learning-rate cycle.
-    pub lr_cycle_epochs: usize,
-    /// SGD momentum.
-    pub momentum: f64,
-    /// SGD weight decay.
-    pub weight_decay: f64,
-    /// Init and shuffle seed.
-    pub seed: u64,
+    /// The recipe the scheme is trained with.
+    #[serde(flatten)]
+    pub recipe: crate::Recipe,
     /// Training images used.
     pub train_images: usize,
     /// Test images used.
@@ -53,7 +45,7 @@ pub struct CheckpointMeta {
     #[serde(default)]
     pub code: String,
     /// The recipe the run was started with.
-    pub recipe: Recipe,
+    pub recipe: RunKey,
     /// Records of the finished epochs, epoch 1 first.
     pub epochs: Vec<EpochStats>,
     /// The log up to the last finished epoch.
@@ -126,7 +118,7 @@ pub fn load(path: &Path) -> Result<Option<Loaded>> {
 
 impl CheckpointMeta {
     /// Metadata of a run before its first epoch.
-    pub fn new(recipe: Recipe, log: PaperLog) -> CheckpointMeta {
+    pub fn new(recipe: RunKey, log: PaperLog) -> CheckpointMeta {
         CheckpointMeta {
             format: FORMAT,
             code: crate::CODE_ID.to_string(),
@@ -155,7 +147,7 @@ impl Loaded {
     }
 
     /// Fails unless the checkpoint was made with `recipe`; names the first differing setting.
-    pub fn check_recipe(&self, path: &Path, recipe: &Recipe) -> Result<()> {
+    pub fn check_recipe(&self, path: &Path, recipe: &RunKey) -> Result<()> {
         if &self.meta.recipe == recipe {
             return Ok(());
         }

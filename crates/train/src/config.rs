@@ -8,12 +8,14 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The unchecked training recipe. Defaults are the recipe used for all 440 published logs.
+/// The training recipe: every setting that decides what a scheme learns.
+/// A checkpoint stores it (with the scheme and the image counts) and is
+/// resumed only under an equal one, so a setting added here is checked on
+/// resume without further code. Defaults are the recipe of all 440
+/// published logs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TrainConfig {
-    /// Training epochs per scheme. Default 90; range 1..=10000.
-    pub epochs: usize,
+#[serde(default)]
+pub struct Recipe {
     /// Images per SGD step; the last partial batch is kept. Default 256; range 1..=65536.
     pub batch_size: usize,
     /// Learning rate at the start of each cycle. Default 0.1; range (0, 10].
@@ -28,6 +30,33 @@ pub struct TrainConfig {
     pub weight_decay: f64,
     /// Seed of the weight init and of the shuffling. Default 20220819.
     pub seed: u64,
+}
+
+impl Default for Recipe {
+    fn default() -> Self {
+        Recipe {
+            batch_size: 256,
+            lr: 0.1,
+            lr_decay: 0.1,
+            lr_cycle_epochs: 3,
+            momentum: 0.9,
+            weight_decay: 1e-4,
+            seed: 20220819,
+        }
+    }
+}
+
+/// The unchecked training config: the [`Recipe`] and how long and where to
+/// run it. Written as one flat TOML table (the recipe's keys beside the
+/// others); unknown keys are refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ConfigKeys")]
+pub struct TrainConfig {
+    /// Training epochs per scheme. Default 90; range 1..=10000.
+    pub epochs: usize,
+    /// What a scheme learns from (checkpoints must match it).
+    #[serde(flatten)]
+    pub recipe: Recipe,
     /// Where to train: `auto` (CUDA when present), `cpu`, `cuda` or `cuda:K`. Default `auto`.
     pub device: DeviceChoice,
     /// libtorch threads per concurrent job; 0 lets the run divide the cores. Default 0; range 0..=1024.
@@ -46,19 +75,86 @@ impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
             epochs: 90,
-            batch_size: 256,
-            lr: 0.1,
-            lr_decay: 0.1,
-            lr_cycle_epochs: 3,
-            momentum: 0.9,
-            weight_decay: 1e-4,
-            seed: 20220819,
+            recipe: Recipe::default(),
             device: DeviceChoice::Auto,
             threads: 0,
             train_limit: None,
             test_limit: None,
             cuda_graphs: false,
         }
+    }
+}
+
+/// A [`TrainConfig`] as read, with the keys nobody claimed: serde cannot
+/// refuse unknown keys of a struct with a flattened field, so this does.
+#[derive(Deserialize)]
+#[serde(default)]
+struct ConfigKeys {
+    epochs: usize,
+    #[serde(flatten)]
+    recipe: Recipe,
+    device: DeviceChoice,
+    threads: usize,
+    train_limit: Option<usize>,
+    test_limit: Option<usize>,
+    cuda_graphs: bool,
+    #[serde(flatten)]
+    unknown: std::collections::BTreeMap<String, toml::Value>,
+}
+
+impl Default for ConfigKeys {
+    fn default() -> Self {
+        let TrainConfig {
+            epochs,
+            recipe,
+            device,
+            threads,
+            train_limit,
+            test_limit,
+            cuda_graphs,
+        } = TrainConfig::default();
+        ConfigKeys {
+            epochs,
+            recipe,
+            device,
+            threads,
+            train_limit,
+            test_limit,
+            cuda_graphs,
+            unknown: Default::default(),
+        }
+    }
+}
+
+impl TryFrom<ConfigKeys> for TrainConfig {
+    type Error = String;
+    fn try_from(keys: ConfigKeys) -> std::result::Result<TrainConfig, String> {
+        if let Some(key) = keys.unknown.keys().next() {
+            return Err(format!(
+                "unknown field `{key}`, expected one of `epochs`, `batch_size`, `lr`, \
+                 `lr_decay`, `lr_cycle_epochs`, `momentum`, `weight_decay`, `seed`, `device`, \
+                 `threads`, `train_limit`, `test_limit`, `cuda_graphs`"
+            ));
+        }
+        let ConfigKeys {
+            epochs,
+            recipe,
+            device,
+            threads,
+            train_limit,
+            test_limit,
+            cuda_graphs,
+            unknown: _,
+        } = keys;
+        Ok(TrainConfig {
+            epochs,
+            recipe,
+            device,
+            threads,
+            train_limit,
+            test_limit,
+            cuda_graphs,
+        })
     }
 }
 
@@ -139,31 +235,37 @@ impl TrainConfig {
         if !(1..=10_000).contains(&self.epochs) {
             return bad(format!("epochs must be in 1..=10000, got {}", self.epochs));
         }
-        if !(1..=65_536).contains(&self.batch_size) {
+        if !(1..=65_536).contains(&self.recipe.batch_size) {
             return bad(format!(
                 "batch_size must be in 1..=65536, got {}",
-                self.batch_size
+                self.recipe.batch_size
             ));
         }
-        if !(self.lr > 0.0 && self.lr <= 10.0) {
-            return bad(format!("lr must be in (0, 10], got {}", self.lr));
+        if !(self.recipe.lr > 0.0 && self.recipe.lr <= 10.0) {
+            return bad(format!("lr must be in (0, 10], got {}", self.recipe.lr));
         }
-        if !(self.lr_decay > 0.0 && self.lr_decay <= 1.0) {
-            return bad(format!("lr_decay must be in (0, 1], got {}", self.lr_decay));
+        if !(self.recipe.lr_decay > 0.0 && self.recipe.lr_decay <= 1.0) {
+            return bad(format!(
+                "lr_decay must be in (0, 1], got {}",
+                self.recipe.lr_decay
+            ));
         }
-        if !(1..=10_000).contains(&self.lr_cycle_epochs) {
+        if !(1..=10_000).contains(&self.recipe.lr_cycle_epochs) {
             return bad(format!(
                 "lr_cycle_epochs must be in 1..=10000, got {}",
-                self.lr_cycle_epochs
+                self.recipe.lr_cycle_epochs
             ));
         }
-        if !(0.0..1.0).contains(&self.momentum) {
-            return bad(format!("momentum must be in [0, 1), got {}", self.momentum));
+        if !(0.0..1.0).contains(&self.recipe.momentum) {
+            return bad(format!(
+                "momentum must be in [0, 1), got {}",
+                self.recipe.momentum
+            ));
         }
-        if !(0.0..1.0).contains(&self.weight_decay) {
+        if !(0.0..1.0).contains(&self.recipe.weight_decay) {
             return bad(format!(
                 "weight_decay must be in [0, 1), got {}",
-                self.weight_decay
+                self.recipe.weight_decay
             ));
         }
         if self.threads > 1024 {
@@ -206,11 +308,11 @@ impl TrainValidConfig {
     }
     /// Images per SGD step.
     pub fn batch_size(&self) -> usize {
-        self.0.batch_size
+        self.0.recipe.batch_size
     }
     /// Seed of init and shuffling.
     pub fn seed(&self) -> u64 {
-        self.0.seed
+        self.0.recipe.seed
     }
     /// The device as asked for.
     pub fn device(&self) -> DeviceChoice {
@@ -238,14 +340,17 @@ mod tests {
     fn defaults_are_the_published_recipe_and_valid() {
         let c = TrainConfig::default().validate().unwrap();
         assert_eq!((c.epochs(), c.batch_size(), c.seed()), (90, 256, 20220819));
-        assert_eq!(c.get().momentum, 0.9);
-        assert_eq!(c.get().weight_decay, 1e-4);
+        assert_eq!(c.get().recipe.momentum, 0.9);
+        assert_eq!(c.get().recipe.weight_decay, 1e-4);
     }
 
     #[test]
     fn out_of_range_values_are_named() {
         let err = TrainConfig {
-            lr: 3e1,
+            recipe: Recipe {
+                lr: 3e1,
+                ..Default::default()
+            },
             ..Default::default()
         }
         .validate()
@@ -276,6 +381,14 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown field `epoch`"), "{err}");
+        // The recipe's keys sit beside the others, as before the recipe was its own type.
+        let c = toml::from_str::<TrainConfig>("epochs = 3\nlr = 0.5\nseed = 7").unwrap();
+        assert_eq!((c.epochs, c.recipe.lr, c.recipe.seed), (3, 0.5, 7));
+        assert_eq!(c.recipe.batch_size, 256);
+        assert!(
+            text.starts_with("epochs = 90\nbatch_size = 256\nlr = 0.1\n"),
+            "{text}"
+        );
     }
 
     #[test]

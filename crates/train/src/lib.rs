@@ -37,7 +37,7 @@ pub use bench::{train_step_ops, train_step_throughput, StepOps};
 pub use cifar::{
     load_cifar10, normalise, Cifar10, CifarSplit, IMAGE_BYTES, IMAGE_SIDE, NUM_CLASSES,
 };
-pub use config::{DeviceChoice, TrainConfig, TrainValidConfig};
+pub use config::{DeviceChoice, Recipe, TrainConfig, TrainValidConfig};
 pub use error::{Error, Result};
 pub use model::{num_params, SchemeNet};
 pub use paper_log::PaperLog;
@@ -47,7 +47,7 @@ pub use proxies::{
 };
 pub use run::{resolve_device, threads_per_job, train_schemes, RunOptions, RunSummary};
 pub use schedule::lr_for_epoch;
-pub use select::{parse_ids, Shard};
+pub use select::{scheme_jobs, Shard};
 pub use sgd::{Sgd, SgdKernel};
 pub use stats::{loss_mean, loss_median, EpochStats};
 pub use trainer::{

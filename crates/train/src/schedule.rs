@@ -5,7 +5,7 @@ use crate::TrainValidConfig;
 
 /// The learning rate of a 1-based epoch.
 pub fn lr_for_epoch(config: &TrainValidConfig, epoch: usize) -> f64 {
-    let c = config.get();
+    let c = &config.get().recipe;
     let step = (epoch.max(1) - 1) % c.lr_cycle_epochs;
     // Dividing by the inverse factor gives the paper's exact rates (0.1 / 10 = 0.01),
     // where 0.1 * 0.1 would give 0.010000000000000002.
@@ -26,7 +26,10 @@ mod tests {
         assert_eq!(lrs, [0.1, 0.01, 0.001, 0.1, 0.01, 0.001, 0.1]);
         assert_eq!(lr_for_epoch(&c, 90), 0.001);
         let half = TrainConfig {
-            lr_decay: 0.5,
+            recipe: crate::Recipe {
+                lr_decay: 0.5,
+                ..Default::default()
+            },
             ..Default::default()
         }
         .validate()
@@ -37,8 +40,11 @@ mod tests {
     #[test]
     fn a_cycle_of_one_keeps_the_rate() {
         let c = TrainConfig {
-            lr_cycle_epochs: 1,
-            lr: 0.05,
+            recipe: crate::Recipe {
+                lr_cycle_epochs: 1,
+                lr: 0.05,
+                ..Default::default()
+            },
             ..Default::default()
         }
         .validate()

@@ -1,4 +1,5 @@
-//! Search strategies: each a small type behind the one [`Strategy`] trait.
+//! Search strategies: each a small type behind the one [`Strategy`] trait,
+//! in its own file with its settings type, named once in [`StrategySpec`].
 //!
 //! A strategy sees only a [`Meter`] (what it has paid for) and a
 //! [`SearchContext`] (its seed and any curves it is allowed to know
@@ -7,17 +8,32 @@
 //! keeps only the candidates still [`Meter::alive`]: one whose training
 //! diverged is never ranked, trained or returned again.
 
-mod full;
+mod exhaustive;
 mod halving;
+mod hyperband;
+mod last_accuracy;
+mod predictor;
+mod random;
 mod ranked;
+mod spec;
+mod successive_halving;
+mod zero_shot;
 
-pub use full::{Exhaustive, RandomSearch};
-pub use halving::{Hyperband, Rungs, SuccessiveHalving};
+pub use exhaustive::{Exhaustive, ExhaustiveSpec};
+pub use halving::Rungs;
+pub use hyperband::{Hyperband, HyperbandSpec};
+pub use last_accuracy::LastAccuracySpec;
+pub use predictor::{PredictorSpec, DEFAULT_MODEL};
+pub use random::{RandomSearch, RandomSpec};
 pub use ranked::{Known, RankThenTrain, Ranker};
+pub use spec::{BuildEnv, StrategyFlags, StrategyParams, StrategySpec};
+pub use successive_halving::{SuccessiveHalving, SuccessiveHalvingSpec};
+pub use zero_shot::ZeroShotSpec;
 
 use crate::meter::Meter;
 use crate::{Error, Result};
 use naap_dataset::Row;
+use naap_space::ModelId;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -43,7 +59,7 @@ pub trait Strategy: Send + Sync {
     }
 
     /// Runs the search, paying through `meter`; returns the chosen ModelId.
-    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<u32>;
+    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<ModelId>;
 }
 
 /// The random stream of a search.
@@ -53,7 +69,7 @@ pub(crate) fn rng(seed: u64) -> ChaCha8Rng {
 
 /// `ids` ordered by descending score, ties by ascending ModelId; an error
 /// for a NaN score (a broken predictor must not pick at random).
-pub(crate) fn rank_desc(mut scored: Vec<(u32, f64)>) -> Result<Vec<u32>> {
+pub(crate) fn rank_desc(mut scored: Vec<(ModelId, f64)>) -> Result<Vec<ModelId>> {
     if let Some((id, _)) = scored.iter().find(|(_, s)| s.is_nan()) {
         return Err(Error::InvalidInput(format!("score of ModelId {id} is NaN")));
     }
@@ -63,7 +79,7 @@ pub(crate) fn rank_desc(mut scored: Vec<(u32, f64)>) -> Result<Vec<u32>> {
 
 /// Of fully paid schemes, the one with the best observed accuracy over its
 /// curve (ties: lower ModelId); diverged ones are out.
-pub(crate) fn best_observed(meter: &Meter<'_>, ids: &[u32]) -> Result<u32> {
+pub(crate) fn best_observed(meter: &Meter<'_>, ids: &[ModelId]) -> Result<ModelId> {
     let alive = meter.alive(ids);
     if alive.is_empty() && !ids.is_empty() {
         return Err(Error::NothingLeft(format!(

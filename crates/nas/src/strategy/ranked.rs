@@ -1,8 +1,8 @@
-//! Rank after a short training, then train the best fully: the NAAP way
-//! (`predictor`), its scheme-only variant (`zero-shot`) and the model-free
-//! baseline (`last-accuracy`). The predictor is either fitted by the search
-//! (`fold`, `online`) or a pre-fitted predictor file (`naap fit`), which
-//! needs no known curves at all.
+//! Rank after a short training, then train the best fully: the machinery
+//! the `predictor`, `zero-shot` and `last-accuracy` strategies share (each
+//! has its own file for its settings). The predictor is either fitted by
+//! the search (`fold`, `online`) or a pre-fitted predictor file (`naap
+//! fit`), which needs no known curves at all.
 
 use super::{best_observed, rank_desc, rng, SearchContext, Strategy};
 use crate::meter::Meter;
@@ -10,8 +10,9 @@ use crate::predictor;
 use crate::{Error, Result};
 use naap_dataset::Row;
 use naap_predict::features::FeatureSet;
-use naap_predict::models::ModelSpec;
+use naap_predict::models::{spec_named, ModelSpec};
 use naap_predict::predictor::Predictor;
+use naap_space::ModelId;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -47,6 +48,24 @@ impl std::str::FromStr for Known {
                 "unknown protocol '{other}', expected fold or online"
             )),
         }
+    }
+}
+
+/// The model of the registry with this display name.
+pub(crate) fn model(name: &str) -> Result<ModelSpec> {
+    spec_named(name).map_err(|e| Error::InvalidConfig(e.to_string()))
+}
+
+/// The feature set with this name, as `naap fit` and `naap baseline` name them.
+pub(crate) fn feature_set(name: &str) -> Result<FeatureSet> {
+    FeatureSet::named(name).map_err(|e| Error::InvalidConfig(e.to_string()))
+}
+
+/// Names the predictor file in a settings error about it.
+pub(crate) fn file_error(path: &str) -> impl Fn(Error) -> Error + '_ {
+    move |e| match e {
+        Error::InvalidConfig(m) => Error::InvalidConfig(format!("predictor file {path}: {m}")),
+        e => e,
     }
 }
 
@@ -205,7 +224,7 @@ impl RankThenTrain {
         self.m
     }
 
-    fn train_fully(&self, meter: &mut Meter<'_>, ids: &[u32]) -> Result<()> {
+    fn train_fully(&self, meter: &mut Meter<'_>, ids: &[ModelId]) -> Result<()> {
         let full = meter.max_epochs();
         meter.train(&ids.iter().map(|&id| (id, full)).collect::<Vec<_>>())
     }
@@ -214,12 +233,12 @@ impl RankThenTrain {
     fn rank_by_model(
         &self,
         meter: &Meter<'_>,
-        ids: &[u32],
+        ids: &[ModelId],
         train: &[&Row],
         features: &FeatureSet,
         model: &ModelSpec,
         seed: u64,
-    ) -> Result<Vec<u32>> {
+    ) -> Result<Vec<ModelId>> {
         let predicted = predictor::fit_predict(meter, model, features, train, ids, seed)?;
         rank_desc(ids.iter().copied().zip(predicted).collect())
     }
@@ -227,14 +246,14 @@ impl RankThenTrain {
     fn online(
         &self,
         meter: &mut Meter<'_>,
-        pool: &[u32],
+        pool: &[ModelId],
         features: &FeatureSet,
         model: &ModelSpec,
         seed: u64,
-    ) -> Result<Vec<u32>> {
+    ) -> Result<Vec<ModelId>> {
         let mut remaining = pool.to_vec();
         // Every scheme trained fully, and those of them that did not diverge.
-        let (mut picked, mut trained): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+        let (mut picked, mut trained): (Vec<ModelId>, Vec<ModelId>) = (Vec::new(), Vec::new());
         while trained.len() < self.m && !remaining.is_empty() {
             let take = self.batch.min(self.m - trained.len());
             let ranked = if trained.is_empty() {
@@ -249,7 +268,7 @@ impl RankThenTrain {
                 let refs: Vec<&Row> = rows.iter().collect();
                 self.rank_by_model(meter, &remaining, &refs, features, model, seed)?
             };
-            let batch: Vec<u32> = ranked.into_iter().take(take).collect();
+            let batch: Vec<ModelId> = ranked.into_iter().take(take).collect();
             self.train_fully(meter, &batch)?;
             remaining.retain(|id| !batch.contains(id));
             // A diverged one is no training row; the next batch replaces it.
@@ -260,7 +279,7 @@ impl RankThenTrain {
     }
 }
 
-fn first_batch(meter: &Meter<'_>, ids: &[u32], k: u32, seed: u64) -> Result<Vec<u32>> {
+fn first_batch(meter: &Meter<'_>, ids: &[ModelId], k: u32, seed: u64) -> Result<Vec<ModelId>> {
     if k == 0 {
         use rand::seq::SliceRandom;
         let mut order = ids.to_vec();
@@ -270,7 +289,7 @@ fn first_batch(meter: &Meter<'_>, ids: &[u32], k: u32, seed: u64) -> Result<Vec<
     by_accuracy_at(meter, ids, k)
 }
 
-fn by_accuracy_at(meter: &Meter<'_>, ids: &[u32], k: u32) -> Result<Vec<u32>> {
+fn by_accuracy_at(meter: &Meter<'_>, ids: &[ModelId], k: u32) -> Result<Vec<ModelId>> {
     let scored = ids
         .iter()
         .map(|&id| Ok((id, meter.accuracy_at(id, k)?)))
@@ -293,7 +312,7 @@ impl Strategy for RankThenTrain {
         )
     }
 
-    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<u32> {
+    fn search(&self, meter: &mut Meter<'_>, ctx: &SearchContext<'_>) -> Result<ModelId> {
         let pool = meter.ids();
         if self.m > pool.len() {
             return Err(Error::InvalidConfig(format!(
@@ -335,7 +354,7 @@ impl Strategy for RankThenTrain {
                 rank_desc(pool.iter().copied().zip(predicted).collect())?
             }
         };
-        let top: Vec<u32> = finalists.into_iter().take(self.m).collect();
+        let top: Vec<ModelId> = finalists.into_iter().take(self.m).collect();
         self.train_fully(meter, &top)?;
         best_observed(meter, &top)
     }

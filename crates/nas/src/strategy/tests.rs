@@ -6,6 +6,7 @@ use crate::cost::CostModel;
 use crate::study::search;
 use crate::table::TableSource;
 use naap_dataset::{EpochRecord, Row, SchemeFeatures};
+use naap_space::ModelId;
 
 /// A row with the given test accuracies (epoch 1 first).
 pub(crate) fn row(model_id: u32, accuracies: &[f64]) -> Row {
@@ -55,6 +56,20 @@ pub(crate) fn table() -> Vec<Row> {
     .collect()
 }
 
+/// The ModelId `n` (test ids are never 0).
+pub(crate) fn id(n: u32) -> ModelId {
+    ModelId::new(n).unwrap()
+}
+
+fn ids(ns: &[u32]) -> Vec<ModelId> {
+    ns.iter().copied().map(id).collect()
+}
+
+/// `(ModelId, epochs)` pairs as plain numbers, to compare with a hand-worked list.
+fn raw(paid: &[(ModelId, u32)]) -> Vec<(u32, u32)> {
+    paid.iter().map(|&(i, e)| (i.get(), e)).collect()
+}
+
 fn ctx() -> SearchContext<'static> {
     SearchContext {
         seed: 7,
@@ -75,10 +90,10 @@ fn successive_halving_known_answer() {
     let mut source = TableSource::new(&rows).unwrap();
     let sh = SuccessiveHalving::new(Rungs::new(2, 1, 4).unwrap());
     let out = search(&sh, &mut source, &CostModel::epochs(), None, &ctx()).unwrap();
-    assert_eq!(out.found, 5);
+    assert_eq!(out.found, id(5));
     assert_eq!(out.epochs_spent, 16);
     assert_eq!(
-        out.paid,
+        raw(&out.paid),
         [
             (1, 1),
             (2, 4),
@@ -120,16 +135,16 @@ fn hyperband_known_answer_for_given_draws() {
     let rows = table();
     let mut source = TableSource::new(&rows).unwrap();
     let cost = CostModel::epochs();
-    let mut meter = Meter::new(&mut source, &cost);
+    let mut meter = Meter::new(&mut source, &cost).unwrap();
     let hb = Hyperband::new(Rungs::new(2, 1, 4).unwrap());
     assert_eq!(hb.brackets(), [(4, 1, 2), (3, 2, 1), (3, 4, 0)]);
     let found = hb
         .run_brackets(
             &mut meter,
-            vec![vec![1, 3, 6, 8], vec![4, 6, 7], vec![2, 5, 8]],
+            vec![ids(&[1, 3, 6, 8]), ids(&[4, 6, 7]), ids(&[2, 5, 8])],
         )
         .unwrap();
-    assert_eq!(found, 4);
+    assert_eq!(found, id(4));
     assert_eq!(meter.epochs_spent(), 25);
 }
 
@@ -137,11 +152,11 @@ fn hyperband_known_answer_for_given_draws() {
 fn hyperband_draws_distinct_schemes_while_the_pool_lasts() {
     let hb = Hyperband::new(Rungs::new(3, 10, 90).unwrap());
     // (9 at 10), (5 at 30), (3 at 90): 17 distinct schemes of 440.
-    let pool: Vec<u32> = (1..=440).collect();
+    let pool: Vec<ModelId> = (1..=440).map(id).collect();
     let draws = hb.draw(&pool, 3);
     let sizes: Vec<usize> = draws.iter().map(Vec::len).collect();
     assert_eq!(sizes, [9, 5, 3]);
-    let mut all: Vec<u32> = draws.concat();
+    let mut all: Vec<ModelId> = draws.concat();
     all.sort_unstable();
     all.dedup();
     assert_eq!(all.len(), 17);
@@ -161,7 +176,7 @@ fn exhaustive_random_and_last_accuracy_known_answers() {
         &ctx(),
     )
     .unwrap();
-    assert_eq!((out.found, out.epochs_spent), (6, 32));
+    assert_eq!((out.found.get(), out.epochs_spent), (6, 32));
     // Last accuracy, k = 2, m = 2: epoch-2 accuracies rank 5 (0.70),
     // 3 (0.60), ...; both trained fully, 5 (0.72) beats 3 (0.64).
     // 8 × 2 + 2 × 2 = 20 epochs.
@@ -174,7 +189,7 @@ fn exhaustive_random_and_last_accuracy_known_answers() {
         &ctx(),
     )
     .unwrap();
-    assert_eq!((out.found, out.epochs_spent), (5, 20));
+    assert_eq!((out.found.get(), out.epochs_spent), (5, 20));
     // Random with n = pool size is exhaustive.
     let rs = RandomSearch::new(8).unwrap();
     let out = search(
@@ -185,7 +200,7 @@ fn exhaustive_random_and_last_accuracy_known_answers() {
         &ctx(),
     )
     .unwrap();
-    assert_eq!((out.found, out.epochs_spent), (6, 32));
+    assert_eq!((out.found.get(), out.epochs_spent), (6, 32));
     let rs = RandomSearch::new(3).unwrap();
     let out = search(
         &rs,
@@ -204,18 +219,18 @@ fn meter_refuses_unpaid_values_and_charges_only_new_epochs() {
     let rows = table();
     let mut source = TableSource::new(&rows).unwrap();
     let cost = CostModel::macs(&rows);
-    let mut meter = Meter::new(&mut source, &cost);
-    meter.train(&[(3, 2)]).unwrap();
-    assert_eq!(meter.accuracy_at(3, 2).unwrap(), 0.60);
-    let err = meter.accuracy_at(3, 3).unwrap_err();
+    let mut meter = Meter::new(&mut source, &cost).unwrap();
+    meter.train(&[(id(3), 2)]).unwrap();
+    assert_eq!(meter.accuracy_at(id(3), 2).unwrap(), 0.60);
+    let err = meter.accuracy_at(id(3), 3).unwrap_err();
     assert!(matches!(err, Error::NotPaid(_)), "{err}");
-    assert!(meter.best_accuracy(4).is_err());
+    assert!(meter.best_accuracy(id(4)).is_err());
     // Training 3 to 4 epochs charges epochs 3 and 4 only: 2 × 0.15 MMACs.
-    meter.train(&[(3, 4), (3, 1)]).unwrap();
+    meter.train(&[(id(3), 4), (id(3), 1)]).unwrap();
     assert_eq!(meter.epochs_spent(), 4);
     approx::assert_relative_eq!(meter.cost_spent(), 4.0 * 0.15);
-    assert!(meter.train(&[(3, 5)]).is_err());
-    assert!(meter.train(&[(99, 1)]).is_err());
+    assert!(meter.train(&[(id(3), 5)]).is_err());
+    assert!(meter.train(&[(id(99), 1)]).is_err());
     assert_eq!(meter.trajectory().len(), 2);
 }
 
@@ -237,7 +252,7 @@ fn a_budget_stops_the_search_at_its_incumbent() {
     )
     .unwrap();
     assert!(out.budget_hit);
-    assert_eq!((out.found, out.epochs_spent), (5, 12));
+    assert_eq!((out.found.get(), out.epochs_spent), (5, 12));
     // A budget below the first rung (8 epochs) has no answer.
     let err = search(
         &sh,
@@ -280,7 +295,7 @@ impl crate::CurveSource for Diverging<'_> {
         let mut out = self.table.advance(work)?;
         let (id, epoch) = self.diverges;
         for (w, a) in work.iter().zip(out.iter_mut()) {
-            if w.model_id == id && w.to_epoch >= epoch {
+            if w.model_id.get() == id && w.to_epoch >= epoch {
                 a.records.truncate((epoch - 1 - w.from_epoch) as usize);
                 a.diverged = Some(format!("diverged in epoch {epoch}"));
             }
@@ -307,23 +322,23 @@ fn a_diverged_scheme_is_charged_what_it_ran_and_never_picked() {
     // Found 2 for 8 + 4 + 2 = 14 epochs.
     let sh = SuccessiveHalving::new(Rungs::new(2, 1, 4).unwrap());
     let out = diverging_search(&sh, (5, 2));
-    assert_eq!((out.found, out.epochs_spent), (2, 14));
+    assert_eq!((out.found.get(), out.epochs_spent), (2, 14));
     assert_eq!(out.cost_spent, 14.0);
-    assert_eq!(out.diverged, [(5, "diverged in epoch 2".to_owned())]);
-    assert_eq!(out.paid.iter().find(|p| p.0 == 5), Some(&(5, 1)));
-    assert!(out.trajectory.iter().all(|s| s.incumbent != 5));
+    assert_eq!(out.diverged, [(id(5), "diverged in epoch 2".to_owned())]);
+    assert_eq!(out.paid.iter().find(|p| p.0 == id(5)), Some(&(id(5), 1)));
+    assert!(out.trajectory.iter().all(|s| s.incumbent != id(5)));
 
     // Exhaustive: 6, the best, diverges in epoch 3 of 4 (3 epochs charged,
     // 2 recorded); 4 (0.90) is the best left. 7 x 4 + 3 = 31 epochs.
     let out = diverging_search(&Exhaustive, (6, 3));
-    assert_eq!((out.found, out.epochs_spent), (4, 31));
-    assert_eq!(out.paid.iter().find(|p| p.0 == 6), Some(&(6, 2)));
+    assert_eq!((out.found.get(), out.epochs_spent), (4, 31));
+    assert_eq!(out.paid.iter().find(|p| p.0 == id(6)), Some(&(id(6), 2)));
 
     // Last-accuracy k = 1, m = 2: at epoch 1, 2, 4, 7 tie at 0.50; 2 and 4
     // are the top 2; 4 diverges in epoch 3, so 2 is the only one left.
     let la = RankThenTrain::last_accuracy(1, 2).unwrap();
     let out = diverging_search(&la, (4, 3));
-    assert_eq!((out.found, out.epochs_spent), (2, 8 + 3 + 2));
+    assert_eq!((out.found.get(), out.epochs_spent), (2, 8 + 3 + 2));
     // A diverged scheme is never picked, even when it is all there is.
     let la = RankThenTrain::last_accuracy(1, 1).unwrap();
     let rows = table();

@@ -1,0 +1,171 @@
+//! `naap search` with the real trainer: the [`SearchPlan`] plus the training
+//! recipe and CIFAR-10, resolved before the run folder is claimed, and
+//! [`run`], which trains the search into it.
+
+use crate::job::{report_event, SearchPlan, SearchRequest};
+use crate::run::{run_search, SearchReport};
+use crate::torch::TorchTrainer;
+use crate::{Error, Result};
+use naap_output::{Progress, RunDir};
+use naap_space::ModelId;
+use naap_train::{Cifar10, SchemeJob, TrainConfig, TrainValidConfig};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// The training side of a search request.
+#[derive(Debug, Clone, Default)]
+pub struct TrainingRequest {
+    /// CIFAR-10 (binary batches or image folders, folder or `.tar.gz`).
+    pub data: PathBuf,
+    /// Train on this many images, spread over the set.
+    pub train_limit: Option<usize>,
+    /// Test on this many images, spread over the set.
+    pub test_limit: Option<usize>,
+    /// libtorch threads per job (default: the cores divided by the jobs).
+    pub threads: Option<usize>,
+    /// `auto`, `cpu`, `cuda` or `cuda:K`.
+    pub device: Option<String>,
+}
+
+/// A search with its training recipe and data, ready to run.
+pub struct TorchSearchJob {
+    plan: SearchPlan,
+    train: TrainValidConfig,
+    data_path: PathBuf,
+    data: Cifar10,
+    config_toml: String,
+}
+
+/// Everything the search's results depend on: `config.toml`, and the
+/// identity a resume must match.
+#[derive(Serialize)]
+struct ConfigFile<'a> {
+    search: &'a crate::SearchConfig,
+    train: &'a TrainConfig,
+}
+
+/// A setting of the training recipe outside its domain is the user's.
+fn recipe_error(e: naap_train::Error) -> Error {
+    Error::Config(e.to_string())
+}
+
+impl TorchSearchJob {
+    /// Resolves the search ([`SearchPlan::resolve`]) and the training recipe
+    /// (the search's epochs and seed), and reads CIFAR-10: bad data is bad
+    /// input found before the run folder is claimed.
+    pub fn resolve(search: &SearchRequest, training: &TrainingRequest) -> Result<TorchSearchJob> {
+        let plan = SearchPlan::resolve(search)?;
+        let s = plan.config().get();
+        let mut c = TrainConfig {
+            epochs: s.max_epochs as usize,
+            recipe: naap_train::Recipe {
+                seed: s.seed,
+                ..Default::default()
+            },
+            train_limit: training.train_limit,
+            test_limit: training.test_limit,
+            ..TrainConfig::default()
+        };
+        let jobs = plan.config().jobs().get();
+        c.threads = naap_train::threads_per_job(training.threads.unwrap_or(c.threads), jobs);
+        if let Some(d) = &training.device {
+            c.device = d.parse().map_err(recipe_error)?;
+        }
+        let train = c.validate().map_err(recipe_error)?;
+        let t = train.get();
+        let data =
+            naap_train::load_cifar10(&training.data, t.train_limit, t.test_limit).map_err(|e| {
+                Error::Read {
+                    what: "CIFAR-10 from",
+                    path: training.data.clone(),
+                    source: Box::new(e),
+                }
+            })?;
+        let config_toml = toml::to_string(&ConfigFile {
+            search: s,
+            train: train.get(),
+        })?;
+        Ok(TorchSearchJob {
+            plan,
+            train,
+            data_path: training.data.clone(),
+            data,
+            config_toml,
+        })
+    }
+
+    /// The search side.
+    pub fn plan(&self) -> &SearchPlan {
+        &self.plan
+    }
+
+    /// Lines worth telling the user before training.
+    pub fn describe(&self) -> Vec<String> {
+        self.plan.describe(&self.data_path)
+    }
+}
+
+/// What [`run`] did.
+#[derive(Debug, Clone)]
+pub struct SearchSummary {
+    /// The search's account and ranking.
+    pub report: SearchReport,
+    /// `summary.md`, as written.
+    pub summary: String,
+}
+
+/// Trains the search of `job` into `run_dir`, resuming from its journal and
+/// checkpoints (or, with `resume_stale`, discarding those of another
+/// build), and writes its outputs; progress counts scheme-epochs.
+pub fn run(
+    job: &TorchSearchJob,
+    run_dir: RunDir,
+    resume_stale: bool,
+    progress: &dyn Progress,
+) -> Result<SearchSummary> {
+    let plan = &job.plan;
+    let mut journal = plan.start(&run_dir, &job.config_toml, resume_stale)?;
+    let jobs: Vec<SchemeJob> = plan
+        .candidates()
+        .iter()
+        .map(|c| {
+            let id = ModelId::new(c.model_id).map_err(|e| Error::Config(e.to_string()))?;
+            Ok(SchemeJob {
+                id,
+                scheme: plan.schemes()[id.index()].clone(),
+                macs: c.candidate.scheme.num_macs,
+            })
+        })
+        .collect::<Result<_>>()?;
+    progress.start(plan.epoch_limit(), "scheme-epochs");
+    let on_train = |e: naap_train::Event| {
+        if let naap_train::Event::EpochDone { .. } = e {
+            progress.advance(1);
+        }
+    };
+    let trainer = TorchTrainer::new(
+        jobs,
+        &job.data,
+        job.train.clone(),
+        &run_dir.path().join("logs"),
+        plan.config().jobs().get(),
+        resume_stale,
+        &on_train,
+    )?;
+    let report = run_search(
+        plan.config(),
+        plan.candidates().to_vec(),
+        plan.known(),
+        &trainer,
+        &mut journal,
+        &|e| report_event(progress, plan.epoch_limit(), e),
+    );
+    progress.finish();
+    let report = report.map_err(|e| Error::Context {
+        context: format!("searching into {}", run_dir.path().display()),
+        source: Box::new(e),
+    })?;
+    drop(trainer);
+    let summary = plan.finish(run_dir, &report)?;
+    Ok(SearchSummary { report, summary })
+}
