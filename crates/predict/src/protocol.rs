@@ -464,7 +464,7 @@ pub(crate) mod tests {
             seed: 4,
         });
         let seeds = [7, 8, 9];
-        for model in crate::models::baseline_models() {
+        for model in crate::models::baseline_regressors() {
             // Four training rows: the larger k-NN fail, and must fail alike.
             let once = evaluate_spec(&*model, &data, &seeds, noise).map_err(|e| e.to_string());
             let every = evaluate(&*model, &data, &seeds, noise).map_err(|e| e.to_string());

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::features::tests::row;
-use crate::models::{all_models, extended_models, RegressorSpec};
+use crate::models::{all_regressors, extended_regressors, RegressorSpec};
 use crate::protocol::PAPER_SEEDS;
 use naap_dataset::Format;
 
@@ -34,7 +34,7 @@ fn every_registry_model_saves_and_loads_bit_exactly() {
     far.epochs[2].accuracy = 0.99;
     candidates.push(far);
     // Every model a name selects, LcSVR and the plain ν-SVR included.
-    let specs = all_models();
+    let specs = all_regressors();
     assert_eq!(specs.len(), 30);
     for spec in &specs {
         let fitted = Predictor::fit_published_train(&d, &**spec, &set, 7).unwrap();
@@ -165,7 +165,7 @@ fn hold_out_predictions_from_logs_equal_the_baseline_for_every_model() {
             c
         })
         .collect();
-    let specs = extended_models();
+    let specs = extended_regressors();
     let baseline =
         crate::baseline::run(&d, &specs, std::slice::from_ref(&set), &[seed], &|| {}).unwrap();
     assert!(baseline.failures.is_empty());
