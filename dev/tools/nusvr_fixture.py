@@ -1,7 +1,7 @@
-"""Writes crates/predict/tests/fixtures/nusvr_sklearn.json: scikit-learn NuSVR (RBF) fits that
-naap's ν-SVR must reproduce (crates/predict/tests/nusvr_reference.rs).
+"""Writes crates/models/tests/fixtures/nusvr_sklearn.json: scikit-learn NuSVR (RBF) fits that
+naap's ν-SVR must reproduce (crates/models/tests/nusvr_reference.rs).
 
-    .venv/bin/python dev/tools/nusvr_fixture.py crates/predict/tests/fixtures/nusvr_sklearn.json
+    .venv/bin/python dev/tools/nusvr_fixture.py crates/models/tests/fixtures/nusvr_sklearn.json
 
 Data: 80 train and 30 query rows of 5 features, drawn from numpy's seeded generator and
 standardised like the protocol's scaler; the target is a smooth accuracy-like function plus

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare naap's regressors with scikit-learn on the same data.
 
-Reads what the ignored Rust test `models::reference::dump_reference_predictions`
+Reads what the ignored Rust test `reference::dump_reference_predictions` (naap-models)
 writes into DIR (<set>_train.csv, <set>_test.csv, rust_predictions.csv,
 rust_timing.csv), fits the scikit-learn reference of every model named there
 with the same seeds, writes DIR/sklearn_predictions.csv and prints one line per

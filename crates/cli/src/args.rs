@@ -71,7 +71,7 @@ pub struct SchemeArgs {
     pub schemes: Option<PathBuf>,
     /// Only these schemes (1-based ids in the list), e.g. 1,5,10-20 [default: all]
     #[arg(long, value_name = "IDS")]
-    pub ids: Option<String>,
+    pub ids: Option<naap_space::IdList>,
 }
 
 #[cfg(feature = "train")]
@@ -92,12 +92,10 @@ impl SchemeArgs {
         Ok((path, schemes))
     }
 
-    /// The `--ids` of a list of `count` schemes, else all of them.
-    pub fn ids(&self, count: usize) -> anyhow::Result<Vec<usize>> {
-        match &self.ids {
-            Some(text) => naap_train::parse_ids(text, count).map_err(exit::usage),
-            None => Ok((1..=count).collect()),
-        }
+    /// The training jobs of `--ids` (else every scheme) of the list.
+    pub fn jobs(&self, data_root: &Path) -> anyhow::Result<Vec<naap_train::SchemeJob>> {
+        let (path, schemes) = self.read(data_root)?;
+        Ok(naap_train::scheme_jobs(&schemes, self.ids.as_ref(), &path)?)
     }
 }
 

@@ -68,6 +68,7 @@ fn fault_of(err: &(dyn std::error::Error + 'static)) -> Option<Fault> {
     as_fault::<naap_space::Error>(err)
         .or_else(|| as_fault::<naap_profile::Error>(err))
         .or_else(|| as_fault::<naap_dataset::Error>(err))
+        .or_else(|| as_fault::<naap_models::Error>(err))
         .or_else(|| as_fault::<naap_predict::Error>(err))
         .or_else(|| as_fault::<naap_nas::Error>(err))
         .or_else(|| as_fault::<naap_output::Error>(err))
@@ -107,11 +108,19 @@ mod tests {
         )
         .context("reading --ids"));
         assert_eq!(code(&bad_id), USAGE);
-        let fit: anyhow::Result<Outcome> = Err(anyhow::Error::new(naap_predict::Error::Fit {
-            model: "SVR".into(),
-            message: "no convergence".into(),
-        }));
+        let fit: anyhow::Result<Outcome> = Err(anyhow::Error::new(naap_predict::Error::from(
+            naap_models::Error::Fit {
+                model: "SVR".into(),
+                message: "no convergence".into(),
+            },
+        )));
         assert_eq!(code(&fit), FAILURE);
+        // A regressor's own error, met without the prediction stage around it.
+        let bad_rows: anyhow::Result<Outcome> = Err(anyhow::Error::new(
+            naap_models::Error::InvalidInput("no rows".into()),
+        )
+        .context("fitting"));
+        assert_eq!(code(&bad_rows), USAGE);
         assert_eq!(code(&Ok(Outcome::SomeFailed)), PARTIAL);
         assert_eq!(code(&Ok(Outcome::Done)), SUCCESS);
     }

@@ -32,12 +32,16 @@ enum Command {
     #[command(subcommand)]
     Dataset(cmd::dataset::Command),
     /// Run the paper's 24 regressors on its 4 feature sets and score them.
+    #[command(long_about = cmd::baseline::LONG_ABOUT)]
     Baseline(cmd::baseline::Args),
-    /// NAAP-440e: search feature subsets per model, in four split modes.
+    /// NAAP-440e: search feature subsets per regressor, in four split modes.
+    #[command(long_about = cmd::select_features::LONG_ABOUT)]
     SelectFeatures(cmd::select_features::Args),
     /// Fit one predictor and save it as a file.
+    #[command(long_about = cmd::fit::LONG_ABOUT)]
     Fit(cmd::fit::Args),
     /// Predict the accuracy of schemes with a predictor file.
+    #[command(long_about = cmd::predict::LONG_ABOUT)]
     Predict(cmd::predict::Args),
     /// Replay neural-architecture search strategies on the stored curves.
     #[command(subcommand)]
@@ -122,6 +126,35 @@ mod tests {
         assert!(line.len() < 700, "{} bytes", line.len());
         let short = anyhow::anyhow!("inner").context("outer");
         assert_eq!(one_line(&short), format!("{short:#}"));
+    }
+
+    #[test]
+    fn long_help_of_the_prediction_commands_is_their_whole_doc() {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        for (name, words) in [
+            ("baseline", "Protocol of Hakim (2022)"),
+            ("select-features", "best-first search over feature subsets"),
+            ("fit", "writes a predictor file"),
+            ("predict", "--skip-incomplete, which predicts the rest"),
+        ] {
+            // Words joined by single spaces, however the terminal wraps them.
+            let flat = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let help = flat(
+                cli.find_subcommand_mut(name)
+                    .unwrap()
+                    .render_long_help()
+                    .to_string(),
+            );
+            assert!(help.contains(words), "naap {name} --help:\n{help}");
+            let short = flat(
+                cli.find_subcommand_mut(name)
+                    .unwrap()
+                    .render_help()
+                    .to_string(),
+            );
+            assert!(!short.contains(words), "naap {name} -h:\n{short}");
+        }
     }
 
     #[test]

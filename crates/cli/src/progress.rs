@@ -6,6 +6,7 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::Mutex;
 
 /// Whether to draw bars, from the facts of the environment.
 pub fn want_bars(stderr_is_terminal: bool, ci: bool, quiet: bool) -> bool {
@@ -36,49 +37,91 @@ pub fn bar(len: u64, message: &str, enabled: bool) -> ProgressBar {
     pb
 }
 
-/// A library job's [`naap_output::Progress`] drawn as one bar on stderr
-/// (hidden when bars are off); its notes go above the bar, or, without a
-/// bar, as plain lines when `lines` is on, each after `prefix`
-/// (`naap search: `).
-pub struct Bar {
-    bar: ProgressBar,
+/// A library job's [`naap_output::Progress`] drawn as bars: a counting bar
+/// per phase (a spinner for a phase of unknown length, `len` 0). Notes go
+/// above the bar while one is drawn, else to stderr as plain lines after
+/// `prefix` (`naap search: `) when lines are on.
+pub struct Bars {
+    enabled: bool,
     lines: bool,
     prefix: &'static str,
+    current: Mutex<Option<ProgressBar>>,
 }
 
-impl Bar {
-    /// A bar drawn when `bars`; plain note lines when `lines` and no bar.
-    pub fn new(bars: bool, lines: bool, prefix: &'static str) -> Bar {
-        Bar {
-            bar: bar(0, "", bars),
-            lines: lines && !bars,
+impl Bars {
+    /// Bars if the environment and `quiet` allow them ([`bars_enabled`]);
+    /// notes as plain lines unless `quiet`.
+    pub fn new(quiet: bool) -> Bars {
+        Bars::with_notes(bars_enabled(quiet), !quiet, "")
+    }
+
+    /// Bars when `bars`; notes as plain lines after `prefix` when `lines`
+    /// and no bar is drawn.
+    pub fn with_notes(bars: bool, lines: bool, prefix: &'static str) -> Bars {
+        Bars {
+            enabled: bars,
+            lines,
             prefix,
+            current: Mutex::new(None),
         }
+    }
+
+    fn current(&self) -> Option<ProgressBar> {
+        self.current.lock().expect("no panic holds it").clone()
     }
 }
 
-impl naap_output::Progress for Bar {
+impl naap_output::Progress for Bars {
     fn start(&self, len: u64, label: &str) {
-        self.bar.set_length(len);
-        self.bar.set_position(0);
-        self.bar.set_message(label.to_string());
+        let pb = if len == 0 {
+            counter(label, self.enabled)
+        } else {
+            bar(len, label, self.enabled)
+        };
+        *self.current.lock().expect("no panic holds it") = Some(pb);
     }
 
     fn advance(&self, n: u64) {
-        self.bar.inc(n);
+        if let Some(pb) = self.current() {
+            pb.inc(n);
+        }
     }
 
     fn finish(&self) {
-        self.bar.finish_and_clear();
+        if let Some(pb) = self.current.lock().expect("no panic holds it").take() {
+            pb.finish_and_clear();
+        }
     }
 
     fn note(&self, line: &str) {
-        if self.lines {
-            eprintln!("{}{line}", self.prefix);
-        } else if !self.bar.is_hidden() {
-            self.bar.println(line);
+        match self.current() {
+            Some(pb) if self.enabled => pb.println(line),
+            // Between phases a drawn run still shows its notes.
+            None if self.enabled => eprintln!("{}{line}", self.prefix),
+            _ if self.lines => eprintln!("{}{line}", self.prefix),
+            _ => {}
         }
     }
+}
+
+/// A spinner counting steps of unknown total: `{pos} {label}`.
+fn counter(label: &str, enabled: bool) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_draw_target(if enabled {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    pb.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {{pos}} {label} ({{elapsed}}, {{per_sec}})"
+        ))
+        .expect("the template is valid"),
+    );
+    if enabled {
+        pb.enable_steady_tick(std::time::Duration::from_millis(200));
+    }
+    pb
 }
 
 #[cfg(test)]

@@ -341,3 +341,38 @@ fn extended_without_the_zero_cost_columns_says_how_to_add_them() {
         "{err}"
     );
 }
+
+#[test]
+fn the_library_job_writes_the_folder_the_command_writes() {
+    use naap_predict::baseline::BaselineJob;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = shared_naap440("naap440.csv");
+    let (cli, lib) = (dir.path().join("cli"), dir.path().join("lib"));
+    let res = baseline(&csv, &cli, &["--no-figures"]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let dataset = naap_dataset::Dataset::read(&csv).unwrap();
+    let job = BaselineJob::new(csv.clone(), dataset, false, false).unwrap();
+    let run_dir = naap_output::RunDir::claim(&lib, &job.claim(false)).unwrap();
+    let report = job.run(run_dir, &naap_output::Silent).unwrap();
+    assert_eq!((report.cells, report.failures.len()), (96, 0));
+    let listing = |d: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        listing(&lib),
+        ["config.toml", "results.csv", "table.md", "table.tex"]
+    );
+    assert_eq!(listing(&cli), listing(&lib));
+    for name in listing(&lib) {
+        let (a, b) = (cli.join(&name), lib.join(&name));
+        assert!(
+            std::fs::read(a).unwrap() == std::fs::read(b).unwrap(),
+            "{name} differs"
+        );
+    }
+}

@@ -600,7 +600,7 @@ fn issue12_predict_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
         ),
         bad(
             vec![flag("--ids", "0")],
-            &[&"--ids", &"'0' is not a scheme number"],
+            &[&"--ids", &"'0' is not a scheme id"],
         ),
         bad(
             vec![flag("--ids", "9")],

@@ -99,7 +99,7 @@ mod with_libtorch {
             ),
             bad(
                 vec![flag("--ids", "0")],
-                &[&"--ids", &"0 is outside 1..=440"],
+                &[&"--ids", &"'0' is not a scheme id"],
             ),
             bad(
                 vec![flag("--batch", "0")],

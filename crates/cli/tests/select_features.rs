@@ -422,3 +422,37 @@ fn issue11_named_sets_search_zero_cost_and_curve_features() {
         assert!(!bad_out.exists(), "{name} wrote outputs");
     }
 }
+
+#[test]
+fn the_library_job_writes_the_folder_the_command_writes() {
+    use naap_predict::select::{Resume, SelectConfig, SelectJob};
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = shared_naap440("naap440v2.csv");
+    let (cli, lib) = (dir.path().join("cli"), dir.path().join("lib"));
+    let out = select(&dataset, &cli, "2", &SLICE);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let config = SelectConfig {
+        modes: ["left", "interpolation"]
+            .map(|m| m.parse().unwrap())
+            .to_vec(),
+        models: ["Linear Regression", "3-NN"]
+            .map(|m| m.parse().unwrap())
+            .to_vec(),
+        epochs: vec![0],
+        ..SelectConfig::default()
+    };
+    let job = SelectJob::new(config, Resume::No, false).unwrap();
+    let bytes = std::fs::read(&dataset).unwrap();
+    let table = naap_dataset::Dataset::parse(&bytes, &dataset).unwrap();
+    let inputs = job.prepare(&dataset, &bytes, &table).unwrap();
+    let run_dir = naap_output::RunDir::claim(&lib, &job.claim(false)).unwrap();
+    let report = job.run(&inputs, run_dir, &naap_output::Silent).unwrap();
+    assert_eq!((report.searches, report.resumed), (3, 0));
+    for name in ["config.toml", "best.md", "results.csv", "checkpoint.csv"] {
+        let (a, b) = (cli.join(name), lib.join(name));
+        assert!(
+            std::fs::read(a).unwrap() == std::fs::read(b).unwrap(),
+            "{name} differs"
+        );
+    }
+}

@@ -172,7 +172,7 @@ mod with_libtorch {
         let tmp = tempfile::tempdir().unwrap();
         let o = tmp.path().join("o");
         for (extra, needle) in [
-            (vec!["--ids", "441"], "441 is outside 1..=440"),
+            (vec!["--ids", "441"], "441 is past the last scheme (440)"),
             (vec!["--shard", "3/2"], "shard must be I/N"),
             (
                 vec!["--device", "gpu"],
@@ -239,11 +239,11 @@ mod with_libtorch {
             ),
             bad(
                 vec![flag("--ids", "0")],
-                &[&"--ids", &"0 is outside 1..=440"],
+                &[&"--ids", &"'0' is not a scheme id"],
             ),
             bad(
                 vec![flag("--ids", "441")],
-                &[&"--ids", &"441 is outside 1..=440"],
+                &[&"--ids", &"441 is past the last scheme (440)"],
             ),
             bad(
                 vec![flag("--shard", "5/4")],

@@ -3,9 +3,9 @@
 
 use crate::log::{LogEvent, TrainingLog};
 use crate::source::LogFile;
-use crate::{Dataset, EpochRecord, Error, Format, Result, Row, SchemeFeatures};
-use naap_profile::{profile, Profile, ProfileConfig};
-use naap_space::Scheme;
+use crate::{Dataset, EpochRecord, Error, Format, Result, Row};
+use naap_profile::{profile, ProfileConfig, SchemeFeatures};
+use naap_space::{IdList, ModelId, Scheme};
 use std::path::{Path, PathBuf};
 
 /// Settings of a dataset build (unchecked; see [`BuildConfig::validate`]).
@@ -25,9 +25,9 @@ pub struct BuildConfig {
     pub test_bins: usize,
     /// The ModelIds to build, each needing its log; logs of other ids are
     /// left out. Default `None`: every scheme of the schemes list needs its
-    /// log (a missing one is an error unless `skip_incomplete`). If set, not
-    /// empty, no repeats, each ≥ 1.
-    pub ids: Option<Vec<u32>>,
+    /// log (a missing one is an error unless `skip_incomplete`). An
+    /// [`IdList`] is never empty and names each id once.
+    pub ids: Option<IdList>,
 }
 
 impl Default for BuildConfig {
@@ -54,18 +54,6 @@ impl BuildConfig {
         }
         if self.test_bins == 0 {
             return Err(Error::Config("test bins must be at least 1, got 0".into()));
-        }
-        if let Some(ids) = &self.ids {
-            if ids.is_empty() || ids.contains(&0) {
-                return Err(Error::Config(
-                    "ids must be a non-empty list of ModelIds ≥ 1".into(),
-                ));
-            }
-            let mut sorted = ids.clone();
-            sorted.sort_unstable();
-            if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
-                return Err(Error::Config(format!("ModelId {} is listed twice", w[0])));
-            }
         }
         Ok(BuildValidConfig(self))
     }
@@ -214,12 +202,12 @@ fn match_schemes<'a>(
     }
     let expected: Vec<u32> = match &config.ids {
         Some(ids) => {
-            if let Some(&id) = ids.iter().find(|&&id| out_of_range(id)) {
+            if let Some(id) = ids.max().filter(|id| out_of_range(id.get())) {
                 return Err(Error::Config(format!(
                     "ModelId {id} asked, but the schemes list has {n} schemes"
                 )));
             }
-            ids.clone()
+            ids.iter().map(ModelId::get).collect()
         }
         None => (1..=n as u32).collect(),
     };
@@ -300,7 +288,7 @@ fn check_counts(
     log: &TrainingLog,
     path: &Path,
     config: &naap_profile::ProfileValidConfig,
-) -> Result<Profile> {
+) -> Result<SchemeFeatures> {
     let line_of = |want: fn(&LogEvent) -> bool| {
         log.header()
             .iter()
@@ -333,7 +321,7 @@ fn check_counts(
 fn make_row(
     model_id: u32,
     log: &TrainingLog,
-    p: &Profile,
+    p: &SchemeFeatures,
     format: Format,
     num_epochs: usize,
 ) -> Row {
@@ -346,7 +334,7 @@ fn make_row(
     Row {
         model_id,
         is_test: false,
-        scheme: SchemeFeatures::from(*p).for_format(format),
+        scheme: format.scheme_features(*p),
         max_accuracy,
         epochs,
         extra: Vec::new(),

@@ -5,22 +5,10 @@
 pub const MODEL_ID: &str = "ModelId";
 /// 1 for a row of the test split, 0 for a train row.
 pub const IS_TEST: &str = "IsTest";
-/// Trainable parameters.
-pub const NUM_PARAMS: &str = "NumParams";
-/// Multiply–accumulates for one 3x32x32 image.
-pub const NUM_MACS: &str = "NumMACs";
-/// Conv blocks.
-pub const NUM_LAYERS: &str = "NumLayers";
-/// Stride-2 blocks.
-pub const NUM_STAGES: &str = "NumStages";
-/// Width of the first block.
-pub const FIRST_LAYER_WIDTH: &str = "FirstLayerWidth";
-/// Width of the last block.
-pub const LAST_LAYER_WIDTH: &str = "LastLayerWidth";
-/// Residual adds (v2 only).
-pub const NUM_SKIP_CONNECTIONS: &str = "NumSkipConnections";
-/// Stride-2 blocks with kernel 1 (v2 only).
-pub const NUM_PARTIAL_RF_LAYERS: &str = "NumPartialRFLayers";
+pub use naap_profile::column::{
+    FIRST_LAYER_WIDTH, LAST_LAYER_WIDTH, NUM_LAYERS, NUM_MACS, NUM_PARAMS, NUM_PARTIAL_RF_LAYERS,
+    NUM_SKIP_CONNECTIONS, NUM_STAGES,
+};
 /// Best test accuracy over the epochs: the prediction target.
 pub const MAX_ACCURACY: &str = "MaxAccuracy";
 /// Suffix of an epoch's mean batch loss (`e3LossMean`).

@@ -4,12 +4,13 @@
 //! broken cell in a 441-line file can be found without a hex editor. Values
 //! outside their domain are rejected too (see `validate.rs`).
 
+use crate::table::EPOCH_SUFFIXES;
 use crate::table::{
     epoch_column, is_epoch_column, split_epoch_column, Dataset, EpochRecord, Format, Row,
 };
-use crate::table::{SchemeFeatures, EPOCH_SUFFIXES};
 use crate::validate::{check_dataset, check_row};
 use crate::{Error, Result};
+use naap_profile::SchemeFeatures;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -476,7 +477,7 @@ e2LossMean,e2LossMedian,e2Accuracy";
         let ds = read_str(&text).unwrap();
         assert_eq!(ds.format, Format::V2);
         assert_eq!(ds.rows[1].scheme.num_partial_rf_layers, Some(1));
-        assert_eq!(ds.rows[0].scheme.to_vec(Format::V2)[6], 1.0);
+        assert_eq!(Format::V2.scheme_values(&ds.rows[0].scheme)[6], 1.0);
         let only_one = text.replace("NumPartialRFLayers,", "");
         assert!(message(&only_one).contains("missing column NumPartialRFLayers"));
     }

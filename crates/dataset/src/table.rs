@@ -5,6 +5,7 @@
 //! `read.rs` (which adds [`Dataset::read`]), writing in `write.rs`.
 
 use crate::column;
+use naap_profile::SchemeFeatures;
 
 /// Which published column set a dataset has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,29 @@ impl Format {
         match self {
             Format::V1 => &V1_FEATURES,
             Format::V2 => &V2_FEATURES,
+        }
+    }
+
+    /// A scheme's features in this format's column order, as numbers. A
+    /// v2-only feature missing from a v1 row reads as NaN; a [`Dataset`]
+    /// never holds such a row for its own format.
+    pub fn scheme_values(self, features: &SchemeFeatures) -> Vec<f64> {
+        self.scheme_feature_names()
+            .iter()
+            .map(|n| features.value(n).unwrap_or(f64::NAN))
+            .collect()
+    }
+
+    /// The features a dataset of this format holds: a v1 dataset has no
+    /// `NumSkipConnections` and `NumPartialRFLayers`.
+    pub fn scheme_features(self, features: SchemeFeatures) -> SchemeFeatures {
+        match self {
+            Format::V2 => features,
+            Format::V1 => SchemeFeatures {
+                num_skip_connections: None,
+                num_partial_rf_layers: None,
+                ..features
+            },
         }
     }
 
@@ -92,58 +116,6 @@ impl std::str::FromStr for Format {
 /// The name of epoch `epoch`'s (1-based) column with `suffix`, e.g. `e3Accuracy`.
 pub fn epoch_column(epoch: usize, suffix: &str) -> String {
     format!("e{epoch}{suffix}")
-}
-
-/// Per-architecture features computed from the scheme alone.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SchemeFeatures {
-    /// Trainable parameters (`NumParams`).
-    pub num_params: u64,
-    /// Multiply–accumulates for one 3x32x32 image (`NumMACs`).
-    pub num_macs: u64,
-    /// Conv blocks (`NumLayers`).
-    pub num_layers: u32,
-    /// Stride-2 blocks (`NumStages`).
-    pub num_stages: u32,
-    /// Width of the first block (`FirstLayerWidth`).
-    pub first_layer_width: u32,
-    /// Width of the last block (`LastLayerWidth`).
-    pub last_layer_width: u32,
-    /// Residual adds (`NumSkipConnections`); `None` in a v1 dataset.
-    pub num_skip_connections: Option<u32>,
-    /// Stride-2 blocks with kernel 1 (`NumPartialRFLayers`); `None` in a v1 dataset.
-    pub num_partial_rf_layers: Option<u32>,
-}
-
-impl SchemeFeatures {
-    /// The feature stored under a published column name (`NumParams`, ...),
-    /// or `None` for an unknown name or a v2-only feature in a v1 row.
-    pub fn value(&self, name: &str) -> Option<f64> {
-        let v = match name {
-            column::NUM_PARAMS => self.num_params as f64,
-            column::NUM_MACS => self.num_macs as f64,
-            column::NUM_LAYERS => self.num_layers.into(),
-            column::NUM_STAGES => self.num_stages.into(),
-            column::FIRST_LAYER_WIDTH => self.first_layer_width.into(),
-            column::LAST_LAYER_WIDTH => self.last_layer_width.into(),
-            column::NUM_SKIP_CONNECTIONS => self.num_skip_connections?.into(),
-            column::NUM_PARTIAL_RF_LAYERS => self.num_partial_rf_layers?.into(),
-            _ => return None,
-        };
-        Some(v)
-    }
-
-    /// The features of `format` in column order, as numbers.
-    ///
-    /// A v2-only feature missing from a v1 row reads as NaN; a [`Dataset`]
-    /// never holds such a row for its own format.
-    pub fn to_vec(&self, format: Format) -> Vec<f64> {
-        format
-            .scheme_feature_names()
-            .iter()
-            .map(|n| self.value(n).unwrap_or(f64::NAN))
-            .collect()
-    }
 }
 
 /// One epoch's logged values.

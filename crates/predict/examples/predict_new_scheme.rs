@@ -4,7 +4,7 @@
 //! `cargo run -p naap-predict --example predict_new_scheme -- ../shared/naap440/naap440.csv`
 
 use naap_predict::features::FeatureSet;
-use naap_predict::models::spec_named;
+use naap_predict::models::RegressorSpec;
 use naap_predict::predictor::{Candidate, Predictor};
 use naap_profile::{profile, ProfileConfig};
 use naap_space::{Layer, Scheme};
@@ -16,8 +16,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dataset = naap_dataset::Dataset::read(csv.as_ref())?;
 
     // Fit on every row with the paper's scheme features, then save.
-    let spec = spec_named("SVR (RBF kernel)")?;
-    let fitted = Predictor::fit(&dataset, &spec, &FeatureSet::named("Scheme")?, 20220905)?;
+    let svr = "SVR (RBF kernel)".parse::<RegressorSpec>()?.build();
+    let fitted = Predictor::fit(&dataset, &*svr, &FeatureSet::named("Scheme")?, 20220905)?;
     let path = std::env::temp_dir().join("naap-example-predictor.json");
     fitted.save(&path)?;
 

@@ -6,9 +6,13 @@
 //! depends on the thread count or scheduling; fitting randomness comes from
 //! the per-run seed only.
 
+mod job;
+
+pub use job::{BaselineJob, BaselineReport, FINISHED, OUTPUTS};
+
 use crate::features::FeatureSet;
-use crate::models::ModelSpec;
 use crate::protocol::{score_seed, Evaluation, SeedScore, TrainTest};
+use crate::Regressor;
 use crate::Result;
 use naap_dataset::Dataset;
 use rayon::prelude::*;
@@ -74,7 +78,7 @@ impl BaselineConfig {
     /// The record of a run over these models, sets and seeds.
     pub fn new(
         dataset: impl Into<String>,
-        models: &[ModelSpec],
+        models: &[Box<dyn Regressor>],
         feature_sets: &[FeatureSet],
         seeds: &[u64],
         figures: bool,
@@ -111,23 +115,23 @@ struct FitGroup {
 
 /// Groups the ensembles of one family under their largest member; every
 /// other model is a group of its own. Groups come in model order.
-fn fit_groups(specs: &[ModelSpec]) -> Vec<FitGroup> {
+fn fit_groups(specs: &[Box<dyn Regressor>]) -> Vec<FitGroup> {
     let mut groups: Vec<FitGroup> = Vec::new();
     for (m, spec) in specs.iter().enumerate() {
-        // Only registry ensembles have a size (`ModelSpec::custom` has none).
-        let joined = spec.ensemble_size().and_then(|size| {
+        let joined = spec.ensemble().and_then(|ensemble| {
             groups
                 .iter_mut()
                 .find(|g| {
-                    let host = &specs[g.host];
-                    host.ensemble_size().is_some() && host.family() == spec.family()
+                    specs[g.host]
+                        .ensemble()
+                        .is_some_and(|host| host.family == ensemble.family)
                 })
-                .map(|g| (g, size))
+                .map(|g| (g, ensemble.members))
         });
         match joined {
             Some((group, size)) => {
                 group.members.push(m);
-                if specs[group.host].ensemble_size() < Some(size) {
+                if members(&*specs[group.host]) < Some(size) {
                     group.host = m;
                 }
             }
@@ -140,6 +144,11 @@ fn fit_groups(specs: &[ModelSpec]) -> Vec<FitGroup> {
     groups
 }
 
+/// The number of members of an ensemble regressor.
+fn members(regressor: &dyn Regressor) -> Option<usize> {
+    regressor.ensemble().map(|e| e.members)
+}
+
 /// Runs every model on every feature set with every seed on the published
 /// split. `on_run_done` is called once per finished run, from any thread.
 ///
@@ -148,13 +157,13 @@ fn fit_groups(specs: &[ModelSpec]) -> Vec<FitGroup> {
 ///
 /// Two shortcuts give the same results as fitting every run on its own, at
 /// a fraction of the cost: a model whose fit ignores the seed
-/// ([`ModelSpec::uses_seed`]) is fitted once per feature set and its run
+/// ([`Regressor::uses_seed`]) is fitted once per feature set and its run
 /// copied to every seed; the ensembles of one family
-/// ([`ModelSpec::ensemble_size`]) are fitted once at the largest size and
+/// ([`Regressor::ensemble`]) are fitted once at the largest size and
 /// the smaller ones read off it ([`crate::FittedRegressor::predict_first`]).
 pub fn run(
     dataset: &Dataset,
-    specs: &[ModelSpec],
+    specs: &[Box<dyn Regressor>],
     feature_sets: &[FeatureSet],
     seeds: &[u64],
     on_run_done: &(dyn Fn() + Sync),
@@ -258,12 +267,12 @@ type RunResult = std::result::Result<SeedScore, String>;
 
 /// Fits the group's host once with `seed` and scores every member.
 fn fit_group(
-    specs: &[ModelSpec],
+    specs: &[Box<dyn Regressor>],
     group: &FitGroup,
     split: &TrainTest,
     seed: u64,
 ) -> Vec<(usize, RunResult)> {
-    let host = specs[group.host].regressor();
+    let host = &specs[group.host];
     let fitted = match host.fit(split.x_train.view(), split.y_train.view(), seed) {
         Ok(fitted) => fitted,
         Err(e) => {
@@ -280,12 +289,12 @@ fn fit_group(
         .iter()
         .map(|&m| {
             let x = split.x_test.view();
-            let predictions = match specs[m].ensemble_size() {
+            let predictions = match members(&*specs[m]) {
                 // A host that is not an ensemble would make every member
                 // predict as the host: refuse instead.
                 Some(size) if m != group.host => {
                     fitted.predict_first(x, size).unwrap_or_else(|| {
-                        Err(crate::Error::InvalidInput(format!(
+                        Err(naap_models::Error::InvalidInput(format!(
                             "{} cannot predict with its first {size} members",
                             specs[group.host].name()
                         )))
@@ -294,6 +303,7 @@ fn fit_group(
                 _ => fitted.predict(x),
             };
             let scored = predictions
+                .map_err(crate::Error::from)
                 .and_then(|p| score_seed(specs[m].name(), split, seed, p, None))
                 .map_err(|e| e.to_string());
             (m, scored)
@@ -304,17 +314,16 @@ fn fit_group(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::tests::{dataset, FirstColumn};
+    use crate::protocol::tests::{dataset, FirstColumn, SeedUse};
     use crate::protocol::PAPER_SEEDS;
-    use crate::Regressor;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn runs_every_cell_in_fixed_order_and_counts_progress() {
         let d = dataset();
-        let models = [
-            ModelSpec::custom(FirstColumn, true, false),
-            ModelSpec::custom(FirstColumn, false, false),
+        let models: [Box<dyn Regressor>; 2] = [
+            Box::new(FirstColumn),
+            Box::new(SeedUse(Box::new(FirstColumn), false)),
         ];
         let sets = vec![FeatureSet::scheme(), FeatureSet::scheme_quantitative(3)];
         let done = AtomicUsize::new(0);
@@ -363,8 +372,8 @@ mod tests {
             _x: ndarray::ArrayView2<'_, f64>,
             _y: ndarray::ArrayView1<'_, f64>,
             _seed: u64,
-        ) -> Result<Box<dyn crate::FittedRegressor>> {
-            Err(crate::Error::Fit {
+        ) -> naap_models::Result<Box<dyn crate::FittedRegressor>> {
+            Err(naap_models::Error::Fit {
                 model: "failing".into(),
                 message: "singular".into(),
             })
@@ -374,10 +383,7 @@ mod tests {
     #[test]
     fn a_failing_model_fails_only_its_cells() {
         let d = dataset();
-        let models = [
-            ModelSpec::custom(Failing, true, false),
-            ModelSpec::custom(FirstColumn, true, false),
-        ];
+        let models: [Box<dyn Regressor>; 2] = [Box::new(Failing), Box::new(FirstColumn)];
         let r = run(&d, &models, &[FeatureSet::scheme()], &[1, 2], &|| {}).unwrap();
         assert_eq!(r.cells.len(), 1);
         assert_eq!(r.cells[0].model, "first column");
@@ -389,7 +395,7 @@ mod tests {
     #[test]
     fn missing_epochs_fail_the_call() {
         let d = dataset();
-        let models = [ModelSpec::custom(FirstColumn, true, false)];
+        let models: [Box<dyn Regressor>; 1] = [Box::new(FirstColumn)];
         let err = run(
             &d,
             &models,
@@ -406,8 +412,8 @@ mod tests {
         let d = dataset();
         let sets = [FeatureSet::scheme_quantitative(3)];
         let seeds = [5, 6];
-        let pick = |names: &[&str]| -> Vec<ModelSpec> {
-            crate::models::baseline_specs()
+        let pick = |names: &[&str]| -> Vec<Box<dyn Regressor>> {
+            crate::models::baseline_models()
                 .into_iter()
                 .filter(|s| names.contains(&s.name()))
                 .collect()
@@ -437,7 +443,7 @@ mod tests {
     #[test]
     fn deterministic_models_end_to_end_on_the_shared_csv() {
         let d = Dataset::read(&shared_csv()).unwrap();
-        let specs: Vec<_> = crate::models::baseline_specs()
+        let specs: Vec<_> = crate::models::baseline_models()
             .into_iter()
             .filter(|s| !s.uses_seed())
             .collect();
@@ -463,10 +469,10 @@ mod tests {
         }
         // Fitting once per set gives what fitting every seed gives (checked on
         // the cheap models: k-NN and linear).
-        let cheap: Vec<ModelSpec> = crate::models::baseline_specs()
+        let cheap: Vec<Box<dyn Regressor>> = crate::models::baseline_models()
             .into_iter()
             .take(8)
-            .map(|s| ModelSpec::custom(s.into_regressor(), true, false))
+            .map(|m| Box::new(SeedUse(m, true)) as Box<dyn Regressor>)
             .collect();
         let every = run(&d, &cheap, &sets, &PAPER_SEEDS, &|| {}).unwrap();
         assert_eq!(every.cells, once.cells[..32]);

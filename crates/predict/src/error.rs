@@ -17,14 +17,57 @@ pub enum Error {
     /// Writing an output file failed.
     #[error(transparent)]
     Output(#[from] naap_output::Error),
-    /// A model could not be fitted.
-    #[error("fitting {model}: {message}")]
-    Fit {
-        /// Display name of the model.
-        model: String,
+    /// A regressor failed (bad input, a fit that did not converge).
+    #[error(transparent)]
+    Models(#[from] naap_models::Error),
+    /// An input file of a job (a selection's results.csv) could not be read.
+    #[error("reading {}", path.display())]
+    Reading {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A dataset CSV could not be read.
+    #[error("reading dataset {}", path.display())]
+    Dataset {
+        /// The CSV.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: naap_dataset::Error,
+    },
+    /// Fitting a regressor on a feature set failed.
+    #[error("fitting {regressor} on {set}")]
+    Fitting {
+        /// The regressor's name.
+        regressor: String,
+        /// The feature set's name.
+        set: String,
+        /// The cause.
+        source: Box<Error>,
+    },
+    /// A step of a job failed; `context` says which.
+    #[error("{context}")]
+    Context {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        source: Box<Error>,
+    },
+    /// An output could not be serialised (a program error, not the input's).
+    #[error("serialising {what}: {message}")]
+    Serialize {
+        /// The output.
+        what: &'static str,
         /// What went wrong.
         message: String,
     },
+    /// Training logs could not be read.
+    #[error(transparent)]
+    Logs(#[from] naap_dataset::Error),
+    /// A schemes file could not be read.
+    #[error(transparent)]
+    Schemes(#[from] naap_space::Error),
 }
 
 impl naap_output::HasFault for Error {
@@ -33,7 +76,14 @@ impl naap_output::HasFault for Error {
             Error::InvalidInput(_) => naap_output::Fault::Input,
             Error::Io { source, .. } => naap_output::reading_fault(source),
             Error::Output(e) => naap_output::HasFault::fault(e),
-            Error::Fit { .. } => naap_output::Fault::Runtime,
+            Error::Models(e) => naap_output::HasFault::fault(e),
+            Error::Reading { source, .. } => naap_output::reading_fault(source),
+            Error::Dataset { source, .. } | Error::Logs(source) => {
+                naap_output::HasFault::fault(source)
+            }
+            Error::Schemes(e) => naap_output::HasFault::fault(e),
+            Error::Fitting { source, .. } | Error::Context { source, .. } => source.fault(),
+            Error::Serialize { .. } => naap_output::Fault::Runtime,
         }
     }
 }

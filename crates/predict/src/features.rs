@@ -12,6 +12,10 @@ use ndarray::Array2;
 use std::fmt;
 use std::str::FromStr;
 
+mod spec;
+
+pub use spec::FeatureSetSpec;
+
 /// One input column built from a dataset row.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Feature {
@@ -471,7 +475,11 @@ impl FeatureSet {
 
     /// The paper's `Scheme` set: NumParams (log) and NumStages.
     pub fn scheme() -> FeatureSet {
-        FeatureSet::new("Scheme", vec![Feature::NumParams, Feature::NumStages]).expect("non-empty")
+        FeatureSet::new(
+            FeatureSetSpec::Scheme.to_string(),
+            vec![Feature::NumParams, Feature::NumStages],
+        )
+        .expect("non-empty")
     }
 
     /// The paper's `Scheme + Quantitative K epochs`: the 6 v1 scheme features
@@ -479,7 +487,11 @@ impl FeatureSet {
     pub fn scheme_quantitative(k: u32) -> FeatureSet {
         let mut features = Feature::SCHEME_V1.to_vec();
         features.extend(Feature::epochs(k));
-        FeatureSet::new(format!("Scheme + Quantitative {k} epochs"), features).expect("non-empty")
+        FeatureSet::new(
+            FeatureSetSpec::SchemeQuantitative { epochs: k }.to_string(),
+            features,
+        )
+        .expect("non-empty")
     }
 
     /// `Scheme + ZeroCost`: the paper's Scheme set (ln NumParams, NumStages)
@@ -488,7 +500,7 @@ impl FeatureSet {
     pub fn scheme_zero_cost() -> FeatureSet {
         let mut features = FeatureSet::scheme().features;
         features.extend(Feature::zero_cost());
-        FeatureSet::new("Scheme + ZeroCost", features).expect("non-empty")
+        FeatureSet::new(FeatureSetSpec::SchemeZeroCost.to_string(), features).expect("non-empty")
     }
 
     /// `Scheme + ZeroCost + Quantitative K epochs`: the 6 v1 scheme
@@ -498,7 +510,7 @@ impl FeatureSet {
         features.extend(Feature::zero_cost());
         features.extend(Feature::epochs(k));
         FeatureSet::new(
-            format!("Scheme + ZeroCost + Quantitative {k} epochs"),
+            FeatureSetSpec::SchemeZeroCostQuantitative { epochs: k }.to_string(),
             features,
         )
         .expect("non-empty")
@@ -512,19 +524,27 @@ impl FeatureSet {
         let mut features = Feature::SCHEME_V1.to_vec();
         features.extend((1..=k).map(Feature::Accuracy));
         features.extend(Feature::curve_shape(k));
-        FeatureSet::new(format!("Scheme + Curve {k} epochs"), features).expect("non-empty")
+        FeatureSet::new(
+            FeatureSetSpec::SchemeCurve { epochs: k }.to_string(),
+            features,
+        )
+        .expect("non-empty")
     }
 
     /// `SoTL K epochs`: the one column [`Feature::Sotl`]; a linear fit on it
     /// only calibrates its scale, its ranking is SoTL's own.
     pub fn sotl(k: u32) -> FeatureSet {
-        FeatureSet::new(format!("SoTL {k} epochs"), vec![Feature::Sotl(k)]).expect("non-empty")
+        FeatureSet::new(
+            FeatureSetSpec::Sotl { epochs: k }.to_string(),
+            vec![Feature::Sotl(k)],
+        )
+        .expect("non-empty")
     }
 
     /// `Curve extrapolation K epochs`: the one column [`Feature::Extrapolated`].
     pub fn extrapolated(k: u32) -> FeatureSet {
         FeatureSet::new(
-            format!("Curve extrapolation {k} epochs"),
+            FeatureSetSpec::CurveExtrapolation { epochs: k }.to_string(),
             vec![Feature::Extrapolated(k)],
         )
         .expect("non-empty")
@@ -573,21 +593,20 @@ impl FeatureSet {
             naap_dataset::Format::V2 => Feature::SCHEME_V2.to_vec(),
             naap_dataset::Format::V1 => Feature::SCHEME_V1.to_vec(),
         };
-        let mut name = format!("Scheme{}", features.len());
         if zero_cost {
             features.extend(Feature::zero_cost());
-            name.push_str("+ZeroCost");
         }
         if k > 0 {
             features.extend(Feature::epochs(k));
-            name.push_str(&format!("+Quant.{k}"));
         }
         if curve {
             features.extend(Feature::curve_shape(k));
             features.extend([Feature::Sotl(k), Feature::Extrapolated(k)]);
-            name.push_str("+Curve");
         }
-        FeatureSet::new(name, features)
+        FeatureSet::new(
+            FeatureSetSpec::Search { format, columns }.to_string(),
+            features,
+        )
     }
 
     /// The set of a name as `naap baseline` and `naap select-features`
@@ -595,76 +614,7 @@ impl FeatureSet {
     /// columns whatever the dataset; `Scheme+Quant.K`, the NAAP-440e
     /// paper's spelling, is accepted for `Scheme + Quantitative K epochs`.
     pub fn named(name: &str) -> Result<FeatureSet> {
-        let unknown = || {
-            Error::InvalidInput(format!(
-                "unknown feature set '{name}', expected one of: {FEATURE_SET_NAMES}"
-            ))
-        };
-        // K >= 1 in its one decimal spelling (no sign, no leading zero).
-        let epochs = |k: &str| -> Result<u32> {
-            match k.parse::<u32>() {
-                Ok(n) if n >= 1 && n.to_string() == k => Ok(n),
-                _ => Err(unknown()),
-            }
-        };
-        use naap_dataset::Format;
-        if name == "Scheme" {
-            return Ok(FeatureSet::scheme());
-        }
-        if name == "Scheme + ZeroCost" {
-            return Ok(FeatureSet::scheme_zero_cost());
-        }
-        if let Some(k) = name
-            .strip_prefix("Scheme + ZeroCost + Quantitative ")
-            .and_then(|r| r.strip_suffix(" epochs"))
-        {
-            return Ok(FeatureSet::scheme_zero_cost_quantitative(epochs(k)?));
-        }
-        if let Some(k) = name
-            .strip_prefix("Scheme + Quantitative ")
-            .and_then(|r| r.strip_suffix(" epochs"))
-            .or_else(|| name.strip_prefix("Scheme+Quant."))
-        {
-            return Ok(FeatureSet::scheme_quantitative(epochs(k)?));
-        }
-        type MakeSet = fn(u32) -> FeatureSet;
-        let curve_sets: [(&str, MakeSet); 3] = [
-            ("Scheme + Curve ", FeatureSet::scheme_curve),
-            ("SoTL ", FeatureSet::sotl),
-            ("Curve extrapolation ", FeatureSet::extrapolated),
-        ];
-        for (prefix, make) in curve_sets {
-            if let Some(k) = name
-                .strip_prefix(prefix)
-                .and_then(|r| r.strip_suffix(" epochs"))
-            {
-                return Ok(make(epochs(k)?));
-            }
-        }
-        for (prefix, format) in [("Scheme6", Format::V1), ("Scheme8", Format::V2)] {
-            if let Some(rest) = name.strip_prefix(prefix) {
-                // Scheme8[+ZeroCost][+Quant.K[+Curve]], each part once, in this order.
-                let (zero_cost, rest) = match rest.strip_prefix("+ZeroCost") {
-                    Some(r) => (true, r),
-                    None => (false, rest),
-                };
-                let (k, curve) = match rest.strip_prefix("+Quant.") {
-                    None if rest.is_empty() => (0, false),
-                    None => return Err(unknown()),
-                    Some(r) => match r.strip_suffix("+Curve") {
-                        Some(k) => (epochs(k)?, true),
-                        None => (epochs(r)?, false),
-                    },
-                };
-                let columns = SearchColumns {
-                    zero_cost,
-                    epochs: k,
-                    curve,
-                };
-                return FeatureSet::search(format, columns);
-            }
-        }
-        Err(unknown())
+        name.parse::<FeatureSetSpec>()?.build()
     }
 
     /// The set's display name, used in every output.

@@ -1,7 +1,8 @@
 //! Stage 5 of the naap pipeline: accuracy predictors and their scoring.
 //!
-//! Reads a [`naap_dataset::Dataset`], fits regressors behind the one
-//! [`Regressor`] trait and scores them by MAE and monotonicity violations.
+//! Reads a [`naap_dataset::Dataset`], turns its rows into feature matrices,
+//! fits the regressors of [`naap_models`] behind the one [`Regressor`] trait
+//! and scores them by MAE and monotonicity violations.
 #![deny(missing_docs)]
 
 pub mod baseline;
@@ -13,9 +14,7 @@ pub mod metrics;
 pub mod models;
 pub mod predictor;
 pub mod protocol;
-mod regressor;
 pub mod report;
-pub mod scaler;
 pub mod select;
 
 pub use error::{Error, Result};
@@ -24,4 +23,4 @@ pub use error::{Error, Result};
 /// of this crate and the workspace crates it uses (`build/code_id.rs`).
 /// Checkpoints carry it, so a resumed run never reuses results of another build.
 pub const CODE_ID: &str = env!("NAAP_CODE_ID");
-pub use regressor::{FittedRegressor, Regressor};
+pub use naap_models::{FittedRegressor, Regressor};

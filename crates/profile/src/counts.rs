@@ -15,35 +15,12 @@
 //! A layer with kernel k, padding k / 2 and stride s maps a side of h pixels
 //! to (h − 1) / s + 1 (k is odd).
 
-use crate::{ProfileValidConfig, Result};
+use crate::{ProfileValidConfig, Result, SchemeFeatures};
 use naap_space::Scheme;
-use serde::{Deserialize, Serialize};
-
-/// The nine static features of one scheme, as in `naap440v2.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Profile {
-    /// Trainable parameters (`NumParams`).
-    pub num_params: u64,
-    /// Multiply-accumulates for one image, thop semantics (`NumMACs`).
-    pub num_macs: u64,
-    /// Conv layers (`NumLayers`).
-    pub num_layers: u32,
-    /// Layers with stride 2 or more (`NumStages`).
-    pub num_stages: u32,
-    /// Width of the first conv layer (`FirstLayerWidth`).
-    pub first_layer_width: u32,
-    /// Width of the last conv layer (`LastLayerWidth`).
-    pub last_layer_width: u32,
-    /// Residual layers (`NumSkipConnections`).
-    pub num_skip_connections: u32,
-    /// Layers with stride 2 or more and kernel 1, which see only part of
-    /// their input (`NumPartialRFLayers`).
-    pub num_partial_rf_layers: u32,
-}
 
 /// Profiles a scheme on the configured input; fails if the scheme breaks
 /// a layer rule or a count overflows.
-pub fn profile(scheme: &Scheme, config: &ProfileValidConfig) -> Result<Profile> {
+pub fn profile(scheme: &Scheme, config: &ProfileValidConfig) -> Result<SchemeFeatures> {
     scheme.validate()?;
     let mut params = Counter::default();
     let mut macs = Counter::default();
@@ -69,15 +46,15 @@ pub fn profile(scheme: &Scheme, config: &ProfileValidConfig) -> Result<Profile> 
 
     let layers = &scheme.layers;
     let count = |f: &dyn Fn(&naap_space::Layer) -> bool| layers.iter().filter(|l| f(l)).count();
-    Ok(Profile {
+    Ok(SchemeFeatures {
         num_params: params.0,
         num_macs: macs.0,
         num_layers: layers.len() as u32,
         num_stages: count(&|l| l.stride >= 2) as u32,
         first_layer_width: layers[0].width,
         last_layer_width: layers[layers.len() - 1].width,
-        num_skip_connections: count(&|l| l.residual) as u32,
-        num_partial_rf_layers: count(&|l| l.stride >= 2 && l.kernel_size == 1) as u32,
+        num_skip_connections: Some(count(&|l| l.residual) as u32),
+        num_partial_rf_layers: Some(count(&|l| l.stride >= 2 && l.kernel_size == 1) as u32),
     })
 }
 
@@ -148,8 +125,8 @@ mod tests {
                 p.num_stages.into(),
                 p.first_layer_width.into(),
                 p.last_layer_width.into(),
-                p.num_skip_connections.into(),
-                p.num_partial_rf_layers.into(),
+                p.num_skip_connections.unwrap().into(),
+                p.num_partial_rf_layers.unwrap().into(),
             ];
             assert_eq!(ours.as_slice(), v.as_slice(), "ModelId {}", v[0]);
             rows += 1;
@@ -179,7 +156,7 @@ mod tests {
             p.num_macs,
             elems * 27 + 4 * elems + elems * 8 + 4 * elems + (1024 + 1) * 8 + 80
         );
-        assert_eq!((p.num_stages, p.num_skip_connections), (0, 1));
+        assert_eq!((p.num_stages, p.num_skip_connections), (0, Some(1)));
     }
 
     #[test]
@@ -238,7 +215,7 @@ mod tests {
                 let p = profile(&scheme, &cifar()).unwrap();
                 prop_assert!(p.num_params > 0 && p.num_macs > 0);
                 prop_assert_eq!(p.num_layers as usize, scheme.layers.len());
-                prop_assert!(p.num_partial_rf_layers <= p.num_stages);
+                prop_assert!(p.num_partial_rf_layers.unwrap() <= p.num_stages);
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The profile table `naap space profile` writes.
 
-use crate::Profile;
+use crate::SchemeFeatures;
 use std::fmt::Write;
 
 /// The header of the profile CSV; the columns are those of `naap440v2.csv`.
@@ -9,7 +9,7 @@ FirstLayerWidth,LastLayerWidth,NumSkipConnections,NumPartialRFLayers";
 
 /// The profile CSV: a header, then one row per profile with ModelId = its
 /// 1-based position; LF line ends.
-pub fn to_csv(profiles: &[Profile]) -> String {
+pub fn to_csv(profiles: &[SchemeFeatures]) -> String {
     let mut out = String::with_capacity(40 * (profiles.len() + 3));
     out.push_str(CSV_HEADER);
     out.push('\n');
@@ -24,12 +24,17 @@ pub fn to_csv(profiles: &[Profile]) -> String {
             p.num_stages,
             p.first_layer_width,
             p.last_layer_width,
-            p.num_skip_connections,
-            p.num_partial_rf_layers
+            optional(p.num_skip_connections),
+            optional(p.num_partial_rf_layers)
         )
         .expect("writing to a String cannot fail");
     }
     out
+}
+
+/// A v2 feature, empty when absent (never, for what the profiler computes).
+fn optional(v: Option<u32>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -38,15 +43,15 @@ mod tests {
 
     #[test]
     fn header_then_numbered_rows() {
-        let p = Profile {
+        let p = SchemeFeatures {
             num_params: 5,
             num_macs: 6,
             num_layers: 3,
             num_stages: 2,
             first_layer_width: 12,
             last_layer_width: 16,
-            num_skip_connections: 1,
-            num_partial_rf_layers: 0,
+            num_skip_connections: Some(1),
+            num_partial_rf_layers: Some(0),
         };
         let text = to_csv(&[p, p]);
         let lines: Vec<&str> = text.lines().collect();

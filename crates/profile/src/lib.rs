@@ -15,12 +15,15 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod column;
 mod config;
 mod counts;
 mod csv_out;
 mod error;
+mod features;
 
 pub use config::{ProfileConfig, ProfileValidConfig};
-pub use counts::{profile, Profile};
+pub use counts::profile;
 pub use csv_out::{to_csv, CSV_HEADER};
 pub use error::{Error, Result};
+pub use features::SchemeFeatures;

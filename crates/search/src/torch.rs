@@ -49,7 +49,7 @@ impl<'a> TorchTrainer<'a> {
         std::fs::create_dir_all(dir.join("checkpoints")).map_err(Error::io(dir))?;
         let threads = naap_train::threads_per_job(config.threads(), concurrency);
         Ok(TorchTrainer {
-            jobs: jobs.into_iter().map(|j| (j.id as u32, j)).collect(),
+            jobs: jobs.into_iter().map(|j| (j.id.get(), j)).collect(),
             data: Mutex::new(data),
             config,
             dir: dir.to_path_buf(),
@@ -191,7 +191,7 @@ mod tests {
             ..TrainConfig::default()
         };
         let job = SchemeJob {
-            id: 1,
+            id: naap_space::ModelId::new(1).unwrap(),
             scheme: scheme_1(),
             macs: 1,
         };
@@ -212,7 +212,7 @@ mod tests {
         let why = first.diverged.clone().expect("the recipe diverges");
         assert!(why.starts_with("diverged in epoch "), "{why}");
         assert!(first.records.len() < 6, "{} epochs", first.records.len());
-        let paths = SchemePaths::new(tmp.path(), 1);
+        let paths = SchemePaths::new(tmp.path(), naap_space::ModelId::new(1).unwrap());
         assert!(paths.diverged.exists(), "naap-train wrote no marker");
 
         // Asked again (a resumed search whose journal lost the batch): the

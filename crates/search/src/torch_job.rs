@@ -7,6 +7,7 @@ use crate::run::{run_search, SearchReport};
 use crate::torch::TorchTrainer;
 use crate::{Error, Result};
 use naap_output::{Progress, RunDir};
+use naap_space::ModelId;
 use naap_train::{Cifar10, SchemeJob, TrainConfig, TrainValidConfig};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -127,12 +128,15 @@ pub fn run(
     let jobs: Vec<SchemeJob> = plan
         .candidates()
         .iter()
-        .map(|c| SchemeJob {
-            id: c.model_id as usize,
-            scheme: plan.schemes()[c.model_id as usize - 1].clone(),
-            macs: c.candidate.scheme.num_macs,
+        .map(|c| {
+            let id = ModelId::new(c.model_id).map_err(|e| Error::Config(e.to_string()))?;
+            Ok(SchemeJob {
+                id,
+                scheme: plan.schemes()[id.index()].clone(),
+                macs: c.candidate.scheme.num_macs,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     progress.start(plan.epoch_limit(), "scheme-epochs");
     let on_train = |e: naap_train::Event| {
         if let naap_train::Event::EpochDone { .. } = e {

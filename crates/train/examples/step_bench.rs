@@ -43,9 +43,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         device,
         tch::get_num_threads()
     );
-    for id in naap_train::parse_ids(ids, schemes.len())? {
+    let ids: naap_space::IdList = ids.parse()?;
+    ids.check_within(schemes.len())?;
+    for id in ids.iter().map(|id| id.index() + 1) {
         let job = SchemeJob {
-            id,
+            id: naap_space::ModelId::from_index(id - 1).unwrap(),
             scheme: schemes[id - 1].clone(),
             macs: 0,
         };

@@ -14,7 +14,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: zero_cost_dump SCHEMES.json IDS CIFAR10 OUT_DIR [BATCH] [SEED]".into());
     }
     let schemes = naap_space::read_schemes(&PathBuf::from(&args[0]))?;
-    let ids = naap_train::parse_ids(&args[1], schemes.len())?;
+    let ids: naap_space::IdList = args[1].parse()?;
+    ids.check_within(schemes.len())?;
+    let ids: Vec<usize> = ids.iter().map(|id| id.index() + 1).collect();
     let out = PathBuf::from(&args[3]);
     let batch: usize = args.get(4).map_or(Ok(64), |s| s.parse())?;
     let seed: u64 = args
@@ -25,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let jobs: Vec<SchemeJob> = ids
         .iter()
         .map(|&id| SchemeJob {
-            id,
+            id: naap_space::ModelId::from_index(id - 1).unwrap(),
             scheme: schemes[id - 1].clone(),
             macs: 0,
         })

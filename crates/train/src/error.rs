@@ -28,7 +28,7 @@ pub enum Error {
     #[error("scheme {id}: {message}")]
     Scheme {
         /// 1-based scheme id.
-        id: usize,
+        id: naap_space::ModelId,
         /// What is wrong.
         message: String,
     },
@@ -62,7 +62,7 @@ pub enum Error {
         /// The checkpoint folder.
         dir: PathBuf,
         /// The schemes whose checkpoints are stale.
-        ids: Vec<usize>,
+        ids: Vec<naap_space::ModelId>,
         /// The build that wrote the first of them.
         build: String,
     },

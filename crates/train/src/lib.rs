@@ -47,7 +47,7 @@ pub use proxies::{
 };
 pub use run::{resolve_device, threads_per_job, train_schemes, RunOptions, RunSummary};
 pub use schedule::lr_for_epoch;
-pub use select::{parse_ids, Shard};
+pub use select::{scheme_jobs, Shard};
 pub use sgd::{Sgd, SgdKernel};
 pub use stats::{loss_mean, loss_median, EpochStats};
 pub use trainer::{

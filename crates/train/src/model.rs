@@ -40,7 +40,7 @@ impl SchemeNet {
     /// Builds the network of scheme `id` under `root`, initialising its variables.
     ///
     /// Fails when a residual layer would add tensors of different shapes.
-    pub fn new(root: &nn::Path<'_>, id: usize, scheme: &Scheme) -> Result<SchemeNet> {
+    pub fn new(root: &nn::Path<'_>, id: naap_space::ModelId, scheme: &Scheme) -> Result<SchemeNet> {
         let mut blocks = Vec::with_capacity(scheme.layers.len());
         let mut channels = INPUT_CHANNELS;
         for (i, layer) in scheme.layers.iter().enumerate() {
@@ -158,7 +158,8 @@ mod tests {
             ],
         };
         let vs = nn::VarStore::new(tch::Device::Cpu);
-        let net = SchemeNet::new(&vs.root(), 1, &scheme).unwrap();
+        let net =
+            SchemeNet::new(&vs.root(), naap_space::ModelId::new(1).unwrap(), &scheme).unwrap();
         assert_eq!(num_params(&vs), 2566);
         let names = vs.variables();
         for n in ["block1.conv.weight", "block3.bn.running_var", "fc.bias"] {
@@ -176,7 +177,9 @@ mod tests {
             layers: vec![layer(3, 8, 1, true)],
         };
         let vs = nn::VarStore::new(tch::Device::Cpu);
-        let err = SchemeNet::new(&vs.root(), 7, &scheme).err().unwrap();
+        let err = SchemeNet::new(&vs.root(), naap_space::ModelId::new(7).unwrap(), &scheme)
+            .err()
+            .unwrap();
         assert!(
             err.to_string().starts_with("scheme 7: layer 1 is residual"),
             "{err}"
@@ -190,7 +193,7 @@ mod tests {
             layers: vec![layer(3, 64, 1, false)],
         };
         let vs = nn::VarStore::new(tch::Device::Cpu);
-        SchemeNet::new(&vs.root(), 1, &scheme).unwrap();
+        SchemeNet::new(&vs.root(), naap_space::ModelId::new(1).unwrap(), &scheme).unwrap();
         let v = vs.variables();
         // kaiming-normal, fan_out = 64 * 3 * 3: std = sqrt(2 / 576) ≈ 0.0589.
         let std = v["block1.conv.weight"].std(true).double_value(&[]);

@@ -222,7 +222,7 @@ fn log_synflow(job: &SchemeJob, vs: &nn::VarStore) -> Result<f64> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchemeProxies {
     /// 1-based scheme id (the ModelId).
-    pub id: usize,
+    pub id: naap_space::ModelId,
     /// The four scores.
     pub scores: ZeroCostScores,
     /// Wall time of the four, in seconds.
@@ -282,9 +282,9 @@ mod tests {
     use super::*;
     use naap_space::{Layer, Scheme};
 
-    fn job(id: usize, layers: &[(u32, u32, u32, bool)]) -> SchemeJob {
+    fn job(id: u32, layers: &[(u32, u32, u32, bool)]) -> SchemeJob {
         SchemeJob {
-            id,
+            id: naap_space::ModelId::new(id).unwrap(),
             scheme: Scheme {
                 layers: layers
                     .iter()
@@ -362,7 +362,7 @@ mod tests {
         assert_ne!(a, c);
         assert!(a.grad_norm > 0.0 && a.snip > 0.0);
         let csv = proxies_csv(&[SchemeProxies {
-            id: 3,
+            id: naap_space::ModelId::new(3).unwrap(),
             scores: a,
             secs: 0.0,
         }]);

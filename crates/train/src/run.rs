@@ -6,6 +6,7 @@ use crate::{
     device_name, train_scheme, Cifar10, DeviceChoice, DeviceData, Error, Event, Result, SchemeJob,
     SchemeOutcome, SchemePaths, TrainValidConfig,
 };
+use naap_space::ModelId;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -15,11 +16,11 @@ use std::time::Instant;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunSummary {
     /// Schemes trained to the end in this run, by id.
-    pub trained: Vec<usize>,
+    pub trained: Vec<ModelId>,
     /// Schemes whose logs were already complete.
-    pub already_done: Vec<usize>,
+    pub already_done: Vec<ModelId>,
     /// Schemes that failed, with the reason.
-    pub failed: Vec<(usize, String)>,
+    pub failed: Vec<(ModelId, String)>,
     /// Training images processed (epochs run × training-set size).
     pub train_images: u64,
     /// Wall time of the run.
@@ -150,7 +151,7 @@ pub fn train_schemes(
 /// in `out_dir` was written by another build: the whole run stops before it
 /// trains anything.
 fn refuse_stale_checkpoints(jobs: &[SchemeJob], out_dir: &Path) -> Result<()> {
-    let mut stale: Vec<(usize, String)> = Vec::new();
+    let mut stale: Vec<(ModelId, String)> = Vec::new();
     for job in jobs {
         let paths = SchemePaths::new(out_dir, job.id);
         // A diverged-run marker counts as a checkpoint: it too records work of a build.

@@ -1,30 +1,40 @@
-//! Choosing which schemes to train: id lists like `1,5,10-20`, and shards
-//! `I/N` that split the ids among N machines (e.g. a Slurm job array).
+//! Choosing which schemes to train: the schemes of an id list (`1,5,10-20`,
+//! [`naap_space::IdList`]) as [`SchemeJob`]s, and shards `I/N` that split
+//! them among N machines (e.g. a Slurm job array).
 
-use crate::{Error, Result};
+use crate::{Error, Result, SchemeJob};
+use naap_space::{IdList, Scheme};
+use std::path::Path;
 
-/// Parses `1,5,10-20` into sorted, de-duplicated 1-based ids, each in `1..=max`.
-pub fn parse_ids(text: &str, max: usize) -> Result<Vec<usize>> {
-    let bad = |m: String| Error::Config(format!("--ids {text:?}: {m}"));
-    let mut ids = Vec::new();
-    for part in text.split(',').map(str::trim) {
-        let number = |s: &str| {
-            s.trim()
-                .parse::<usize>()
-                .map_err(|_| bad(format!("{s:?} is not a scheme id")))
-        };
-        let (lo, hi) = match part.split_once('-') {
-            Some((a, b)) => (number(a)?, number(b)?),
-            None => (number(part)?, number(part)?),
-        };
-        if lo == 0 || hi > max || lo > hi {
-            return Err(bad(format!("{part} is outside 1..={max} or reversed")));
-        }
-        ids.extend(lo..=hi);
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+/// The jobs of `ids` (every scheme when `None`) of a scheme list read from
+/// `path`, in ascending id order, each profiled for the MAC count its log
+/// header records. An id past the list, or a scheme the profiler refuses,
+/// names the file.
+pub fn scheme_jobs(
+    schemes: &[Scheme],
+    ids: Option<&IdList>,
+    path: &Path,
+) -> Result<Vec<SchemeJob>> {
+    let all = IdList::all(u32::try_from(schemes.len()).unwrap_or(u32::MAX));
+    let ids = ids.unwrap_or(&all);
+    ids.check_within(schemes.len())
+        .map_err(|e| Error::data(path, format!("--ids: {e}")))?;
+    let profile = naap_profile::ProfileConfig::default()
+        .validate()
+        .map_err(|e| Error::Config(e.to_string()))?;
+    ids.sorted()
+        .iter()
+        .map(|id| {
+            let scheme = schemes[id.index()].clone();
+            let p = naap_profile::profile(&scheme, &profile)
+                .map_err(|e| Error::data(path, format!("scheme {id}: {e}")))?;
+            Ok(SchemeJob {
+                id,
+                scheme,
+                macs: p.num_macs,
+            })
+        })
+        .collect()
 }
 
 /// A shard `I/N` (1-based I).
@@ -55,11 +65,12 @@ impl std::str::FromStr for Shard {
 impl Shard {
     /// This shard's ids: every N-th id starting at the I-th. Dealing ids round
     /// robin keeps the small and the large schemes balanced across shards.
-    pub fn select(&self, ids: &[usize]) -> Vec<usize> {
-        ids.iter()
+    pub fn select<T: Clone>(&self, items: &[T]) -> Vec<T> {
+        items
+            .iter()
             .skip(self.index - 1)
             .step_by(self.count)
-            .copied()
+            .cloned()
             .collect()
     }
 }
@@ -69,18 +80,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn id_lists_parse_with_ranges() {
-        assert_eq!(
-            parse_ids("1,5,10-12, 3", 440).unwrap(),
-            vec![1, 3, 5, 10, 11, 12]
-        );
-        assert!(parse_ids("0", 440).is_err());
-        assert!(parse_ids("441", 440).is_err());
-        assert!(parse_ids("5-3", 440).is_err());
-        assert!(parse_ids("a", 440)
+    fn jobs_follow_the_id_list_and_refuse_ids_past_the_file() {
+        let space = naap_space::SpaceConfig::default().validate().unwrap();
+        let schemes = naap_space::generate(&space);
+        let path = Path::new("schemes.json");
+        let ids: IdList = "3,1-2".parse().unwrap();
+        let jobs = scheme_jobs(&schemes, Some(&ids), path).unwrap();
+        let got: Vec<u32> = jobs.iter().map(|j| j.id.get()).collect();
+        assert_eq!(got, [1, 2, 3]);
+        assert_eq!(jobs[2].scheme, schemes[2]);
+        assert!(jobs.iter().all(|j| j.macs > 0));
+        assert_eq!(scheme_jobs(&schemes, None, path).unwrap().len(), 440);
+        let err = scheme_jobs(&schemes, Some(&"1-4000000000".parse().unwrap()), path)
             .unwrap_err()
-            .to_string()
-            .contains("\"a\" is not a scheme id"));
+            .to_string();
+        assert!(
+            err.contains("schemes.json") && err.contains("past the last scheme (440)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::stats::{loss_mean, loss_median};
 use crate::{
     lr_for_epoch, Cifar10, EpochStats, Error, PaperLog, Result, SchemeNet, Sgd, TrainValidConfig,
 };
-use naap_space::Scheme;
+use naap_space::{ModelId, Scheme};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -26,8 +26,8 @@ static INIT_LOCK: Mutex<()> = Mutex::new(());
 /// One scheme to train.
 #[derive(Debug, Clone)]
 pub struct SchemeJob {
-    /// 1-based scheme id (the ModelId).
-    pub id: usize,
+    /// The scheme's id (its 1-based position in its list).
+    pub id: ModelId,
     /// Its layers.
     pub scheme: Scheme,
     /// Its multiply-accumulates, from the profiler, for the log header.
@@ -76,7 +76,7 @@ pub enum Event {
     /// A scheme starts (or resumes) training.
     SchemeStarted {
         /// Scheme id.
-        id: usize,
+        id: ModelId,
         /// Epochs already done (from a checkpoint).
         epochs_done: usize,
         /// Epochs in total.
@@ -87,7 +87,7 @@ pub enum Event {
     /// One SGD step finished.
     BatchDone {
         /// Scheme id.
-        id: usize,
+        id: ModelId,
         /// 1-based epoch.
         epoch: usize,
         /// 1-based step within the epoch.
@@ -96,7 +96,7 @@ pub enum Event {
     /// One epoch finished and was checkpointed.
     EpochDone {
         /// Scheme id.
-        id: usize,
+        id: ModelId,
         /// 1-based epoch.
         epoch: usize,
         /// Its learning rate.
@@ -109,7 +109,7 @@ pub enum Event {
     /// A scheme finished, was already finished, or failed.
     SchemeFinished {
         /// Scheme id.
-        id: usize,
+        id: ModelId,
         /// What happened.
         outcome: SchemeOutcome,
     },
@@ -142,7 +142,7 @@ pub struct SchemePaths {
 
 impl SchemePaths {
     /// The paths of scheme `id` under `out_dir`.
-    pub fn new(out_dir: &Path, id: usize) -> SchemePaths {
+    pub fn new(out_dir: &Path, id: ModelId) -> SchemePaths {
         let ckpt = out_dir.join("checkpoints");
         SchemePaths {
             log: out_dir.join(format!("scheme_{id}.txt")),

@@ -35,7 +35,7 @@ fn run_logs(cuda_graphs: bool, jobs: usize) -> Vec<Vec<(f64, f64, f64)>> {
     let jobs_list: Vec<SchemeJob> = ids
         .iter()
         .map(|&id| SchemeJob {
-            id,
+            id: naap_space::ModelId::from_index(id - 1).unwrap(),
             scheme: schemes[id - 1].clone(),
             macs: 1,
         })

@@ -17,11 +17,16 @@ fn data() -> &'static Cifar10 {
     DATA.get_or_init(|| load_cifar10(&common::jpeg_tar(), Some(2000), Some(500)).unwrap())
 }
 
+/// The ModelId `n`.
+fn mid(n: usize) -> naap_space::ModelId {
+    naap_space::ModelId::from_index(n - 1).unwrap()
+}
+
 fn jobs(ids: &[usize]) -> Vec<SchemeJob> {
     let schemes = common::shared_schemes();
     ids.iter()
         .map(|&id| SchemeJob {
-            id,
+            id: naap_space::ModelId::from_index(id - 1).unwrap(),
             scheme: schemes[id - 1].clone(),
             macs: 1,
         })
@@ -40,7 +45,7 @@ fn config(epochs: usize) -> TrainValidConfig {
 }
 
 fn log_of(out: &Path, id: usize) -> String {
-    std::fs::read_to_string(SchemePaths::new(out, id).log).unwrap()
+    std::fs::read_to_string(SchemePaths::new(out, mid(id)).log).unwrap()
 }
 
 #[test]
@@ -55,7 +60,7 @@ fn two_schemes_learn_and_their_logs_parse_back() {
         &|_| {},
     )
     .unwrap();
-    assert_eq!(summary.trained, vec![1, 2], "{summary:?}");
+    assert_eq!(summary.trained, vec![mid(1), mid(2)], "{summary:?}");
     assert_eq!(summary.train_images, 2 * 2 * 2000);
     for id in [1, 2] {
         let epochs = common::parse_log(&log_of(out.path(), id));
@@ -77,7 +82,10 @@ fn two_schemes_learn_and_their_logs_parse_back() {
         &|_| {},
     )
     .unwrap();
-    assert_eq!((again.already_done, again.train_images), (vec![1, 2], 0));
+    assert_eq!(
+        (again.already_done, again.train_images),
+        (vec![mid(1), mid(2)], 0)
+    );
 }
 
 #[test]
@@ -111,7 +119,10 @@ fn a_resumed_run_logs_what_an_uninterrupted_one_does() {
         &|_| {},
     )
     .unwrap();
-    assert_eq!((second.trained, second.train_images), (vec![3], 2 * 2000));
+    assert_eq!(
+        (second.trained, second.train_images),
+        (vec![mid(3)], 2 * 2000)
+    );
     assert_eq!(
         common::strip_timestamps(&log_of(resumed.path(), 3)),
         common::strip_timestamps(&log_of(straight.path(), 3))
@@ -152,7 +163,7 @@ fn a_checkpoint_from_another_recipe_is_refused() {
     )
     .unwrap();
     let (id, reason) = &summary.failed[0];
-    assert_eq!(*id, 1);
+    assert_eq!(*id, mid(1));
     assert!(
         reason.contains("different recipe (seed 20220819 there, 7 now)"),
         "{reason}"
@@ -200,7 +211,7 @@ fn the_same_seed_gives_the_logs_of_the_per_tensor_step() {
         t.sort_by(|a, b| a.0.cmp(&b.0));
         t
     };
-    let now = tensors(&SchemePaths::new(out.path(), 1).checkpoint);
+    let now = tensors(&SchemePaths::new(out.path(), mid(1)).checkpoint);
     let before = tensors(&fixtures.join("scheme_1.ckpt"));
     assert_eq!(now.len(), before.len());
     assert!(now.len() > 10, "{} tensors", now.len());
@@ -256,7 +267,7 @@ fn issue_13_a_checkpoint_of_another_build_is_refused_and_resume_stale_retrains()
     let out = tempfile::tempdir().unwrap();
     let one = RunOptions::jobs(1);
     train_schemes(&jobs(&[1]), data(), &config(1), out.path(), &one, &|_| {}).unwrap();
-    let ckpt = SchemePaths::new(out.path(), 1).checkpoint;
+    let ckpt = SchemePaths::new(out.path(), mid(1)).checkpoint;
     let log_before = log_of(out.path(), 1);
     forge_code(&ckpt, "naap-train 0.1.0 sources 0000000000000000");
 
@@ -285,7 +296,7 @@ fn issue_13_a_checkpoint_of_another_build_is_refused_and_resume_stale_retrains()
         "{message}"
     );
     // Refused before anything ran: scheme 2 was not started, scheme 1's log is untouched.
-    assert!(!SchemePaths::new(out.path(), 2).log.exists());
+    assert!(!SchemePaths::new(out.path(), mid(2)).log.exists());
     assert_eq!(log_of(out.path(), 1), log_before);
 
     let stale = RunOptions {
@@ -294,12 +305,12 @@ fn issue_13_a_checkpoint_of_another_build_is_refused_and_resume_stale_retrains()
     };
     let redo = train_schemes(&jobs(&[1]), data(), &config(2), out.path(), &stale, &|_| {}).unwrap();
     // Both epochs ran again, from scratch, and the checkpoint is now this build's.
-    assert_eq!((redo.trained, redo.train_images), (vec![1], 2 * 2000));
+    assert_eq!((redo.trained, redo.train_images), (vec![mid(1)], 2 * 2000));
     let loaded = naap_train::checkpoint::load(&ckpt).unwrap().unwrap();
     assert_eq!(loaded.meta.code, naap_train::CODE_ID);
     assert_eq!(loaded.stale_build(), None);
     let again = train_schemes(&jobs(&[1]), data(), &config(2), out.path(), &one, &|_| {}).unwrap();
-    assert_eq!(again.already_done, vec![1]);
+    assert_eq!(again.already_done, vec![mid(1)]);
 }
 
 /// Issue 13: a diverged-run marker carries the build like a checkpoint. This
@@ -311,7 +322,7 @@ fn issue_13_a_diverged_marker_of_another_build_is_refused_and_resume_stale_retra
     let out = tempfile::tempdir().unwrap();
     let one = RunOptions::jobs(1);
     train_schemes(&jobs(&[1]), data(), &config(1), out.path(), &one, &|_| {}).unwrap();
-    let paths = SchemePaths::new(out.path(), 1);
+    let paths = SchemePaths::new(out.path(), mid(1));
     let log_before = log_of(out.path(), 1);
     // As a run that diverged in epoch 2, after checkpointing epoch 1, leaves it.
     let reason = "diverged in epoch 2: batch loss is NaN";
@@ -319,7 +330,10 @@ fn issue_13_a_diverged_marker_of_another_build_is_refused_and_resume_stale_retra
     let again = train_schemes(&jobs(&[1]), data(), &config(2), out.path(), &one, &|_| {}).unwrap();
     assert_eq!(
         (again.failed, again.train_images),
-        (vec![(1, format!("scheme 1: {reason} (earlier run)"))], 0)
+        (
+            vec![(mid(1), format!("scheme 1: {reason} (earlier run)"))],
+            0
+        )
     );
 
     let other = "naap-train 0.1.0 sources 0000000000000000";
@@ -353,7 +367,7 @@ fn issue_13_a_diverged_marker_of_another_build_is_refused_and_resume_stale_retra
             "{message}"
         );
         // Refused before anything ran.
-        assert!(!SchemePaths::new(out.path(), 2).log.exists());
+        assert!(!SchemePaths::new(out.path(), mid(2)).log.exists());
         assert_eq!(log_of(out.path(), 1), log_before);
     }
 
@@ -363,7 +377,7 @@ fn issue_13_a_diverged_marker_of_another_build_is_refused_and_resume_stale_retra
     };
     let redo = train_schemes(&jobs(&[1]), data(), &config(2), out.path(), &stale, &|_| {}).unwrap();
     // Both epochs ran, from scratch (not from the epoch-1 checkpoint), and the marker is gone.
-    assert_eq!((redo.trained, redo.train_images), (vec![1], 2 * 2000));
+    assert_eq!((redo.trained, redo.train_images), (vec![mid(1)], 2 * 2000));
     assert!(!paths.diverged.exists());
     let loaded = naap_train::checkpoint::load(&paths.checkpoint)
         .unwrap()

@@ -30,7 +30,7 @@ fn three_epochs_of_schemes_1_20_363_log_what_the_trainer_logged_before() {
     let jobs: Vec<SchemeJob> = IDS
         .iter()
         .map(|&id| SchemeJob {
-            id,
+            id: naap_space::ModelId::from_index(id - 1).unwrap(),
             scheme: schemes[id - 1].clone(),
             macs: 1,
         })
@@ -53,9 +53,11 @@ fn three_epochs_of_schemes_1_20_363_log_what_the_trainer_logged_before() {
         &|_| {},
     )
     .unwrap();
-    assert_eq!(summary.trained, IDS.to_vec(), "{summary:?}");
+    let trained: Vec<usize> = summary.trained.iter().map(|id| id.index() + 1).collect();
+    assert_eq!(trained, IDS.to_vec(), "{summary:?}");
     for id in IDS {
-        let now = std::fs::read_to_string(SchemePaths::new(out.path(), id).log).unwrap();
+        let model_id = naap_space::ModelId::from_index(id - 1).unwrap();
+        let now = std::fs::read_to_string(SchemePaths::new(out.path(), model_id).log).unwrap();
         let path = fixture(id);
         if !path.exists() && std::env::var_os("NAAP_WRITE_FIDELITY").is_some() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -13,7 +13,7 @@ fn the_multi_tensor_steps_issue_a_fixed_number_of_ops() {
     let schemes = common::shared_schemes();
     for id in [1, 432] {
         let job = SchemeJob {
-            id,
+            id: naap_space::ModelId::from_index(id - 1).unwrap(),
             scheme: schemes[id - 1].clone(),
             macs: 0,
         };

@@ -25,7 +25,7 @@ fn all_440_schemes_match_the_profiler_and_the_published_num_params() {
     for (i, scheme) in schemes.iter().enumerate() {
         let id = i + 1;
         let job = SchemeJob {
-            id,
+            id: naap_space::ModelId::from_index(id - 1).unwrap(),
             scheme: scheme.clone(),
             macs: 0,
         };

@@ -100,9 +100,9 @@ pub struct BuildArgs {
     /// foreign log stops the build, and every scheme needs its log.
     #[arg(long, value_name = "PATH")]
     schemes: Option<PathBuf>,
-    /// Build only these ModelIds, comma-separated (each needs its log).
-    #[arg(long, value_name = "ID", value_delimiter = ',')]
-    ids: Vec<u32>,
+    /// Build only these ModelIds, e.g. 1-40,77 (each needs its log).
+    #[arg(long, value_name = "IDS")]
+    ids: Option<naap_space::IdList>,
     /// Test split: the middle row of each of N MaxAccuracy bins is a test row.
     #[arg(long, value_name = "N", default_value_t = 40)]
     test_bins: usize,
@@ -163,7 +163,7 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         epochs: args.epochs.map(|n| n as usize),
         skip_incomplete: args.skip_incomplete,
         test_bins: args.test_bins,
-        ids: (!args.ids.is_empty()).then(|| args.ids.clone()),
+        ids: args.ids.clone(),
     }
     .validate()
     .map_err(exit::usage)?;

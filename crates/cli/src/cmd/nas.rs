@@ -116,7 +116,7 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
     // The folder is ours from here on: a second run into it fails at once,
     // and with --force nothing of an earlier run (an old regret.png) survives.
     let run_dir = output::claim(&args.output, &SimulateJob::claim(args.force))?;
-    let bar = progress::Bar::new(progress::bars_enabled(args.quiet), false, "naap: ");
+    let bar = progress::Bars::with_notes(progress::bars_enabled(args.quiet), false, "naap: ");
     let report = simulate::run(&job, run_dir, &bar)?;
     print!("{}", report.summary);
     eprintln!(

@@ -54,7 +54,7 @@ mod enabled {
     use crate::exit::{self, Outcome};
     use crate::{output, progress};
     use anyhow::Context;
-    use naap_train::{SchemeJob, TrainConfig};
+    use naap_train::TrainConfig;
     use std::time::Instant;
 
     pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -66,16 +66,7 @@ mod enabled {
             )));
         }
         let out = output::file(&args.output, args.force)?;
-        let (_, schemes) = args.schemes.read(&args.cifar.data_root())?;
-        let ids = args.schemes.ids(schemes.len())?;
-        let jobs: Vec<SchemeJob> = ids
-            .iter()
-            .map(|&id| SchemeJob {
-                id,
-                scheme: schemes[id - 1].clone(),
-                macs: 0,
-            })
-            .collect();
+        let jobs = args.schemes.jobs(&args.cifar.data_root())?;
         let data_path = args.cifar.path()?;
         let seed = args.seed.unwrap_or(TrainConfig::default().recipe.seed);
         // Only the training split is drawn from; one test image keeps the loader's checks.

@@ -80,7 +80,7 @@ mod enabled {
             &SearchRequest {
                 space: args.space.clone(),
                 schemes: args.schemes.path(&t.cifar.data_root()),
-                ids: args.schemes.ids.clone(),
+                ids: args.schemes.ids.as_ref().map(ToString::to_string),
                 strategies: args.strategy.strategy.clone(),
                 seed: args.strategy.seed,
                 predictor: args.strategy.predictor.clone(),
@@ -103,7 +103,7 @@ mod enabled {
             eprintln!("naap search: {line}");
         }
         let bars = progress::bars_enabled(args.quiet);
-        let bar = progress::Bar::new(bars, !args.quiet, "naap search: ");
+        let bar = progress::Bars::with_notes(bars, !args.quiet, "naap search: ");
         let done = torch_job::run(&job, run_dir, args.resume_stale, &bar)?;
         print!("{}", done.summary);
         let o = &done.report.outcome;

@@ -1,28 +1,25 @@
-//! `naap select-features`: NAAP-440e feature-subset search per model in four
+//! `naap select-features`: NAAP-440e feature-subset search per regressor in four
 //! split modes (interpolation, left, right and dual extrapolation).
 
 use crate::args::{DatasetArgs, FontArgs};
-use crate::exit::{self, Outcome};
+use crate::exit::Outcome;
 use crate::{output, progress};
-use anyhow::Context;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use naap_predict::report::figures;
-use naap_predict::select::checkpoint::{self, Journal};
-use naap_predict::select::{self, Mode, SearchResult, SelectConfig, SelectEvent};
+use naap_predict::select::{Mode, Resume, SelectConfig, SelectJob};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Arguments of `naap select-features`.
-///
-/// For each split mode, model and feature set, a best-first search over
-/// feature subsets (bit flags) starts from all features and flips one flag
-/// at a time; each subset is scored round(MAE, 3) · sqrt(violation rate)
-/// with the baseline's 5-seed median protocol on predictions with N(0, 1e-5)
-/// noise. Writes results.csv (every subset), best.md, config.toml and
-/// figures/ (the best subsets, as in the baseline) to DIR. Finished searches
-/// go to DIR/checkpoint.csv (full precision) as they end, so `--resume`
-/// continues an interrupted run or extends a finished one.
-/// Extrapolation modes run only the models that can extrapolate.
+/// What `naap select-features --help` says above the options.
+pub const LONG_ABOUT: &str = "NAAP-440e: search feature subsets per regressor, in four split modes.
+
+For each split mode, regressor and feature set, a best-first search over feature subsets (bit \
+flags) starts from all features and flips one flag at a time; each subset is scored \
+round(MAE, 3) · sqrt(violation rate) with the baseline's 5-seed median protocol on \
+predictions with N(0, 1e-5) noise. Writes results.csv (every subset), best.md, config.toml \
+and figures/ (the best subsets, as in the baseline) to DIR. Finished searches go to \
+DIR/checkpoint.csv (full precision) as they end, so `--resume` continues an interrupted run \
+or extends a finished one. Extrapolation modes run only the regressors that can extrapolate.";
+
+/// Arguments of `naap select-features` (its help: [`LONG_ABOUT`]).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The dataset (default: naap440v2.csv in the data folder).
@@ -37,7 +34,7 @@ pub struct Args {
     /// dual-extrapolation (or just left, right, dual).
     #[arg(long, value_name = "MODE", value_delimiter = ',', value_parser = parse_mode)]
     modes: Vec<Mode>,
-    /// Model names as in the outputs, comma-separated [default: all].
+    /// Regressor names as in the outputs, comma-separated [default: all].
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     models: Vec<String>,
     /// Feature sets by epochs, comma-separated: 0 = Scheme8 (all scheme features;
@@ -68,7 +65,7 @@ pub struct Args {
     /// Reuse the finished searches in DIR/checkpoint.csv (an interrupted run).
     ///
     /// Finished searches are reused when the dataset, seed, fitting seeds
-    /// and noise are the same; modes, models and feature sets may differ.
+    /// and noise are the same; modes, regressors and feature sets may differ.
     #[arg(long)]
     resume: bool,
     /// As --resume, but a checkpoint written by another build of naap is
@@ -93,128 +90,44 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let defaults = SelectConfig::default();
     let config = SelectConfig {
         modes: or_default(&args.modes, &defaults.modes),
-        models: args.models.clone(),
+        models: parse_all(&args.models)?,
         // Named sets alone when asked for only them.
         epochs: if args.epochs.is_empty() && !args.feature_sets.is_empty() {
             Vec::new()
         } else {
             or_default(&args.epochs, &defaults.epochs)
         },
-        feature_sets: args.feature_sets.clone(),
+        feature_sets: parse_all(&args.feature_sets)?,
         seed: args.seed,
         ..defaults
     };
-    let valid = config.clone().validate().map_err(exit::usage)?;
-    let out = &args.output;
-    let checkpoint_path = out.join(CHECKPOINT);
-    let resume = args.resume || args.resume_stale;
-    if checkpoint_path.exists() && !resume && !args.force {
-        return Err(exit::usage(anyhow::anyhow!(
-            "{} holds the searches of an earlier run; pass --resume to reuse them or --force to start over",
-            checkpoint_path.display()
-        )));
-    }
+    let resume = match (args.resume, args.resume_stale) {
+        (_, true) => Resume::Stale,
+        (true, false) => Resume::Yes,
+        (false, false) => Resume::No,
+    };
+    let job = SelectJob::new(config, resume, !args.no_figures)?;
+    job.check_checkpoint(&args.output, args.force)?;
     if !args.no_figures {
         args.font.load()?;
     }
-    // Read and prepared once: the bytes fingerprint the checkpoint, the plan
-    // serves the searches and the figures.
     let (path, bytes, dataset) = args.dataset.read("naap440v2.csv")?;
-    let sets = valid.feature_sets(dataset.format).map_err(exit::usage)?;
-    let plan = select::prepare(&dataset, &valid)
-        .map_err(exit::usage)
-        .with_context(|| format!("preparing features from {}", path.display()))?;
-    let fingerprint = checkpoint::fingerprint(&valid, &bytes);
+    let inputs = job.prepare(&path, &bytes, &dataset)?;
     // The folder is ours from here on; a resumed checkpoint stays, every other
     // output of an earlier run is refused (or cleared with --force).
-    let run_dir = output::claim(
-        out,
-        &output::Claim {
-            outputs: OUTPUTS,
-            finished: FINISHED,
-            force: args.force,
-            keep: if resume { &[CHECKPOINT] } else { &[] },
-        },
-    )?;
-    let (journal, done) = Journal::open(
-        &checkpoint_path,
-        &fingerprint,
-        &sets,
-        resume,
-        args.resume_stale,
-    )
-    .map_err(|e| match e {
-        naap_predict::Error::InvalidInput(_) => exit::usage(e),
-        other => anyhow::Error::new(other),
-    })
-    .context("resuming")?;
-
-    let bar = counter(progress::bars_enabled(args.quiet));
-    let finished = |r: &SearchResult| {
-        journal.record(r);
-        if bar.is_hidden() && !args.quiet {
-            let best = r.best();
-            eprintln!(
-                "{} / {} / {}: {} subsets, best score {:.6} ({} of {} features)",
-                r.mode,
-                r.model,
-                r.feature_set,
-                r.evaluated.len(),
-                best.score,
-                best.flags.count(),
-                r.features.len()
-            );
-        }
-    };
-    let results = select::run_selection(&plan, &valid, &done, &|e| match e {
-        SelectEvent::SubsetEvaluated => bar.inc(1),
-        SelectEvent::SearchFinished(r) => finished(r),
-    })
-    .map_err(|e| {
-        // A checkpoint without a finished search is of no use, and left
-        // behind it would block the next run until --force.
-        journal.discard_if_empty();
-        match e {
-            // Feature columns the dataset lacks (e.g. too few epochs) are input errors.
-            naap_predict::Error::InvalidInput(_) => exit::usage(e),
-            other => anyhow::Error::new(other),
-        }
-    })
-    .context("running the feature search")?;
-    bar.finish_and_clear();
-    if let Some(e) = journal.close() {
+    let run_dir = output::claim(&args.output, &job.claim(args.force))?;
+    let report = job.run(&inputs, run_dir, &progress::Bars::new(args.quiet))?;
+    if let Some(e) = &report.checkpoint_warning {
         eprintln!("naap: warning: the checkpoint could not be written: {e}");
     }
-
-    let resolved = ResolvedConfig {
-        dataset: path.display().to_string(),
-        select: config,
-    };
-    let toml = toml::to_string_pretty(&resolved).context("serialising config.toml")?;
-    let md = select::report::best_markdown(&results);
-    for (name, bytes) in [("config.toml", toml.as_bytes()), ("best.md", md.as_bytes())] {
-        run_dir.write(name, bytes).map_err(output::error)?;
-    }
-    let mut figure_count = 0;
-    if !args.no_figures {
-        let cells = select::best_cells(&plan, &valid, &results)?;
-        for (name, png) in figures::all_figures(&cells, &|| {})? {
-            run_dir
-                .write(&format!("figures/{name}"), &png)
-                .map_err(output::error)?;
-            figure_count += 1;
-        }
-    }
-    // results.csv last, after the figures: its presence marks a finished run.
-    let csv = select::report::results_csv(&results)?;
-    run_dir.finish(&csv).map_err(output::error)?;
-    let subsets: usize = results.iter().map(|r| r.evaluated.len()).sum();
     eprintln!(
-        "naap select-features: {} searches ({} resumed), {subsets} subsets, {figure_count} figures in {:.1}s; outputs in {}",
-        results.len(),
-        done.len(),
+        "naap select-features: {} searches ({} resumed), {} subsets, {} figures in {:.1}s; outputs in {}",
+        report.searches,
+        report.resumed,
+        report.subsets,
+        report.figures,
         start.elapsed().as_secs_f64(),
-        out.display()
+        args.output.display()
     );
     Ok(Outcome::Done)
 }
@@ -223,32 +136,8 @@ fn or_default<T: Clone>(given: &[T], default: &[T]) -> Vec<T> {
     if given.is_empty() { default } else { given }.to_vec()
 }
 
-/// Everything `naap select-features` may write into its folder besides [`FINISHED`].
-const OUTPUTS: &[&str] = &[CHECKPOINT, "config.toml", "best.md", "figures"];
-/// The file whose presence marks a finished run.
-const FINISHED: &str = "results.csv";
-/// The journal of finished searches that `--resume` reads.
-const CHECKPOINT: &str = "checkpoint.csv";
-
-/// Everything needed to reproduce a run, written as `config.toml`.
-#[derive(Debug, serde::Serialize)]
-struct ResolvedConfig {
-    dataset: String,
-    select: SelectConfig,
-}
-
-/// A bar counting evaluated subsets; the total is not known in advance.
-fn counter(enabled: bool) -> ProgressBar {
-    let pb = ProgressBar::new_spinner();
-    pb.set_draw_target(if enabled {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    });
-    pb.set_style(
-        ProgressStyle::with_template("{spinner} {pos} subsets evaluated ({elapsed}, {per_sec})")
-            .expect("static template is valid"),
-    );
-    pb.enable_steady_tick(std::time::Duration::from_millis(200));
-    pb
+/// Names (of regressors, feature sets) to their specs; the first bad one
+/// fails with the list of good ones.
+fn parse_all<T: std::str::FromStr>(names: &[String]) -> Result<Vec<T>, T::Err> {
+    names.iter().map(|n| n.parse()).collect()
 }

@@ -162,28 +162,11 @@ mod enabled {
     }
 
     fn select_jobs(args: &Args, data_root: &Path) -> anyhow::Result<Vec<SchemeJob>> {
-        let (path, schemes) = args.schemes.read(data_root)?;
-        let mut ids = args.schemes.ids(schemes.len())?;
-        if let Some(shard) = &args.shard {
-            ids = shard
-                .parse::<naap_train::Shard>()
-                .map_err(mark)?
-                .select(&ids);
-        }
-        let profile_config = naap_profile::ProfileConfig::default().validate()?;
-        ids.into_iter()
-            .map(|id| {
-                let scheme = schemes[id - 1].clone();
-                let p = naap_profile::profile(&scheme, &profile_config)
-                    .map_err(exit::usage)
-                    .with_context(|| format!("profiling scheme {id} of {}", path.display()))?;
-                Ok(SchemeJob {
-                    id,
-                    scheme,
-                    macs: p.num_macs,
-                })
-            })
-            .collect()
+        let jobs = args.schemes.jobs(data_root)?;
+        Ok(match &args.shard {
+            Some(shard) => shard.parse::<naap_train::Shard>()?.select(&jobs),
+            None => jobs,
+        })
     }
 
     /// Renders events: an overall bar of epochs and one bar per running scheme
@@ -191,7 +174,7 @@ mod enabled {
     struct Display {
         multi: Option<MultiProgress>,
         overall: Option<ProgressBar>,
-        per_scheme: Mutex<HashMap<usize, (ProgressBar, usize)>>,
+        per_scheme: Mutex<HashMap<naap_space::ModelId, (ProgressBar, usize)>>,
         epochs: usize,
         quiet: bool,
     }

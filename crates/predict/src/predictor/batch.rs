@@ -101,9 +101,8 @@ pub fn predict_schemes(
                     schemes.len()
                 ))
             })?;
-        let profile = naap_profile::profile(scheme, &profile_config)
+        let features = naap_profile::profile(scheme, &profile_config)
             .map_err(|e| Error::InvalidInput(format!("scheme {id}: {e}")))?;
-        let features = SchemeFeatures::from(profile);
         let (candidate, truth) = match curves {
             _ if needed == 0 && extra.is_empty() => (Ok(Candidate::new(features)), None),
             Curves::None => unreachable!("check_curves refuses a predictor needing curves"),

@@ -10,7 +10,7 @@ use naap_dataset::{EpochRecord, Row, SchemeFeatures, TrainingLog};
 /// is cut at the epochs it needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
-    /// The scheme features (`naap_profile::Profile` converts into them).
+    /// The scheme features (what `naap_profile::profile` returns).
     pub scheme: SchemeFeatures,
     /// Loss mean, loss median and accuracy of epochs 1..=k, as the dataset
     /// CSV records them (losses rounded to 4 decimals).
@@ -22,7 +22,7 @@ pub struct Candidate {
 
 impl Candidate {
     /// A candidate with no trained epochs, e.g. from a
-    /// `naap_profile::Profile` of a new scheme.
+    /// profile of a new scheme (`naap_profile::profile`).
     pub fn new(scheme: impl Into<SchemeFeatures>) -> Candidate {
         Candidate {
             scheme: scheme.into(),

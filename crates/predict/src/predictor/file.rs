@@ -19,7 +19,7 @@
 use super::{ModelRecord, Predictor, TrainingRecord};
 use crate::features::{Feature, FeatureSet};
 use crate::models::FittedModel;
-use crate::scaler::StandardScaler;
+use crate::models::StandardScaler;
 use crate::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::path::Path;

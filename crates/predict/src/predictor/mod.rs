@@ -6,12 +6,12 @@
 //!
 //! ```no_run
 //! use naap_predict::features::FeatureSet;
-//! use naap_predict::models::spec_named;
+//! use naap_predict::models::RegressorSpec;
 //! use naap_predict::predictor::{Candidate, Predictor};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let dataset = naap_dataset::Dataset::read("naap440.csv".as_ref())?;
-//! let spec = spec_named("SVR (RBF kernel)")?;
-//! let p = Predictor::fit(&dataset, &spec, &FeatureSet::named("Scheme")?, 1)?;
+//! let svr = "SVR (RBF kernel)".parse::<RegressorSpec>()?.build();
+//! let p = Predictor::fit(&dataset, &*svr, &FeatureSet::named("Scheme")?, 1)?;
 //! let first = Candidate::from(&dataset.rows[0]);
 //! println!("{}", p.predict(&[first])?[0]);
 //! # Ok(()) }
@@ -27,17 +27,19 @@
 mod batch;
 mod candidate;
 mod file;
+mod job;
 
 pub use batch::{predict_schemes, predictions_csv, Batch, Curves, Prediction, Skipped};
 pub use candidate::Candidate;
 pub use file::{DatasetSource, FORMAT_VERSION};
+pub use job::{CurveSource, FitColumns, FitJob, FitReport, PredictJob, PredictReport};
 
 use crate::features::{Feature, FeatureSet, FeatureSource};
 use crate::metrics::Scores;
-use crate::models::{FittedModel, ModelSpec};
+use crate::models::FittedModel;
+use crate::models::StandardScaler;
 use crate::protocol::{published_split, sort_by_accuracy, sorted_rows, Prepared};
-use crate::scaler::StandardScaler;
-use crate::{Error, FittedRegressor, Result};
+use crate::{Error, FittedRegressor, Regressor, Result};
 use naap_dataset::{Dataset, Row};
 
 /// A fitted predictor: features, scaler and model, with a record of what it
@@ -75,20 +77,25 @@ pub struct TrainingRecord {
 
 impl Predictor {
     /// Fits on every row of `dataset`: a predictor for production use.
-    pub fn fit(dataset: &Dataset, spec: &ModelSpec, set: &FeatureSet, seed: u64) -> Result<Self> {
-        Predictor::fit_rows(&sorted_rows(dataset), spec, set, seed)
+    pub fn fit(
+        dataset: &Dataset,
+        model: &dyn Regressor,
+        set: &FeatureSet,
+        seed: u64,
+    ) -> Result<Self> {
+        Predictor::fit_rows(&sorted_rows(dataset), model, set, seed)
     }
 
     /// Fits on the published train rows of `dataset` (`IsTest` = 0), as
     /// `naap baseline` does; the test rows are left for [`Predictor::score`].
     pub fn fit_published_train(
         dataset: &Dataset,
-        spec: &ModelSpec,
+        model: &dyn Regressor,
         set: &FeatureSet,
         seed: u64,
     ) -> Result<Self> {
         let (train, _) = published_split(&sorted_rows(dataset));
-        Predictor::fit_rows(&train, spec, set, seed)
+        Predictor::fit_rows(&train, model, set, seed)
     }
 
     /// [`Predictor::fit_published_train`], then scores the published test
@@ -96,7 +103,7 @@ impl Predictor {
     /// that model, feature set and seed.
     pub fn fit_and_score_published(
         dataset: &Dataset,
-        spec: &ModelSpec,
+        model: &dyn Regressor,
         set: &FeatureSet,
         seed: u64,
     ) -> Result<(Self, Scores)> {
@@ -108,17 +115,21 @@ impl Predictor {
                     .into(),
             ));
         }
-        let predictor = Predictor::fit_rows(&train, spec, set, seed)?;
+        let predictor = Predictor::fit_rows(&train, model, set, seed)?;
         let (_, scores) = predictor.score(&test)?;
         Ok((predictor, scores))
     }
 
     /// Fits on any subset of rows (e.g. one fold of a cross-validation),
     /// sorted by MaxAccuracy first as the protocol sorts them.
-    pub fn fit_rows(rows: &[&Row], spec: &ModelSpec, set: &FeatureSet, seed: u64) -> Result<Self> {
+    pub fn fit_rows(
+        rows: &[&Row],
+        model: &dyn Regressor,
+        set: &FeatureSet,
+        seed: u64,
+    ) -> Result<Self> {
         let mut rows = rows.to_vec();
         sort_by_accuracy(&mut rows);
-        let model = spec.regressor();
         let prepared = Prepared::fit(&rows, set)?;
         let fitted = model
             .fit(prepared.x.view(), prepared.y.view(), seed)?
@@ -180,7 +191,7 @@ impl Predictor {
         }
         let raw = self.set.matrix_of(candidates, who)?;
         let x = self.body.scaler.transform(raw.view())?;
-        self.body.fitted.predict(x.view())
+        Ok(self.body.fitted.predict(x.view())?)
     }
 
     /// Predicts dataset rows and scores the predictions against their

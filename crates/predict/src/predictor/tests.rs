@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::features::tests::row;
-use crate::models::extended_specs;
+use crate::models::{all_models, extended_models, RegressorSpec};
 use crate::protocol::PAPER_SEEDS;
 use naap_dataset::Format;
 
@@ -34,10 +34,10 @@ fn every_registry_model_saves_and_loads_bit_exactly() {
     far.epochs[2].accuracy = 0.99;
     candidates.push(far);
     // Every model a name selects, LcSVR and the plain ν-SVR included.
-    let specs = crate::models::all_specs();
+    let specs = all_models();
     assert_eq!(specs.len(), 30);
     for spec in &specs {
-        let fitted = Predictor::fit_published_train(&d, spec, &set, 7).unwrap();
+        let fitted = Predictor::fit_published_train(&d, &**spec, &set, 7).unwrap();
         let before = fitted.predict(&candidates).unwrap();
         let text = fitted.to_json().unwrap();
         let loaded = Predictor::from_json(&text).unwrap();
@@ -68,11 +68,13 @@ fn a_predictor_predicts_as_the_model_fitted_by_the_protocol() {
     // The same numbers as fitting the registry model on `Prepared` by hand.
     let d = synthetic();
     let set = FeatureSet::scheme_quantitative(2);
-    let spec = crate::models::spec_named("Gradient Boosting (N=25)").unwrap();
-    let p = Predictor::fit_published_train(&d, &spec, &set, 3).unwrap();
+    let spec = "Gradient Boosting (N=25)"
+        .parse::<RegressorSpec>()
+        .unwrap()
+        .build();
+    let p = Predictor::fit_published_train(&d, &*spec, &set, 3).unwrap();
     let data = crate::protocol::TrainTest::published(&d, &set).unwrap();
     let direct = spec
-        .regressor()
         .fit(data.x_train.view(), data.y_train.view(), 3)
         .unwrap()
         .predict(data.x_test.view())
@@ -87,8 +89,8 @@ fn a_predictor_predicts_as_the_model_fitted_by_the_protocol() {
 #[test]
 fn bad_files_are_refused_with_what_is_wrong() {
     let d = synthetic();
-    let spec = crate::models::spec_named("3-NN").unwrap();
-    let text = Predictor::fit(&d, &spec, &FeatureSet::scheme(), 1)
+    let spec = "3-NN".parse::<RegressorSpec>().unwrap().build();
+    let text = Predictor::fit(&d, &*spec, &FeatureSet::scheme(), 1)
         .unwrap()
         .to_json()
         .unwrap();
@@ -119,8 +121,11 @@ fn bad_files_are_refused_with_what_is_wrong() {
 #[test]
 fn missing_epochs_and_features_name_the_candidate() {
     let d = synthetic();
-    let spec = crate::models::spec_named("Linear Regression").unwrap();
-    let p = Predictor::fit(&d, &spec, &FeatureSet::scheme_quantitative(3), 1).unwrap();
+    let spec = "Linear Regression"
+        .parse::<RegressorSpec>()
+        .unwrap()
+        .build();
+    let p = Predictor::fit(&d, &*spec, &FeatureSet::scheme_quantitative(3), 1).unwrap();
     assert_eq!(p.epochs_needed(), 3);
     let short = Candidate::from(&d.rows[0]).with_epochs(d.rows[0].epochs[..2].to_vec());
     let ok = Candidate::from(&d.rows[1]);
@@ -130,7 +135,7 @@ fn missing_epochs_and_features_name_the_candidate() {
     let mut longer = ok.clone();
     longer.epochs.push(longer.epochs[2]);
     assert_eq!(p.predict(&[ok]).unwrap(), p.predict(&[longer]).unwrap());
-    let v2 = Predictor::fit(&d, &spec, &FeatureSet::all_scheme(Format::V2, 0), 1).unwrap_err();
+    let v2 = Predictor::fit(&d, &*spec, &FeatureSet::all_scheme(Format::V2, 0), 1).unwrap_err();
     assert!(v2.to_string().contains("NumSkipConnections"), "{v2}");
 }
 
@@ -158,13 +163,13 @@ fn hold_out_predictions_from_logs_equal_the_baseline_for_every_model() {
             c
         })
         .collect();
-    let specs = extended_specs();
+    let specs = extended_models();
     let baseline =
         crate::baseline::run(&d, &specs, std::slice::from_ref(&set), &[seed], &|| {}).unwrap();
     assert!(baseline.failures.is_empty());
     assert_eq!(baseline.cells.len(), 28);
     for (spec, cell) in specs.iter().zip(&baseline.cells) {
-        let p = Predictor::fit_published_train(&d, spec, &set, seed).unwrap();
+        let p = Predictor::fit_published_train(&d, &**spec, &set, seed).unwrap();
         let loaded = Predictor::from_json(&p.to_json().unwrap()).unwrap();
         let predicted = loaded.predict(&candidates).unwrap();
         assert_eq!(

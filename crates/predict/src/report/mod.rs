@@ -54,11 +54,11 @@ mod tests {
     use super::*;
     use crate::baseline::{run, BaselineResults};
     use crate::features::FeatureSet;
-    use crate::models::ModelSpec;
     use crate::protocol::tests::{dataset, FirstColumn};
+    use crate::Regressor;
 
     fn results() -> BaselineResults {
-        let models = [ModelSpec::custom(FirstColumn, true, false)];
+        let models: [Box<dyn Regressor>; 1] = [Box::new(FirstColumn)];
         let sets = [FeatureSet::scheme(), FeatureSet::scheme_quantitative(3)];
         run(&dataset(), &models, &sets, &[1, 2, 3], &|| {}).unwrap()
     }

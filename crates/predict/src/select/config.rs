@@ -2,10 +2,10 @@
 
 use super::search::Flags;
 use super::split::Mode;
-use crate::features::FeatureSet;
-use crate::models::{all_specs, extended_specs, ModelSpec};
+use crate::features::{FeatureSet, FeatureSetSpec};
+use crate::models::RegressorSpec;
 use crate::protocol::PAPER_SEEDS;
-use crate::{Error, Result};
+use crate::{Error, Regressor, Result};
 use naap_dataset::Format;
 use serde::{Deserialize, Serialize};
 
@@ -15,19 +15,20 @@ use serde::{Deserialize, Serialize};
 pub struct SelectConfig {
     /// Split modes to run, in this order. Default: all four.
     pub modes: Vec<Mode>,
-    /// Model names (as in the outputs) to run. Default (empty): every
-    /// extended model in interpolation, the extrapolating ones elsewhere.
-    pub models: Vec<String>,
+    /// Regressors to run (written by their names, as in the outputs).
+    /// Default (empty): every extended regressor in interpolation, the
+    /// extrapolating ones elsewhere.
+    pub models: Vec<RegressorSpec>,
     /// Feature sets by training epochs: 0 = `Scheme8` (all scheme features
     /// alone; `Scheme6` on a v1 dataset), K = `Scheme8+Quant.K` (plus
     /// e1..eK). Default: 0, 3, 6, 9.
     pub epochs: Vec<u32>,
-    /// More feature sets by name, run after those of `epochs` (any name
-    /// [`FeatureSet::named`] takes, e.g. `Scheme8+ZeroCost+Quant.3+Curve`).
+    /// More feature sets (written by name), run after those of `epochs`
+    /// (any [`FeatureSetSpec`], e.g. `Scheme8+ZeroCost+Quant.3+Curve`).
     /// Default: none. Left out of a written config when empty, so that
     /// configs of runs without them read as before.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub feature_sets: Vec<String>,
+    pub feature_sets: Vec<FeatureSetSpec>,
     /// Seed of the neighbour choice and of the prediction noise. Default 20220905.
     pub seed: u64,
     /// Fitting seeds of the median protocol. Default: the paper's five.
@@ -61,11 +62,11 @@ impl SelectConfig {
         if self.epochs.is_empty() && self.feature_sets.is_empty() {
             return bad("at least one feature set is needed".into());
         }
-        for name in &self.feature_sets {
-            let set = FeatureSet::named(name)?;
+        for spec in &self.feature_sets {
+            let set = spec.build()?;
             if set.features().len() > Flags::MAX_FEATURES {
                 return bad(format!(
-                    "feature set '{name}' has {} features; the search takes at most {}",
+                    "feature set '{spec}' has {} features; the search takes at most {}",
                     set.features().len(),
                     Flags::MAX_FEATURES
                 ));
@@ -78,13 +79,6 @@ impl SelectConfig {
             return bad(format!(
                 "noise std must be finite and >= 0, got {}",
                 self.noise_std
-            ));
-        }
-        let known: Vec<String> = all_specs().iter().map(|s| s.name().to_owned()).collect();
-        if let Some(m) = self.models.iter().find(|m| !known.contains(m)) {
-            return bad(format!(
-                "unknown model '{m}', expected one of: {}",
-                known.join(", ")
             ));
         }
         let valid = SelectValidConfig {
@@ -106,7 +100,12 @@ impl SelectConfig {
             return bad(format!(
                 "mode {mode} runs none of the models asked ({}): extrapolation modes \
                  run only models that can extrapolate; drop the mode or add such a model",
-                valid.models.join(", ")
+                valid
+                    .models
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         Ok(valid)
@@ -127,9 +126,9 @@ fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SelectValidConfig {
     modes: Vec<Mode>,
-    models: Vec<String>,
+    models: Vec<RegressorSpec>,
     epochs: Vec<u32>,
-    feature_sets: Vec<String>,
+    feature_sets: Vec<FeatureSetSpec>,
     seed: u64,
     fit_seeds: Vec<u64>,
     noise_std: f64,
@@ -156,18 +155,20 @@ impl SelectValidConfig {
         self.noise_std
     }
 
-    /// The models that run in `mode`, in registry order: the requested ones
-    /// (or all), less those that cannot extrapolate in an extrapolation mode.
-    pub fn models_for(&self, mode: Mode) -> Vec<ModelSpec> {
+    /// The regressors that run in `mode`, in registry order: the requested
+    /// ones (or all), less those that cannot extrapolate in an extrapolation
+    /// mode.
+    pub fn models_for(&self, mode: Mode) -> Vec<Box<dyn Regressor>> {
         let specs = if self.models.is_empty() {
-            extended_specs()
+            RegressorSpec::extended()
         } else {
-            all_specs()
+            RegressorSpec::all()
         };
         specs
-            .into_iter()
-            .filter(|s| self.models.is_empty() || self.models.iter().any(|m| m == s.name()))
-            .filter(|s| !mode.extrapolates() || s.extrapolates())
+            .iter()
+            .filter(|s| self.models.is_empty() || self.models.contains(s))
+            .map(RegressorSpec::build)
+            .filter(|m| !mode.extrapolates() || m.extrapolates())
             .collect()
     }
 
@@ -179,8 +180,8 @@ impl SelectValidConfig {
             .iter()
             .map(|&k| feature_set(format, k))
             .collect::<Result<Vec<_>>>()?;
-        for name in &self.feature_sets {
-            let set = FeatureSet::named(name)?;
+        for spec in &self.feature_sets {
+            let set = spec.build()?;
             if !sets.iter().any(|s| s.name() == set.name()) {
                 sets.push(set);
             }
@@ -193,7 +194,7 @@ impl SelectValidConfig {
 /// format then e1..ek, named `Scheme8+Quant.k` in v2 (`Scheme8` for k = 0)
 /// and `Scheme6...` in v1 (see [`FeatureSet::all_scheme`]).
 pub fn feature_set(format: Format, k: u32) -> Result<FeatureSet> {
-    Ok(FeatureSet::all_scheme(format, k))
+    FeatureSetSpec::all_scheme(format, k).build()
 }
 
 #[cfg(test)]
@@ -223,12 +224,14 @@ mod tests {
     fn named_sets_run_after_the_epoch_sets_once_each() {
         let c = SelectConfig {
             epochs: vec![0, 3],
-            feature_sets: vec![
-                "Scheme8+ZeroCost+Quant.3+Curve".into(),
-                "Scheme8+Quant.3".into(),
-                "Scheme + Curve 3 epochs".into(),
-                "Scheme8+ZeroCost+Quant.3+Curve".into(),
-            ],
+            feature_sets: [
+                "Scheme8+ZeroCost+Quant.3+Curve",
+                "Scheme8+Quant.3",
+                "Scheme + Curve 3 epochs",
+                "Scheme8+ZeroCost+Quant.3+Curve",
+            ]
+            .map(|n| n.parse().unwrap())
+            .to_vec(),
             ..SelectConfig::default()
         }
         .validate()
@@ -251,25 +254,26 @@ mod tests {
         // Named sets alone are a valid run.
         let alone = SelectConfig {
             epochs: Vec::new(),
-            feature_sets: vec!["Scheme8+ZeroCost".into()],
+            feature_sets: vec!["Scheme8+ZeroCost".parse().unwrap()],
             ..SelectConfig::default()
         }
         .validate()
         .unwrap();
         assert_eq!(alone.feature_sets(Format::V2).unwrap().len(), 1);
-        for (name, needle) in [
-            ("Scheme9", "unknown feature set 'Scheme9'"),
-            ("Scheme8+ZeroCost+Quant.12+Curve", "has 77 features"),
-        ] {
-            let err = SelectConfig {
-                feature_sets: vec![name.into()],
-                ..SelectConfig::default()
-            }
-            .validate()
-            .unwrap_err()
-            .to_string();
-            assert!(err.contains(needle), "{err}");
+        // A malformed name fails where it is read.
+        let err = toml::from_str::<SelectConfig>("feature_sets = [\"Scheme9\"]").unwrap_err();
+        assert!(
+            err.to_string().contains("unknown feature set 'Scheme9'"),
+            "{err}"
+        );
+        let err = SelectConfig {
+            feature_sets: vec!["Scheme8+ZeroCost+Quant.12+Curve".parse().unwrap()],
+            ..SelectConfig::default()
         }
+        .validate()
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("has 77 features"), "{err}");
         let err = SelectConfig {
             epochs: Vec::new(),
             ..SelectConfig::default()
@@ -289,7 +293,7 @@ mod tests {
         let plain = toml::to_string_pretty(&SelectConfig::default()).unwrap();
         assert!(!plain.contains("feature_sets"), "{plain}");
         let named = SelectConfig {
-            feature_sets: vec!["Scheme8+ZeroCost".into()],
+            feature_sets: vec!["Scheme8+ZeroCost".parse().unwrap()],
             ..SelectConfig::default()
         };
         let text = toml::to_string_pretty(&named).unwrap();
@@ -306,7 +310,7 @@ mod tests {
         let c = SelectConfig::default().validate().unwrap();
         let all = c.models_for(Mode::Interpolation);
         let extra = c.models_for(Mode::DualExtrapolation);
-        assert_eq!(all.len(), extended_specs().len());
+        assert_eq!(all.len(), RegressorSpec::extended().len());
         assert!(extra.iter().all(|s| s.extrapolates()));
         assert!(extra.len() < all.len());
         assert!(!extra.iter().any(|s| s.name() == "1-NN"));
@@ -315,7 +319,9 @@ mod tests {
     #[test]
     fn model_filter_and_bad_values() {
         let c = SelectConfig {
-            models: vec!["1-NN".into(), "Linear Regression".into(), "1-NN".into()],
+            models: ["1-NN", "Linear Regression", "1-NN"]
+                .map(|m| m.parse().unwrap())
+                .to_vec(),
             ..SelectConfig::default()
         }
         .validate()
@@ -332,13 +338,9 @@ mod tests {
             .map(|s| s.name().to_owned())
             .collect();
         assert_eq!(left, ["Linear Regression"]);
-        let err = SelectConfig {
-            models: vec!["2-NN".into()],
-            ..SelectConfig::default()
-        }
-        .validate()
-        .unwrap_err();
-        assert!(err.to_string().contains("'2-NN'"), "{err}");
+        // A name outside the registry fails where it is read.
+        let err = toml::from_str::<SelectConfig>("models = [\"2-NN\"]").unwrap_err();
+        assert!(err.to_string().contains("unknown model '2-NN'"), "{err}");
         let err = SelectConfig {
             noise_std: -1.0,
             ..SelectConfig::default()

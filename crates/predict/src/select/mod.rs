@@ -7,6 +7,7 @@
 pub mod best;
 pub mod checkpoint;
 pub mod config;
+mod job;
 pub mod report;
 pub mod run;
 pub mod score;
@@ -16,6 +17,7 @@ pub mod split;
 
 pub use best::best_subset;
 pub use config::{feature_set, SelectConfig, SelectValidConfig};
+pub use job::{Resume, SelectInputs, SelectJob, SelectReport, CHECKPOINT, FINISHED, OUTPUTS};
 pub use run::{best_cells, prepare, run_selection, Plan, SearchResult, SelectEvent, SubsetScore};
 pub use score::final_score;
 pub use search::{best_first, Evaluated, Flags, SearchConfig};

@@ -8,10 +8,9 @@ use super::search::{best_first, Evaluated, Flags, SearchConfig};
 use super::seed;
 use super::split::Mode;
 use crate::features::FeatureSet;
-use crate::models::ModelSpec;
 use crate::protocol::{self, Evaluation, PredictionNoise, TrainTest};
 use crate::report::CellResult;
-use crate::{Error, Result};
+use crate::{Error, Regressor, Result};
 use naap_dataset::Dataset;
 use ndarray::Axis;
 use rayon::prelude::*;
@@ -96,7 +95,7 @@ pub enum SelectEvent<'a> {
 /// One search to run.
 struct Job<'a> {
     mode: usize,
-    model: &'a ModelSpec,
+    model: &'a dyn Regressor,
     set: usize,
 }
 
@@ -107,7 +106,7 @@ struct Job<'a> {
 pub struct Plan {
     sets: Vec<FeatureSet>,
     data: Vec<Vec<TrainTest>>,
-    specs: Vec<Vec<ModelSpec>>,
+    specs: Vec<Vec<Box<dyn Regressor>>>,
     /// Epochs of a full training run, for acceleration labels.
     total_epochs: u32,
 }
@@ -220,7 +219,7 @@ fn seed_name(set: &str) -> String {
 /// The 5-seed protocol on one subset's columns, with noise seeded by the
 /// subset, so the result never depends on when it runs.
 fn evaluate_subset(
-    spec: &ModelSpec,
+    spec: &dyn Regressor,
     data: &TrainTest,
     flags: Flags,
     search_seed: u64,
@@ -243,7 +242,7 @@ fn evaluate_subset(
 
 fn search_one(
     mode: Mode,
-    spec: &ModelSpec,
+    spec: &dyn Regressor,
     set: &FeatureSet,
     data: &TrainTest,
     config: &SelectValidConfig,
@@ -359,7 +358,7 @@ mod tests {
         let data = shared_v2();
         let config = SelectConfig {
             modes: vec![Mode::Interpolation, Mode::DualExtrapolation],
-            models: vec!["Linear Regression".into()],
+            models: vec![naap_models::RegressorSpec::LinearRegression],
             epochs: vec![0],
             ..SelectConfig::default()
         }
@@ -427,13 +426,12 @@ mod tests {
         let data = shared_v2();
         let set = super::super::config::feature_set(data.format, 1).unwrap();
         let tt = TrainTest::published(&data, &set).unwrap();
-        for spec in crate::models::extended_specs() {
+        for spec in crate::models::extended_models() {
             if spec.uses_seed() {
                 continue;
             }
             let predict = |seed| {
-                let m = spec.regressor();
-                m.fit(tt.x_train.view(), tt.y_train.view(), seed)
+                spec.fit(tt.x_train.view(), tt.y_train.view(), seed)
                     .and_then(|f| f.predict(tt.x_test.view()))
                     .unwrap()
             };

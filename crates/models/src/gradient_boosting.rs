@@ -8,10 +8,10 @@ use ndarray::{ArrayView1, ArrayView2};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::ensemble::{EnsembleSize, FittedTrees};
-use super::input::check_fit;
-use super::saved::{check_finite, FittedModel};
-use super::tree::{to_f32_rows, Presorted, Tree};
+use crate::ensemble::{EnsembleSize, FittedTrees};
+use crate::input::check_fit;
+use crate::saved::{check_finite, FittedModel};
+use crate::tree::{to_f32_rows, Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Depth of every boosted tree.
@@ -33,6 +33,13 @@ impl GradientBoosting {
 impl Regressor for GradientBoosting {
     fn name(&self) -> &str {
         &self.0.name
+    }
+
+    fn ensemble(&self) -> Option<crate::Ensemble> {
+        Some(crate::Ensemble {
+            family: crate::EnsembleFamily::GradientBoosting,
+            members: self.0.n_trees,
+        })
     }
 
     fn hyper_parameters(&self) -> serde_json::Value {

@@ -3,9 +3,9 @@
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
-use super::input::{check_fit, check_predict, invalid};
-use super::numeric::numpy_sum;
-use super::saved::{check_finite, corrupt, FittedModel};
+use crate::input::{check_fit, check_predict, invalid};
+use crate::numeric::numpy_sum;
+use crate::saved::{check_finite, corrupt, FittedModel};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Predicts the mean target of the `k` training rows nearest to the query.
@@ -28,6 +28,10 @@ impl KnnRegressor {
 impl Regressor for KnnRegressor {
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn uses_seed(&self) -> bool {
+        false
     }
 
     fn hyper_parameters(&self) -> serde_json::Value {

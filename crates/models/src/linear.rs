@@ -9,8 +9,8 @@
 use nalgebra::{DMatrix, DVector};
 use ndarray::{ArrayView1, ArrayView2};
 
-use super::input::{check_fit, check_predict, invalid};
-use super::saved::{check_finite, corrupt, FittedModel};
+use crate::input::{check_fit, check_predict, invalid};
+use crate::saved::{check_finite, corrupt, FittedModel};
 use crate::{Error, FittedRegressor, Regressor, Result};
 
 /// Relative cut-off for small singular values (scikit-learn's `tol`).
@@ -23,6 +23,14 @@ pub struct LinearRegression;
 impl Regressor for LinearRegression {
     fn name(&self) -> &str {
         "Linear Regression"
+    }
+
+    fn uses_seed(&self) -> bool {
+        false
+    }
+
+    fn extrapolates(&self) -> bool {
+        true
     }
 
     fn hyper_parameters(&self) -> serde_json::Value {
@@ -197,6 +205,14 @@ impl TransformedTarget {
 impl Regressor for TransformedTarget {
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn uses_seed(&self) -> bool {
+        false
+    }
+
+    fn extrapolates(&self) -> bool {
+        true
     }
 
     fn hyper_parameters(&self) -> serde_json::Value {

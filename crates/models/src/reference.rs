@@ -2,8 +2,8 @@
 //! `dev/tools/reference_models.py` (an ignored test, run on purpose):
 //!
 //! ```text
-//! NAAP_REFERENCE_OUT=/tmp/ref cargo test --release -p naap-predict --lib \
-//!     models::reference -- --ignored
+//! NAAP_REFERENCE_OUT=/tmp/ref cargo test --release -p naap-models --lib \
+//!     reference -- --ignored
 //! .venv/bin/python dev/tools/reference_models.py /tmp/ref
 //! ```
 //!
@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use ndarray::{Array1, Array2, Axis};
 
-use super::extended_models;
+use crate::extended_models;
 
 /// Seeds `0..n` with `n` from `$NAAP_REFERENCE_SEEDS`, 5 (as the protocol) by default.
 fn seeds() -> std::ops::Range<u64> {

@@ -2,8 +2,8 @@
 //! fits that dev/tools/nusvr_fixture.py recorded: the same solver steps give
 //! the same predictions to rounding.
 
-use naap_predict::models::NuSvr;
-use naap_predict::Regressor;
+use naap_models::NuSvr;
+use naap_models::Regressor;
 use ndarray::{Array1, Array2};
 
 fn matrix(v: &serde_json::Value) -> Array2<f64> {

@@ -10,10 +10,10 @@ use ndarray::{ArrayView1, ArrayView2};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::ensemble::{EnsembleSize, FittedTrees};
-use super::input::check_fit;
-use super::saved::{check_finite, corrupt, FittedModel};
-use super::tree::{to_f32_rows, Presorted, Tree};
+use crate::ensemble::{EnsembleSize, FittedTrees};
+use crate::input::check_fit;
+use crate::saved::{check_finite, corrupt, FittedModel};
+use crate::tree::{to_f32_rows, Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Depth of every boosted tree.
@@ -33,6 +33,13 @@ impl AdaBoost {
 impl Regressor for AdaBoost {
     fn name(&self) -> &str {
         &self.0.name
+    }
+
+    fn ensemble(&self) -> Option<crate::Ensemble> {
+        Some(crate::Ensemble {
+            family: crate::EnsembleFamily::AdaBoost,
+            members: self.0.n_trees,
+        })
     }
 
     fn hyper_parameters(&self) -> serde_json::Value {

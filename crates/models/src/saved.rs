@@ -18,9 +18,9 @@
 
 use ndarray::ArrayView2;
 
-use super::{BoostedMedian, BoostedTrees, FittedTree, Forest, Knn, LinearModel};
-use super::{FittedLcSvr, SupportVectors, TransformedLinear};
+use crate::{BoostedMedian, BoostedTrees, FittedTree, Forest, Knn, LinearModel};
 use crate::{Error, FittedRegressor, Result};
+use crate::{FittedLcSvr, SupportVectors, TransformedLinear};
 
 /// A fitted model of the registry, as saved in a predictor file.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

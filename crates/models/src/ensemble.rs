@@ -5,9 +5,9 @@
 
 use ndarray::ArrayView2;
 
-use super::input::check_predict;
-use super::saved::corrupt;
-use super::tree::{to_f32_rows, Tree};
+use crate::input::check_predict;
+use crate::saved::corrupt;
+use crate::tree::{to_f32_rows, Tree};
 use crate::Result;
 
 /// How many trees an ensemble fits, and its name `"{family} (N={n})"`.

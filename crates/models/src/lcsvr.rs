@@ -10,9 +10,9 @@ use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::input::check_fit;
-use super::saved::{check_finite, corrupt, FittedModel};
-use super::svr::{NuSvr, SupportVectors};
+use crate::input::check_fit;
+use crate::saved::{check_finite, corrupt, FittedModel};
+use crate::svr::{NuSvr, SupportVectors};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Candidates drawn by the random search.

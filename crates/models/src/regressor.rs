@@ -6,10 +6,33 @@
 
 use ndarray::{ArrayView1, ArrayView2};
 
-/// Hyperparameters of a model, ready to be fitted.
+/// Hyperparameters of a regressor, ready to be fitted.
 pub trait Regressor: Send + Sync {
     /// Display name used in every output, e.g. `Gradient Boosting (N=25)`.
     fn name(&self) -> &str;
+
+    /// Whether the seed changes the fit (trees and their ensembles, LcSVR's
+    /// search); for the others every seed gives the same predictions, so a
+    /// protocol may fit them once and reuse the result. `true` unless a
+    /// regressor says otherwise, which is always safe.
+    fn uses_seed(&self) -> bool {
+        true
+    }
+
+    /// Whether predictions can leave the range of the training targets
+    /// (linear models and the linear and polynomial SVRs); only these run
+    /// in extrapolation modes. `false` unless a regressor says otherwise.
+    fn extrapolates(&self) -> bool {
+        false
+    }
+
+    /// The family and size of an ensemble whose smaller siblings of the
+    /// same family are prefixes of it ([`FittedRegressor::predict_first`]),
+    /// so that a protocol fits the largest once and reads the others off it;
+    /// `None` for a regressor that is not such an ensemble.
+    fn ensemble(&self) -> Option<Ensemble> {
+        None
+    }
 
     /// The hyper-parameters, as a predictor file records them (e.g.
     /// `{"k": 5, ...}`); `null` for a model that does not say.
@@ -27,7 +50,28 @@ pub trait Regressor: Send + Sync {
     ) -> crate::Result<Box<dyn FittedRegressor>>;
 }
 
-/// A fitted model.
+/// An ensemble's family and size (see [`Regressor::ensemble`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ensemble {
+    /// Which ensembles share fits: those of one family.
+    pub family: EnsembleFamily,
+    /// The number of members.
+    pub members: usize,
+}
+
+/// The families of ensembles whose members are fitted in sequence from one
+/// random stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EnsembleFamily {
+    /// Gradient-boosted trees.
+    GradientBoosting,
+    /// AdaBoost.R2 over trees.
+    AdaBoost,
+    /// Random forest.
+    RandomForest,
+}
+
+/// A fitted regressor.
 pub trait FittedRegressor: Send + Sync {
     /// Predicts one value per row of `x`.
     fn predict(&self, x: ArrayView2<'_, f64>) -> crate::Result<Vec<f64>>;
@@ -50,15 +94,15 @@ pub trait FittedRegressor: Send + Sync {
     }
 
     /// This fit in the saveable form every registry model has (see
-    /// [`crate::models::FittedModel`]), or `None` for a model from outside
+    /// [`crate::FittedModel`]), or `None` for a model from outside
     /// the registry, which then cannot be saved.
-    fn to_model(&self) -> Option<crate::models::FittedModel> {
+    fn to_model(&self) -> Option<crate::FittedModel> {
         None
     }
 }
 
-/// A boxed model is a model, so registries of `Box<dyn Regressor>` can be
-/// passed wherever one model is expected.
+/// A boxed regressor is a regressor, so lists of `Box<dyn Regressor>` can be
+/// passed wherever one regressor is expected.
 impl<R: Regressor + ?Sized> Regressor for Box<R> {
     fn name(&self) -> &str {
         (**self).name()
@@ -66,6 +110,18 @@ impl<R: Regressor + ?Sized> Regressor for Box<R> {
 
     fn hyper_parameters(&self) -> serde_json::Value {
         (**self).hyper_parameters()
+    }
+
+    fn uses_seed(&self) -> bool {
+        (**self).uses_seed()
+    }
+
+    fn extrapolates(&self) -> bool {
+        (**self).extrapolates()
+    }
+
+    fn ensemble(&self) -> Option<Ensemble> {
+        (**self).ensemble()
     }
 
     fn fit(

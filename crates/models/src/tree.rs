@@ -13,8 +13,8 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::input::{check_fit, check_predict};
-use super::saved::{check_finite, corrupt, FittedModel};
+use crate::input::{check_fit, check_predict};
+use crate::saved::{check_finite, corrupt, FittedModel};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Values closer than this are one value, as scikit-learn's

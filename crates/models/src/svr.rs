@@ -11,9 +11,9 @@
 
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
-use super::input::{check_fit, check_predict};
-use super::numeric::numpy_var;
-use super::saved::{check_finite, corrupt, FittedModel};
+use crate::input::{check_fit, check_predict};
+use crate::numeric::numpy_var;
+use crate::saved::{check_finite, corrupt, FittedModel};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// Box constraint `C`.
@@ -38,7 +38,7 @@ pub enum Kernel {
 }
 
 impl Kernel {
-    fn model_name(self) -> &'static str {
+    pub(crate) fn model_name(self) -> &'static str {
         match self {
             Self::Rbf => "SVR (RBF kernel)",
             Self::Polynomial => "SVR (Polynomial kernel)",
@@ -102,6 +102,16 @@ impl Svr {
 impl Regressor for Svr {
     fn name(&self) -> &str {
         self.kernel.model_name()
+    }
+
+    fn uses_seed(&self) -> bool {
+        false
+    }
+
+    // A linear or cubic decision function keeps growing outside the data;
+    // the RBF one decays to the bias.
+    fn extrapolates(&self) -> bool {
+        self.kernel != Kernel::Rbf
     }
 
     fn hyper_parameters(&self) -> serde_json::Value {
@@ -193,6 +203,10 @@ impl NuSvr {
 impl Regressor for NuSvr {
     fn name(&self) -> &str {
         "Nu-SVR (RBF kernel)"
+    }
+
+    fn uses_seed(&self) -> bool {
+        false
     }
 
     fn fit(

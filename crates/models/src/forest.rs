@@ -8,10 +8,10 @@ use ndarray::{ArrayView1, ArrayView2};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::ensemble::{EnsembleSize, FittedTrees};
-use super::input::check_fit;
-use super::saved::FittedModel;
-use super::tree::{Presorted, Tree};
+use crate::ensemble::{EnsembleSize, FittedTrees};
+use crate::input::check_fit;
+use crate::saved::FittedModel;
+use crate::tree::{Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// A random forest of `n_trees` trees: `Random Forest (N=…)`.
@@ -28,6 +28,13 @@ impl RandomForest {
 impl Regressor for RandomForest {
     fn name(&self) -> &str {
         &self.0.name
+    }
+
+    fn ensemble(&self) -> Option<crate::Ensemble> {
+        Some(crate::Ensemble {
+            family: crate::EnsembleFamily::RandomForest,
+            members: self.0.n_trees,
+        })
     }
 
     fn hyper_parameters(&self) -> serde_json::Value {
