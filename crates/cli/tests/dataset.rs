@@ -468,7 +468,7 @@ fn join_appends_columns_by_model_id_and_rejects_mismatches() {
     // One value per ModelId, in reverse order, so the join must match by id.
     let mut extra = String::from("ModelId,proxy_a,proxy_b\n");
     for r in rows.iter().rev() {
-        extra.push_str(&format!("{},{},{}\n", r.model_id, r.model_id * 2, -0.5));
+        extra.push_str(&format!("{},{},{}\n", r.id, r.id.get() * 2, -0.5));
     }
     let extra_path = dir.path().join("extra.csv");
     fs::write(&extra_path, &extra).unwrap();
@@ -486,7 +486,7 @@ fn join_appends_columns_by_model_id_and_rejects_mismatches() {
     let joined = naap_dataset::Dataset::read(&out).unwrap();
     assert_eq!(joined.extra_columns(), ["proxy_a", "proxy_b"]);
     for (r, j) in rows.iter().zip(&joined.rows) {
-        assert_eq!(j.value("proxy_a"), Some(f64::from(r.model_id * 2)));
+        assert_eq!(j.value("proxy_a"), Some(f64::from(r.id.get() * 2)));
         assert_eq!(j.epochs, r.epochs);
     }
     // The published columns are kept byte for byte.

@@ -60,7 +60,7 @@ fn test_ids(dataset: &Dataset) -> Vec<u32> {
         .rows
         .iter()
         .filter(|r| r.is_test)
-        .map(|r| r.model_id)
+        .map(|r| r.id.get())
         .collect()
 }
 
@@ -116,7 +116,7 @@ fn one_nn(dataset: &Dataset, k: usize) -> Vec<(u32, f64)> {
                     best = i;
                 }
             }
-            (r.model_id, train[best].max_accuracy)
+            (r.id.get(), train[best].max_accuracy)
         })
         .collect()
 }

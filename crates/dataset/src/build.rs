@@ -3,7 +3,7 @@
 
 use crate::log::{LogEvent, TrainingLog};
 use crate::source::LogFile;
-use crate::{Dataset, EpochRecord, Error, Format, Result, Row};
+use crate::{Architecture, Dataset, EpochRecord, Error, Format, Result, Row};
 use naap_profile::{profile, ProfileConfig, SchemeFeatures};
 use naap_space::{IdList, ModelId, Scheme};
 use std::path::{Path, PathBuf};
@@ -153,7 +153,9 @@ pub fn build(
             }
             return Err(err);
         }
-        let row = make_row(file.model_id, log, counts, config.format, num_epochs);
+        let id = ModelId::new(file.model_id)
+            .map_err(|e| Error::Source(format!("{}: {e}", file.path.display())))?;
+        let row = make_row(id, log, counts, config.format, num_epochs);
         // The values a reader would refuse (an accuracy above 1, a negative
         // loss) are refused here, before they reach a CSV.
         crate::validate::check_row(&row)
@@ -172,7 +174,7 @@ pub fn build(
     for i in test_rows(&max_accuracies, &names, config.test_bins)? {
         rows[i].is_test = true;
     }
-    rows.sort_by_key(|r| r.model_id);
+    rows.sort_by_key(|r| r.id);
     // The split-level checks of readers (2 train and 2 test rows, a varying
     // target) are left to them: a partial build of a few logs is a
     // legitimate way to look at a running sweep.
@@ -319,7 +321,7 @@ fn check_counts(
 }
 
 fn make_row(
-    model_id: u32,
+    model_id: ModelId,
     log: &TrainingLog,
     p: &SchemeFeatures,
     format: Format,
@@ -332,12 +334,14 @@ fn make_row(
     let max_accuracy = epochs.iter().map(|e| e.accuracy).fold(f64::MIN, f64::max);
     // `check_counts` found the log's #params and #MACs equal to the profile's.
     Row {
-        model_id,
+        architecture: Architecture {
+            id: model_id,
+            scheme: format.scheme_features(*p),
+            epochs,
+            extra: Vec::new(),
+        },
         is_test: false,
-        scheme: format.scheme_features(*p),
         max_accuracy,
-        epochs,
-        extra: Vec::new(),
     }
 }
 

@@ -156,19 +156,17 @@ impl Dataset {
         }
         let mut joined = self.clone();
         for row in &mut joined.rows {
-            let (_, values) = extra.rows.get(&row.model_id).ok_or_else(|| {
-                fail(format!(
-                    "no row for ModelId {} of the dataset",
-                    row.model_id
-                ))
-            })?;
+            let (_, values) = extra
+                .rows
+                .get(&row.id.get())
+                .ok_or_else(|| fail(format!("no row for ModelId {} of the dataset", row.id)))?;
             row.extra
                 .extend(extra.names.iter().cloned().zip(values.iter().copied()));
         }
         let mut unmatched: Vec<(usize, u32)> = extra
             .rows
             .iter()
-            .filter(|(id, _)| !self.rows.iter().any(|r| r.model_id == **id))
+            .filter(|(id, _)| !self.rows.iter().any(|r| r.id.get() == **id))
             .map(|(id, (line, _))| (*line, *id))
             .collect();
         unmatched.sort_unstable();

@@ -31,5 +31,5 @@ pub use log::{LogEvent, LogLine, LogWriter, LoggedEpoch, Timestamp, TrainingLog}
 pub use naap_profile::SchemeFeatures;
 pub use pyfloat::{py_repr, py_round};
 pub use source::{model_id_of, read_logs, LogFile, MAX_LOG_BYTES};
-pub use table::{epoch_column, Dataset, EpochRecord, Format, Row, EPOCH_SUFFIXES};
+pub use table::{epoch_column, Architecture, Dataset, EpochRecord, Format, Row, EPOCH_SUFFIXES};
 pub use validate::{MAX_LOSS, MIN_SPLIT_ROWS};

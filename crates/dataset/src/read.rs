@@ -6,11 +6,13 @@
 
 use crate::table::EPOCH_SUFFIXES;
 use crate::table::{
-    epoch_column, is_epoch_column, split_epoch_column, Dataset, EpochRecord, Format, Row,
+    epoch_column, is_epoch_column, split_epoch_column, Architecture, Dataset, EpochRecord, Format,
+    Row,
 };
 use crate::validate::{check_dataset, check_row};
 use crate::{Error, Result};
 use naap_profile::SchemeFeatures;
+use naap_space::ModelId;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -87,12 +89,12 @@ fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
             .map(|i| Ok((columns[i].clone(), cells.float(i)?)))
             .collect::<std::result::Result<_, String>>()
             .map_err(|m| err(line, m))?;
-        if let Some(first) = first_line_of_id.insert(row.model_id, line) {
+        if let Some(first) = first_line_of_id.insert(row.id.get(), line) {
             return Err(err(
                 line,
                 format!(
                     "column ModelId: duplicate ModelId {} (first on line {first})",
-                    row.model_id
+                    row.id
                 ),
             ));
         }
@@ -283,10 +285,8 @@ fn parse_row(
     format: Format,
     num_epochs: usize,
 ) -> std::result::Result<Row, String> {
-    let model_id: u32 = cells.int(0)?;
-    if model_id == 0 {
-        return Err("column ModelId: expected a positive integer, got '0'".into());
-    }
+    let model_id = ModelId::new(cells.int(0)?)
+        .map_err(|_| "column ModelId: expected a positive integer, got '0'".to_string())?;
     let is_test = match cells.raw(1).1.trim() {
         "0" => false,
         "1" => true,
@@ -321,12 +321,14 @@ fn parse_row(
         })
         .collect::<std::result::Result<Vec<_>, String>>()?;
     Ok(Row {
-        model_id,
+        architecture: Architecture {
+            id: model_id,
+            scheme,
+            epochs,
+            extra: Vec::new(),
+        },
         is_test,
-        scheme,
         max_accuracy,
-        epochs,
-        extra: Vec::new(),
     })
 }
 
@@ -362,7 +364,7 @@ e2LossMean,e2LossMedian,e2Accuracy";
         assert_eq!(ds.num_epochs(), 2);
         assert_eq!(ds.rows.len(), 4);
         assert_eq!(ds.test_rows().count(), 2);
-        assert_eq!(ds.train_rows().next().unwrap().model_id, 1);
+        assert_eq!(ds.train_rows().next().unwrap().id.get(), 1);
         let r = &ds.rows[1];
         assert_eq!(r.scheme.num_skip_connections, None);
         assert_eq!(r.value("e2Accuracy"), Some(0.55));

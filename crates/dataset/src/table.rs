@@ -5,7 +5,9 @@
 //! `read.rs` (which adds [`Dataset::read`]), writing in `write.rs`.
 
 use crate::column;
+use crate::TrainingLog;
 use naap_profile::SchemeFeatures;
+use naap_space::ModelId;
 
 /// Which published column set a dataset has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,17 +131,17 @@ pub struct EpochRecord {
     pub accuracy: f64,
 }
 
-/// One architecture (one CSV row).
+/// One architecture as every stage after the dataset sees it: its id, its
+/// scheme features, the epochs trained so far (epoch 1 first; empty for a
+/// scheme not trained yet) and any extra columns. A predictor reads its
+/// features from one, a search keeps one per candidate with the epochs it
+/// has paid for, and a dataset [`Row`] is one with its target and split.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// 1-based position of the scheme in the scheme list.
-    pub model_id: u32,
-    /// Whether the row belongs to the 40-row test split.
-    pub is_test: bool,
+pub struct Architecture {
+    /// The scheme's id: its 1-based position in the scheme list.
+    pub id: ModelId,
     /// Features computed from the scheme.
     pub scheme: SchemeFeatures,
-    /// Best test accuracy over all epochs (the prediction target).
-    pub max_accuracy: f64,
     /// Per-epoch values, epoch 1 first.
     pub epochs: Vec<EpochRecord>,
     /// Extra numeric columns after the epochs (e.g. zero-cost proxies added
@@ -148,13 +150,33 @@ pub struct Row {
     pub extra: Vec<(String, f64)>,
 }
 
-impl Row {
-    /// The value in a column by its published name: a scheme feature,
-    /// `MaxAccuracy`, or an epoch column such as `e3Accuracy`.
-    pub fn value(&self, name: &str) -> Option<f64> {
-        if name == column::MAX_ACCURACY {
-            return Some(self.max_accuracy);
+impl Architecture {
+    /// A scheme not trained yet, e.g. a new one profiled by
+    /// `naap_profile::profile`.
+    pub fn new(id: ModelId, scheme: SchemeFeatures) -> Architecture {
+        Architecture {
+            id,
+            scheme,
+            epochs: Vec::new(),
+            extra: Vec::new(),
         }
+    }
+
+    /// The architecture with these trained epochs.
+    pub fn with_epochs(self, epochs: Vec<EpochRecord>) -> Architecture {
+        Architecture { epochs, ..self }
+    }
+
+    /// The architecture with the finished epochs of a training log,
+    /// converted exactly as `naap dataset build` converts them, so that a
+    /// prediction from a log equals the one from that scheme's CSV row.
+    pub fn with_log(self, log: &TrainingLog) -> Architecture {
+        self.with_epochs(log.epochs().iter().map(EpochRecord::from).collect())
+    }
+
+    /// The value in a column by its published name: a scheme feature, an
+    /// extra column, or an epoch column such as `e3Accuracy`.
+    pub fn value(&self, name: &str) -> Option<f64> {
         if let Some(v) = self.scheme.value(name) {
             return Some(v);
         }
@@ -174,6 +196,63 @@ impl Row {
     /// Test accuracy after each epoch, epoch 1 first.
     pub fn accuracies(&self) -> Vec<f64> {
         self.epochs.iter().map(|e| e.accuracy).collect()
+    }
+
+    /// What is known of this architecture before any training: the same
+    /// without its epochs.
+    pub fn untrained(&self) -> Architecture {
+        Architecture {
+            epochs: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
+impl AsRef<Architecture> for Architecture {
+    fn as_ref(&self) -> &Architecture {
+        self
+    }
+}
+
+/// One dataset row: an [`Architecture`] fully trained, with its target and
+/// its split. It derefs to the architecture (`row.id`, `row.epochs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The architecture and its whole curve.
+    pub architecture: Architecture,
+    /// Whether the row belongs to the 40-row test split.
+    pub is_test: bool,
+    /// Best test accuracy over all epochs (the prediction target).
+    pub max_accuracy: f64,
+}
+
+impl Row {
+    /// The value in a column by its published name: `MaxAccuracy` or any
+    /// column of its architecture ([`Architecture::value`]).
+    pub fn value(&self, name: &str) -> Option<f64> {
+        if name == column::MAX_ACCURACY {
+            return Some(self.max_accuracy);
+        }
+        self.architecture.value(name)
+    }
+}
+
+impl std::ops::Deref for Row {
+    type Target = Architecture;
+    fn deref(&self) -> &Architecture {
+        &self.architecture
+    }
+}
+
+impl std::ops::DerefMut for Row {
+    fn deref_mut(&mut self) -> &mut Architecture {
+        &mut self.architecture
+    }
+}
+
+impl AsRef<Architecture> for Row {
+    fn as_ref(&self) -> &Architecture {
+        &self.architecture
     }
 }
 

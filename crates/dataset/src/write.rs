@@ -24,7 +24,7 @@ impl Dataset {
 fn row_cells(row: &Row) -> Vec<String> {
     let s = &row.scheme;
     let mut cells = vec![
-        row.model_id.to_string(),
+        row.id.to_string(),
         u8::from(row.is_test).to_string(),
         s.num_params.to_string(),
         s.num_macs.to_string(),
@@ -47,7 +47,8 @@ fn row_cells(row: &Row) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Dataset, EpochRecord, Format, LineEnding, Row, SchemeFeatures};
+    use crate::{Architecture, Dataset, EpochRecord, Format, LineEnding, Row, SchemeFeatures};
+    use naap_space::ModelId;
     use proptest::prelude::*;
     use std::path::Path;
 
@@ -78,34 +79,36 @@ mod tests {
                     .into_iter()
                     .enumerate()
                     .map(|(i, (t, f, eps))| Row {
-                        model_id: i as u32 + 1,
                         // The reader needs at least two train and two test rows.
                         is_test: match i {
                             0 | 1 => false,
                             2 | 3 => true,
                             _ => t,
                         },
-                        // Counts inside their domain (see validate.rs).
-                        scheme: SchemeFeatures {
-                            num_params: f.0,
-                            num_macs: f.1,
-                            num_layers: f.2,
-                            num_stages: f.3 % (f.2 + 1),
-                            first_layer_width: f.4,
-                            last_layer_width: f.5,
-                            num_skip_connections: v2.then_some(f.6 % (f.2 + 1)),
-                            num_partial_rf_layers: v2.then_some(f.7 % (f.3 % (f.2 + 1) + 1)),
-                        },
                         max_accuracy: eps.iter().map(|e| e.2).fold(0.0, f64::max),
-                        epochs: eps
-                            .into_iter()
-                            .map(|(a, b, c)| EpochRecord {
-                                loss_mean: a,
-                                loss_median: b,
-                                accuracy: c,
-                            })
-                            .collect(),
-                        extra: Vec::new(),
+                        architecture: Architecture {
+                            id: ModelId::from_index(i).unwrap(),
+                            // Counts inside their domain (see validate.rs).
+                            scheme: SchemeFeatures {
+                                num_params: f.0,
+                                num_macs: f.1,
+                                num_layers: f.2,
+                                num_stages: f.3 % (f.2 + 1),
+                                first_layer_width: f.4,
+                                last_layer_width: f.5,
+                                num_skip_connections: v2.then_some(f.6 % (f.2 + 1)),
+                                num_partial_rf_layers: v2.then_some(f.7 % (f.3 % (f.2 + 1) + 1)),
+                            },
+                            epochs: eps
+                                .into_iter()
+                                .map(|(a, b, c)| EpochRecord {
+                                    loss_mean: a,
+                                    loss_median: b,
+                                    accuracy: c,
+                                })
+                                .collect(),
+                            extra: Vec::new(),
+                        },
                     })
                     .collect();
                 Dataset { format, rows }

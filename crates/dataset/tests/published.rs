@@ -13,11 +13,11 @@ fn check_published(ds: &Dataset) {
     assert_eq!(ds.num_epochs(), 90);
     assert_eq!(ds.test_rows().count(), 40);
     assert_eq!(ds.train_rows().count(), 400);
-    let ids: Vec<u32> = ds.rows.iter().map(|r| r.model_id).collect();
+    let ids: Vec<u32> = ds.rows.iter().map(|r| r.id.get()).collect();
     assert_eq!(ids, (1..=440).collect::<Vec<_>>());
     for r in &ds.rows {
         let best = r.accuracies().into_iter().fold(f64::MIN, f64::max);
-        assert_eq!(r.max_accuracy, best, "ModelId {}", r.model_id);
+        assert_eq!(r.max_accuracy, best, "ModelId {}", r.id);
     }
     // Row 1 of both files, read off the published CSV.
     let r = &ds.rows[0];

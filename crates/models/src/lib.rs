@@ -45,7 +45,7 @@ pub use lcsvr::{FittedLcSvr, LcSvr, LcSvrChoice};
 pub use linear::{
     LinearModel, LinearRegression, TargetTransform, TransformedLinear, TransformedTarget,
 };
-pub use registry::{all_models, baseline_models, extended_models};
+pub use registry::{all_regressors, baseline_regressors, extended_regressors};
 pub use regressor::{Ensemble, EnsembleFamily, FittedRegressor, Regressor};
 pub use saved::FittedModel;
 pub use scaler::StandardScaler;

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use ndarray::{Array1, Array2, Axis};
 
-use crate::extended_models;
+use crate::extended_regressors;
 
 /// Seeds `0..n` with `n` from `$NAAP_REFERENCE_SEEDS`, 5 (as the protocol) by default.
 fn seeds() -> std::ops::Range<u64> {
@@ -125,7 +125,10 @@ fn dump_reference_predictions() {
         }
         write_csv(&out.join(format!("{set}_train.csv")), &x_train, &y_train);
         write_csv(&out.join(format!("{set}_test.csv")), &x_test, &y_test);
-        for model in extended_models().into_iter().filter(|m| wanted(m.name())) {
+        for model in extended_regressors()
+            .into_iter()
+            .filter(|m| wanted(m.name()))
+        {
             let start = Instant::now();
             for seed in seeds() {
                 let fitted = model.fit(x_train.view(), y_train.view(), seed).unwrap();

@@ -12,17 +12,17 @@ fn built(specs: Vec<RegressorSpec>) -> Vec<Box<dyn Regressor>> {
 }
 
 /// The 24 baseline regressors, in the paper's order ([`RegressorSpec::baseline`]).
-pub fn baseline_models() -> Vec<Box<dyn Regressor>> {
+pub fn baseline_regressors() -> Vec<Box<dyn Regressor>> {
     built(RegressorSpec::baseline())
 }
 
 /// The baseline regressors followed by the extended ones ([`RegressorSpec::extended`]).
-pub fn extended_models() -> Vec<Box<dyn Regressor>> {
+pub fn extended_regressors() -> Vec<Box<dyn Regressor>> {
     built(RegressorSpec::extended())
 }
 
 /// Every regressor a name can select ([`RegressorSpec::all`]).
-pub fn all_models() -> Vec<Box<dyn Regressor>> {
+pub fn all_regressors() -> Vec<Box<dyn Regressor>> {
     built(RegressorSpec::all())
 }
 
@@ -30,13 +30,13 @@ pub fn all_models() -> Vec<Box<dyn Regressor>> {
 mod tests {
     use super::*;
     use crate::{BoostedMedian, BoostedTrees, FittedTree, Forest, Knn, LinearModel};
-    use crate::{DecisionTree, Ensemble, EnsembleFamily};
+    use crate::{DecisionTree, Ensemble, EnsembleFamily, FittedRegressor};
     use crate::{SupportVectors, TransformedLinear};
     use std::collections::HashSet;
 
     #[test]
     fn baseline_has_the_24_models_of_the_issue_in_order() {
-        let names: Vec<String> = baseline_models()
+        let names: Vec<String> = baseline_regressors()
             .iter()
             .map(|m| m.name().to_owned())
             .collect();
@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn only_linear_models_and_linear_or_polynomial_svrs_extrapolate() {
-        let names: Vec<String> = all_models()
+        let names: Vec<String> = all_regressors()
             .iter()
             .filter(|m| m.extrapolates())
             .map(|m| m.name().to_owned())
@@ -85,7 +85,7 @@ mod tests {
             (((i * (j + 7)) % 23) as f64 - 11.0) / 6.0
         });
         let y = ndarray::Array1::from_shape_fn(60, |i| 0.3 + 0.5 * (((i * 17) % 29) as f64 / 29.0));
-        for model in all_models() {
+        for model in all_regressors() {
             let fit = |seed| {
                 model
                     .fit(x.view(), y.view(), seed)
@@ -109,7 +109,7 @@ mod tests {
         });
         let y = ndarray::Array1::from_shape_fn(80, |i| 0.2 + 0.6 * (((i * 13) % 37) as f64 / 37.0));
         let q = ndarray::Array2::from_shape_fn((25, 4), |(i, j)| ((i * 3 + j) % 9) as f64 - 4.0);
-        let models = baseline_models();
+        let models = baseline_regressors();
         let ensembles: Vec<(&Box<dyn Regressor>, Ensemble)> = models
             .iter()
             .filter_map(|m| m.ensemble().map(|e| (m, e)))
@@ -147,19 +147,45 @@ mod tests {
     }
 
     #[test]
+    fn every_registry_regressor_saves_and_loads_bit_exactly() {
+        let x = ndarray::Array2::from_shape_fn((50, 3), |(i, j)| {
+            (((i * (j + 3)) % 19) as f64 - 9.0) / 5.0
+        });
+        let y = ndarray::Array1::from_shape_fn(50, |i| 0.4 + 0.3 * (((i * 11) % 23) as f64 / 23.0));
+        for regressor in all_regressors() {
+            let fitted = regressor.fit(x.view(), y.view(), 5).unwrap();
+            let saved = fitted.to_model().expect("every registry regressor saves");
+            let json = serde_json::to_string(&saved).unwrap();
+            let loaded: crate::FittedModel = serde_json::from_str(&json).unwrap();
+            loaded.check(3).unwrap();
+            let bits = |p: Vec<f64>| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(loaded.predict(x.view()).unwrap()),
+                bits(fitted.predict(x.view()).unwrap()),
+                "{}",
+                regressor.name()
+            );
+            assert!(loaded.check(4).is_err(), "{}", regressor.name());
+        }
+    }
+
+    #[test]
     fn names_are_unique() {
-        let names: Vec<String> = all_models().iter().map(|m| m.name().to_owned()).collect();
+        let names: Vec<String> = all_regressors()
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect();
         let unique: HashSet<&String> = names.iter().collect();
         assert_eq!(unique.len(), names.len(), "{names:?}");
     }
 
     #[test]
     fn extended_starts_with_the_baseline() {
-        let base: Vec<String> = baseline_models()
+        let base: Vec<String> = baseline_regressors()
             .iter()
             .map(|m| m.name().to_owned())
             .collect();
-        let ext: Vec<String> = extended_models()
+        let ext: Vec<String> = extended_regressors()
             .iter()
             .map(|m| m.name().to_owned())
             .collect();

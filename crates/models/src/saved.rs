@@ -12,8 +12,9 @@
 //! 3. implement [`FittedRegressor::to_model`] as
 //!    `Some(FittedModel::Variant(self.clone()))`.
 //!
-//! `models::tests::every_registry_model_saves_and_loads_bit_exactly`
-//! fails for a registry model that skips a step. Variant names are part of
+//! `registry::tests::every_registry_regressor_saves_and_loads_bit_exactly`
+//! (and the predictor-file test of `naap-predict`) fails for a registry
+//! regressor that skips a step. Variant names are part of
 //! the predictor file format: never rename one.
 
 use ndarray::ArrayView2;

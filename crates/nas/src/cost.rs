@@ -80,7 +80,7 @@ impl CostModel {
     pub fn macs<'a>(rows: impl IntoIterator<Item = &'a Row>) -> CostModel {
         let per_epoch = rows
             .into_iter()
-            .map(|r| (r.model_id, r.scheme.num_macs as f64 / 1e6))
+            .map(|r| (r.id.get(), r.scheme.num_macs as f64 / 1e6))
             .collect();
         CostModel {
             kind: CostKind::Macs,

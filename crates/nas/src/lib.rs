@@ -29,7 +29,7 @@ pub use config::{Pool, PredictorFile, StudyConfig, StudyValidConfig};
 pub use cost::{CostKind, CostModel};
 pub use error::{Error, Result};
 pub use meter::{Meter, Spent};
-pub use source::{Advance, Advanced, CurveSource, PoolMember};
+pub use source::{Advance, Advanced, CurveSource};
 pub use strategy::{SearchContext, Strategy, StrategyFlags, StrategySpec};
 pub use study::{
     check_study, run_count, run_study, search, RunRecord, SearchOutcome, StudyResults,

@@ -11,8 +11,9 @@
 //! [`Meter::alive`] and the incumbent, so no strategy ranks or returns it.
 
 use crate::cost::CostModel;
-use crate::source::{Advance, CurveSource, PoolMember};
+use crate::source::{Advance, CurveSource};
 use crate::{Error, Result};
+use naap_dataset::Architecture;
 use naap_dataset::EpochRecord;
 use naap_space::ModelId;
 use std::collections::BTreeMap;
@@ -48,11 +49,7 @@ impl<'s> Meter<'s> {
     /// A meter with nothing paid yet; an error if a member's id is not a
     /// ModelId (0).
     pub fn new(source: &'s mut dyn CurveSource, cost: &'s CostModel) -> Result<Meter<'s>> {
-        let ids = source
-            .members()
-            .iter()
-            .map(PoolMember::id)
-            .collect::<Result<Vec<ModelId>>>()?;
+        let ids: Vec<ModelId> = source.members().iter().map(|m| m.id).collect();
         let index = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
         let curves = vec![Vec::new(); source.members().len()];
         let diverged = vec![None; curves.len()];
@@ -78,7 +75,7 @@ impl<'s> Meter<'s> {
     }
 
     /// The schemes of the search, in ModelId order, with their free features.
-    pub fn members(&self) -> &[PoolMember] {
+    pub fn members(&self) -> &[Architecture] {
         self.source.members()
     }
 
@@ -110,7 +107,7 @@ impl<'s> Meter<'s> {
     }
 
     /// What is known of `model_id` for free (no trained epochs).
-    pub fn member(&self, model_id: ModelId) -> Result<&PoolMember> {
+    pub fn member(&self, model_id: ModelId) -> Result<&Architecture> {
         Ok(&self.members()[self.position(model_id)?])
     }
 

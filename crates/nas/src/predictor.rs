@@ -6,10 +6,11 @@
 
 use crate::meter::Meter;
 use crate::Result;
+use naap_dataset::Architecture;
 use naap_dataset::Row;
 use naap_predict::features::FeatureSet;
 use naap_predict::models::ModelSpec;
-use naap_predict::predictor::{Candidate, Predictor};
+use naap_predict::predictor::Predictor;
 use naap_space::ModelId;
 
 fn paid_prefix(
@@ -27,28 +28,25 @@ fn paid_prefix(
     Ok(curve[..epochs as usize].to_vec())
 }
 
-/// A candidate holding only what the search paid for: the free features
-/// and the first `epochs` paid epochs.
+/// An architecture holding only what the search paid for: the free
+/// features and the first `epochs` paid epochs.
 pub(crate) fn observed_candidate(
     meter: &Meter<'_>,
     model_id: ModelId,
     epochs: u32,
-) -> Result<Candidate> {
-    let free = meter.member(model_id)?.candidate.clone();
+) -> Result<Architecture> {
+    let free = meter.member(model_id)?.clone();
     Ok(free.with_epochs(paid_prefix(meter, model_id, epochs)?))
 }
 
 /// A training row from a scheme the search trained fully: its paid curve
 /// and `max_accuracy`, the best accuracy it observed.
 pub(crate) fn observed_row(meter: &Meter<'_>, model_id: ModelId, max_accuracy: f64) -> Result<Row> {
-    let free = &meter.member(model_id)?.candidate;
+    let free = meter.member(model_id)?;
     Ok(Row {
-        model_id: model_id.get(),
+        architecture: free.clone().with_epochs(meter.curve(model_id)?.to_vec()),
         is_test: false,
-        scheme: free.scheme,
         max_accuracy,
-        epochs: meter.curve(model_id)?.to_vec(),
-        extra: free.extra.clone(),
     })
 }
 

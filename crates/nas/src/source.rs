@@ -9,43 +9,9 @@
 //! diverge (a non-finite loss): the source says so in its [`Advanced`]
 //! answer, and the meter takes the candidate out of the search.
 
-use crate::{Error, Result};
-use naap_dataset::EpochRecord;
-use naap_predict::predictor::Candidate;
+use crate::Result;
+use naap_dataset::{Architecture, EpochRecord};
 use naap_space::ModelId;
-
-/// A scheme a search may train: its id and what is known about it for free,
-/// as a predictor [`Candidate`] with no trained epochs (the profiler's
-/// scheme features and any zero-cost columns).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PoolMember {
-    /// The scheme's ModelId.
-    pub model_id: u32,
-    /// What a predictor may read before any training.
-    pub candidate: Candidate,
-}
-
-impl PoolMember {
-    /// The member's ModelId; an error for 0, which is no id.
-    pub fn id(&self) -> Result<ModelId> {
-        ModelId::new(self.model_id).map_err(|e| Error::InvalidInput(e.to_string()))
-    }
-}
-
-impl From<&naap_dataset::Row> for PoolMember {
-    /// A row's free features (scheme and extra columns), none of its epochs:
-    /// what a search knows of a stored scheme before paying for it.
-    fn from(row: &naap_dataset::Row) -> PoolMember {
-        PoolMember {
-            model_id: row.model_id,
-            candidate: Candidate {
-                scheme: row.scheme,
-                epochs: Vec::new(),
-                extra: row.extra.clone(),
-            },
-        }
-    }
-}
 
 /// One unit of training work: continue `model_id` from epoch `from_epoch`
 /// (the epochs already trained) up to epoch `to_epoch`, as a resumed
@@ -85,7 +51,7 @@ impl Advanced {
 /// Something that trains candidates and reports their learning curves.
 pub trait CurveSource {
     /// The schemes this source can train, in ModelId order.
-    fn members(&self) -> &[PoolMember];
+    fn members(&self) -> &[Architecture];
 
     /// The longest training this source can give one scheme, in epochs.
     fn max_epochs(&self) -> u32;

@@ -6,7 +6,7 @@ use crate::cost::{CostKind, CostModel};
 use crate::meter::{Meter, Spent};
 use crate::source::CurveSource;
 use crate::strategy::{SearchContext, Strategy};
-use crate::table::{row_id, TableSource};
+use crate::table::TableSource;
 use crate::{Error, Result};
 use naap_dataset::{Dataset, Row};
 use naap_space::ModelId;
@@ -163,7 +163,7 @@ fn plan<'a>(rows: &[&'a Row], pool: Pool, seed: u64, repeat: u32) -> RepeatPlan<
                 .collect()
         }
     };
-    pool_rows.sort_by_key(|r| r.model_id);
+    pool_rows.sort_by_key(|r| r.id);
     let mut shuffled = pool_rows.clone();
     shuffled.shuffle(&mut ChaCha8Rng::seed_from_u64(derive_seed(
         seed,
@@ -173,8 +173,8 @@ fn plan<'a>(rows: &[&'a Row], pool: Pool, seed: u64, repeat: u32) -> RepeatPlan<
     let half = shuffled.len().div_ceil(2);
     let mut a = shuffled[..half].to_vec();
     let mut b = shuffled[half..].to_vec();
-    a.sort_by_key(|r| r.model_id);
-    b.sort_by_key(|r| r.model_id);
+    a.sort_by_key(|r| r.id);
+    b.sort_by_key(|r| r.id);
     RepeatPlan {
         pool: pool_rows,
         folds: [a, b],
@@ -230,7 +230,7 @@ pub fn check_study(dataset: &Dataset, cost: &CostModel, config: &StudyValidConfi
         ));
     }
     for r in &dataset.rows {
-        cost.per_epoch(row_id(r)?)?;
+        cost.per_epoch(r.id)?;
     }
     Ok(())
 }
@@ -250,7 +250,7 @@ pub fn run_study(
     check_study(dataset, cost, config)?;
     let strategies = config.strategies()?;
     let mut rows: Vec<&Row> = dataset.rows.iter().collect();
-    rows.sort_by_key(|r| r.model_id);
+    rows.sort_by_key(|r| r.id);
     let plans: Vec<RepeatPlan> = (0..config.repeats())
         .map(|r| plan(&rows, config.pool(), config.seed(), r))
         .collect();
@@ -304,7 +304,7 @@ fn score(
     let truth = |id: ModelId| {
         searched
             .iter()
-            .find(|r| r.model_id == id.get())
+            .find(|r| r.id == id)
             .map(|r| r.max_accuracy)
             .ok_or_else(|| Error::InvalidInput(format!("ModelId {id} is not in the pool")))
     };
@@ -318,7 +318,7 @@ fn score(
     let top = |pct: usize| rank <= (n * pct).div_ceil(100);
     let mut exhaustive_cost = 0.0;
     for r in searched {
-        exhaustive_cost += cost.per_epoch(row_id(r)?)? * r.epochs.len() as f64;
+        exhaustive_cost += cost.per_epoch(r.id)? * r.epochs.len() as f64;
     }
     let mut trajectory = outcome
         .trajectory

@@ -1,15 +1,10 @@
 //! The oracle: stored full learning curves served as a [`CurveSource`].
 
-use crate::source::{Advance, Advanced, CurveSource, PoolMember};
+use crate::source::{Advance, Advanced, CurveSource};
 use crate::{Error, Result};
+use naap_dataset::Architecture;
 use naap_dataset::Row;
 use naap_space::ModelId;
-
-/// The ModelId of a dataset row (the dataset stage still keeps it as a
-/// number); an error for 0, which is no id.
-pub(crate) fn row_id(row: &Row) -> Result<ModelId> {
-    ModelId::new(row.model_id).map_err(|e| Error::InvalidInput(e.to_string()))
-}
 
 /// Serves the curves of dataset rows as if training them, epoch by epoch.
 ///
@@ -18,7 +13,7 @@ pub(crate) fn row_id(row: &Row) -> Result<ModelId> {
 #[derive(Debug, Clone)]
 pub struct TableSource<'a> {
     rows: Vec<&'a Row>,
-    members: Vec<PoolMember>,
+    members: Vec<Architecture>,
     max_epochs: u32,
 }
 
@@ -27,16 +22,16 @@ impl<'a> TableSource<'a> {
     /// needs the same, non-zero number of epochs and a distinct ModelId.
     pub fn new(rows: impl IntoIterator<Item = &'a Row>) -> Result<TableSource<'a>> {
         let mut rows: Vec<&Row> = rows.into_iter().collect();
-        rows.sort_by_key(|r| r.model_id);
+        rows.sort_by_key(|r| r.id);
         if rows.is_empty() {
             return Err(Error::InvalidInput(
                 "a search needs at least one scheme".into(),
             ));
         }
-        if let Some(w) = rows.windows(2).find(|w| w[0].model_id == w[1].model_id) {
+        if let Some(w) = rows.windows(2).find(|w| w[0].id == w[1].id) {
             return Err(Error::InvalidInput(format!(
                 "ModelId {} appears twice in the pool",
-                w[0].model_id
+                w[0].id
             )));
         }
         let epochs = rows[0].epochs.len();
@@ -46,12 +41,12 @@ impl<'a> TableSource<'a> {
         if let Some(r) = rows.iter().find(|r| r.epochs.len() != epochs) {
             return Err(Error::InvalidInput(format!(
                 "ModelId {} has {} epochs, ModelId {} has {epochs}",
-                r.model_id,
+                r.id,
                 r.epochs.len(),
-                rows[0].model_id
+                rows[0].id
             )));
         }
-        let members = rows.iter().map(|r| PoolMember::from(*r)).collect();
+        let members = rows.iter().map(|r| r.untrained()).collect();
         Ok(TableSource {
             rows,
             members,
@@ -61,14 +56,14 @@ impl<'a> TableSource<'a> {
 
     fn row(&self, model_id: ModelId) -> Result<&'a Row> {
         self.rows
-            .binary_search_by_key(&model_id.get(), |r| r.model_id)
+            .binary_search_by_key(&model_id, |r| r.id)
             .map(|i| self.rows[i])
             .map_err(|_| Error::InvalidInput(format!("ModelId {model_id} is not in the pool")))
     }
 }
 
 impl CurveSource for TableSource<'_> {
-    fn members(&self) -> &[PoolMember] {
+    fn members(&self) -> &[Architecture] {
         &self.members
     }
 

@@ -20,8 +20,8 @@ fn dataset() -> Dataset {
 fn a_predictor_file_fitted_on_the_other_fold_decides_as_the_fold_protocol() {
     let data = dataset();
     let mut rows: Vec<&Row> = data.rows.iter().collect();
-    rows.sort_by_key(|r| r.model_id);
-    let (known, pool): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| r.model_id % 3 == 0);
+    rows.sort_by_key(|r| r.id);
+    let (known, pool): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| r.id.get() % 3 == 0);
     let seed = 11;
     let dir = tempfile::tempdir().unwrap();
     let cases = [

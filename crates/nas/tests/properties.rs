@@ -2,7 +2,7 @@
 //! the bill is exactly the epochs paid, exhaustive finds the best, and
 //! hiding every unpaid value changes nothing.
 
-use naap_dataset::{EpochRecord, Row, SchemeFeatures};
+use naap_dataset::{Architecture, EpochRecord, Row, SchemeFeatures};
 use naap_nas::{search, CostModel, SearchContext, StrategyFlags, StudyConfig, TableSource};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -11,29 +11,31 @@ const EPOCHS: usize = 9;
 
 fn row(model_id: u32, params: u64, accuracies: &[f64]) -> Row {
     Row {
-        model_id,
         is_test: false,
-        scheme: SchemeFeatures {
-            num_params: params,
-            num_macs: 100 * params + u64::from(model_id),
-            num_layers: 3 + model_id % 4,
-            num_stages: 1 + model_id % 3,
-            first_layer_width: 8,
-            last_layer_width: 16 + model_id % 5,
-            num_skip_connections: None,
-            num_partial_rf_layers: None,
-        },
         max_accuracy: accuracies.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        epochs: accuracies
-            .iter()
-            .enumerate()
-            .map(|(i, &a)| EpochRecord {
-                loss_mean: 2.5 - a - 0.01 * i as f64,
-                loss_median: 2.4 - a,
-                accuracy: a,
-            })
-            .collect(),
-        extra: Vec::new(),
+        architecture: Architecture {
+            id: naap_space::ModelId::new(model_id).unwrap(),
+            scheme: SchemeFeatures {
+                num_params: params,
+                num_macs: 100 * params + u64::from(model_id),
+                num_layers: 3 + model_id % 4,
+                num_stages: 1 + model_id % 3,
+                first_layer_width: 8,
+                last_layer_width: 16 + model_id % 5,
+                num_skip_connections: None,
+                num_partial_rf_layers: None,
+            },
+            epochs: accuracies
+                .iter()
+                .enumerate()
+                .map(|(i, &a)| EpochRecord {
+                    loss_mean: 2.5 - a - 0.01 * i as f64,
+                    loss_median: 2.4 - a,
+                    accuracy: a,
+                })
+                .collect(),
+            extra: Vec::new(),
+        },
     }
 }
 
@@ -100,7 +102,7 @@ proptest! {
             };
             let out = search(strategy.as_ref(), &mut TableSource::new(pool).unwrap(), &cost, None, &ctx).unwrap();
             let name = strategy.name();
-            prop_assert!(pool.iter().any(|r| r.model_id == out.found.get()), "{name}");
+            prop_assert!(pool.iter().any(|r| r.id == out.found.get()), "{name}");
             let epochs: u64 = out.paid.iter().map(|&(_, e)| u64::from(e)).sum();
             prop_assert_eq!(out.epochs_spent, epochs, "{}", name);
             let bill: f64 = out
@@ -110,13 +112,13 @@ proptest! {
                 .sum();
             prop_assert!((out.cost_spent - bill).abs() <= 1e-9 * bill, "{name}: {} vs {bill}", out.cost_spent);
             if name == "exhaustive" {
-                let found = pool.iter().find(|r| r.model_id == out.found.get()).unwrap();
+                let found = pool.iter().find(|r| r.id == out.found.get()).unwrap();
                 prop_assert_eq!(found.max_accuracy, best);
             }
             let paid: BTreeMap<u32, u32> = out.paid.iter().map(|&(id, e)| (id.get(), e)).collect();
             let blinded: Vec<Row> = pool
                 .iter()
-                .map(|r| blind(r, paid.get(&r.model_id).copied().unwrap_or(0)))
+                .map(|r| blind(r, paid.get(&r.id.get()).copied().unwrap_or(0)))
                 .collect();
             let again = search(strategy.as_ref(), &mut TableSource::new(&blinded).unwrap(), &cost, None, &ctx).unwrap();
             prop_assert_eq!(&out, &again, "{} read an unpaid value", name);

@@ -38,7 +38,7 @@ fn exhaustive_has_regret_zero_at_440_times_90_epochs() {
         .max_by(|a, b| {
             a.max_accuracy
                 .total_cmp(&b.max_accuracy)
-                .then(b.model_id.cmp(&a.model_id))
+                .then(b.id.cmp(&a.id))
         })
         .unwrap();
     for r in &res.records {
@@ -46,7 +46,7 @@ fn exhaustive_has_regret_zero_at_440_times_90_epochs() {
         assert_eq!(r.cost_spent, 39600.0);
         assert_eq!(r.regret, 0.0);
         assert!(r.top1);
-        assert_eq!(r.found_model_id.get(), best.model_id);
+        assert_eq!(r.found_model_id.get(), best.id);
     }
 }
 
@@ -69,10 +69,10 @@ fn blind(row: &Row, paid: u32) -> Row {
 fn no_strategy_reads_what_it_has_not_paid_for() {
     let data = dataset();
     let mut rows: Vec<&Row> = data.rows.iter().collect();
-    rows.sort_by_key(|r| r.model_id);
+    rows.sort_by_key(|r| r.id);
     // The fold protocol's known curves: the even ModelIds; the searched
     // pool: the odd ones (220 each).
-    let (known, pool): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| r.model_id % 2 == 0);
+    let (known, pool): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| r.id.get() % 2 == 0);
     let cfg = config(StudyConfig::default());
     let cost = CostModel::macs(&data.rows);
     let strategies = cfg.strategies().unwrap();
@@ -93,7 +93,7 @@ fn no_strategy_reads_what_it_has_not_paid_for() {
         let paid: BTreeMap<u32, u32> = first.paid.iter().map(|&(id, e)| (id.get(), e)).collect();
         let blinded: Vec<Row> = pool
             .iter()
-            .map(|r| blind(r, paid.get(&r.model_id).copied().unwrap_or(0)))
+            .map(|r| blind(r, paid.get(&r.id.get()).copied().unwrap_or(0)))
             .collect();
         let unpaid = blinded
             .iter()

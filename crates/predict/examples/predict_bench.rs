@@ -4,7 +4,8 @@
 //! `predict_bench PREDICTOR.json DATASET.csv N` prints
 //! `load_ms predict_ms candidates`.
 
-use naap_predict::predictor::{Candidate, Predictor};
+use naap_dataset::Architecture;
+use naap_predict::predictor::Predictor;
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -14,10 +15,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let n: usize = n.parse()?;
     let dataset = naap_dataset::Dataset::read(dataset.as_ref())?;
-    let candidates: Vec<Candidate> = dataset
+    let candidates: Vec<Architecture> = dataset
         .rows
         .iter()
-        .map(Candidate::from)
+        .map(|r| r.architecture.clone())
         .cycle()
         .take(n)
         .collect();

@@ -3,9 +3,10 @@
 //!
 //! `cargo run -p naap-predict --example predict_new_scheme -- ../shared/naap440/naap440.csv`
 
+use naap_dataset::Architecture;
 use naap_predict::features::FeatureSet;
 use naap_predict::models::RegressorSpec;
-use naap_predict::predictor::{Candidate, Predictor};
+use naap_predict::predictor::Predictor;
 use naap_profile::{profile, ProfileConfig};
 use naap_space::{Layer, Scheme};
 
@@ -21,7 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::temp_dir().join("naap-example-predictor.json");
     fitted.save(&path)?;
 
-    // Load it back and profile a new scheme: the profile is the candidate.
+    // Load it back and profile a new scheme: its features, no epochs, are the architecture.
     let loaded = Predictor::load(&path)?;
     let layer = |stride, residual| Layer {
         kernel_size: 5,
@@ -38,7 +39,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             layer(1, true),
         ],
     };
-    let candidate = Candidate::new(profile(&scheme, &ProfileConfig::default().validate()?)?);
+    let features = profile(&scheme, &ProfileConfig::default().validate()?)?;
+    let candidate = Architecture::new(naap_space::ModelId::new(441)?, features);
     let predicted = loaded.predict(std::slice::from_ref(&candidate))?[0];
     assert_eq!(predicted, fitted.predict(&[candidate])?[0], "bit for bit");
     println!(

@@ -413,7 +413,7 @@ mod tests {
         let sets = [FeatureSet::scheme_quantitative(3)];
         let seeds = [5, 6];
         let pick = |names: &[&str]| -> Vec<Box<dyn Regressor>> {
-            crate::models::baseline_models()
+            crate::models::baseline_regressors()
                 .into_iter()
                 .filter(|s| names.contains(&s.name()))
                 .collect()
@@ -443,7 +443,7 @@ mod tests {
     #[test]
     fn deterministic_models_end_to_end_on_the_shared_csv() {
         let d = Dataset::read(&shared_csv()).unwrap();
-        let specs: Vec<_> = crate::models::baseline_models()
+        let specs: Vec<_> = crate::models::baseline_regressors()
             .into_iter()
             .filter(|s| !s.uses_seed())
             .collect();
@@ -469,7 +469,7 @@ mod tests {
         }
         // Fitting once per set gives what fitting every seed gives (checked on
         // the cheap models: k-NN and linear).
-        let cheap: Vec<Box<dyn Regressor>> = crate::models::baseline_models()
+        let cheap: Vec<Box<dyn Regressor>> = crate::models::baseline_regressors()
             .into_iter()
             .take(8)
             .map(|m| Box::new(SeedUse(m, true)) as Box<dyn Regressor>)

@@ -1,6 +1,6 @@
 //! The extended study (issue 11): the paper's protocol on more feature sets
 //! (zero-cost proxies, learning-curve features, SoTL, curve extrapolation)
-//! and more models ([`crate::models::all_specs`]), summarised by a budget
+//! and more regressors ([`crate::models::RegressorSpec::all`]), summarised by a budget
 //! table: per number of training epochs spent, the best predictor.
 
 use crate::baseline::CellResult;

@@ -7,7 +7,7 @@
 //! turns rows into the samples × features matrix the regressors take.
 
 use crate::{Error, Result};
-use naap_dataset::{column, epoch_column, EpochRecord, Row, SchemeFeatures};
+use naap_dataset::{column, epoch_column, Architecture, EpochRecord, Row};
 use ndarray::Array2;
 use std::fmt;
 use std::str::FromStr;
@@ -134,14 +134,13 @@ impl Feature {
     /// The model input for `row`: the CSV value, or its natural log for
     /// `NumParams` and `NumMACs`.
     pub fn value(&self, row: &Row) -> Result<f64> {
-        self.value_of(row, || format!("model {}", row.model_id))
+        self.value_of(row, || format!("model {}", row.id))
     }
 
-    /// The model input for any source of scheme features, epochs and extra
-    /// columns (a dataset row or a [`crate::predictor::Candidate`]);
+    /// The model input of an architecture (a dataset row derefs to one);
     /// `who()` names it in errors.
-    pub fn value_of(&self, source: &impl FeatureSource, who: impl Fn() -> String) -> Result<f64> {
-        let s = source.scheme();
+    pub fn value_of(&self, source: &Architecture, who: impl Fn() -> String) -> Result<f64> {
+        let s = &source.scheme;
         let missing = |what: &str| {
             Error::InvalidInput(format!(
                 "{}: {what} is not known (a v2 feature; a v1 dataset lacks it)",
@@ -165,9 +164,9 @@ impl Feature {
                 s.num_partial_rf_layers
                     .ok_or_else(|| missing("NumPartialRFLayers"))?,
             ),
-            Feature::LossMean(e) => epoch(source.epochs(), &who, *e)?.loss_mean,
-            Feature::LossMedian(e) => epoch(source.epochs(), &who, *e)?.loss_median,
-            Feature::Accuracy(e) => epoch(source.epochs(), &who, *e)?.accuracy,
+            Feature::LossMean(e) => epoch(&source.epochs, &who, *e)?.loss_mean,
+            Feature::LossMedian(e) => epoch(&source.epochs, &who, *e)?.loss_median,
+            Feature::Accuracy(e) => epoch(&source.epochs, &who, *e)?.accuracy,
             Feature::Sotl(_)
             | Feature::Extrapolated(_)
             | Feature::AccuracyDiff(_)
@@ -175,11 +174,11 @@ impl Feature {
             | Feature::CurveStat { .. } => {
                 // Every curve feature reads the first `epoch()` epochs only.
                 let k = self.epoch();
-                epoch(source.epochs(), &who, k)?;
-                self.curve_value(&source.epochs()[..k as usize])
+                epoch(&source.epochs, &who, k)?;
+                self.curve_value(&source.epochs[..k as usize])
             }
             Feature::Extra(name) => source
-                .extra()
+                .extra
                 .iter()
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| *v)
@@ -239,42 +238,6 @@ impl Feature {
             }
             _ => unreachable!("only curve features have a curve value"),
         }
-    }
-}
-
-/// Where feature values come from: a scheme's features, its first epochs
-/// and extra columns. Implemented by dataset rows and by prediction
-/// candidates, so both go through the same [`Feature::value_of`].
-pub trait FeatureSource {
-    /// The scheme features.
-    fn scheme(&self) -> &SchemeFeatures;
-    /// The logged epochs, epoch 1 first (may be fewer than a dataset has).
-    fn epochs(&self) -> &[EpochRecord];
-    /// Extra numeric columns by name (e.g. zero-cost proxies).
-    fn extra(&self) -> &[(String, f64)];
-}
-
-impl<T: FeatureSource + ?Sized> FeatureSource for &T {
-    fn scheme(&self) -> &SchemeFeatures {
-        (**self).scheme()
-    }
-    fn epochs(&self) -> &[EpochRecord] {
-        (**self).epochs()
-    }
-    fn extra(&self) -> &[(String, f64)] {
-        (**self).extra()
-    }
-}
-
-impl FeatureSource for Row {
-    fn scheme(&self) -> &SchemeFeatures {
-        &self.scheme
-    }
-    fn epochs(&self) -> &[EpochRecord] {
-        &self.epochs
-    }
-    fn extra(&self) -> &[(String, f64)] {
-        &self.extra
     }
 }
 
@@ -644,12 +607,12 @@ impl FeatureSet {
 
     /// Rows to a samples × features matrix (raw, not yet scaled).
     pub fn matrix(&self, rows: &[&Row]) -> Result<Array2<f64>> {
-        self.matrix_of(rows, |i| format!("model {}", rows[i].model_id))
+        self.matrix_of(rows, |i| format!("model {}", rows[i].id))
     }
 
-    /// [`FeatureSet::matrix`] for any feature source; `who(i)` names
-    /// source `i` in errors.
-    pub fn matrix_of<S: FeatureSource>(
+    /// [`FeatureSet::matrix`] for any architectures (rows or not); `who(i)`
+    /// names architecture `i` in errors.
+    pub fn matrix_of<S: AsRef<Architecture>>(
         &self,
         sources: &[S],
         who: impl Fn(usize) -> String,
@@ -657,7 +620,7 @@ impl FeatureSet {
         let mut x = Array2::zeros((sources.len(), self.features.len()));
         for (i, source) in sources.iter().enumerate() {
             for (j, feature) in self.features.iter().enumerate() {
-                let v = feature.value_of(source, || who(i))?;
+                let v = feature.value_of(source.as_ref(), || who(i))?;
                 if !v.is_finite() {
                     return Err(Error::InvalidInput(format!(
                         "{}: feature {feature} is not finite ({v})",
@@ -674,32 +637,34 @@ impl FeatureSet {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use naap_dataset::{EpochRecord, SchemeFeatures};
+    use naap_dataset::{Architecture, EpochRecord, SchemeFeatures};
 
     /// A synthetic row: epochs with accuracy `acc * e / 10`.
     pub(crate) fn row(model_id: u32, is_test: bool, max_accuracy: f64, epochs: u32) -> Row {
         Row {
-            model_id,
             is_test,
-            scheme: SchemeFeatures {
-                num_params: 1000 * u64::from(model_id),
-                num_macs: 20_000 * u64::from(model_id),
-                num_layers: 3 + model_id % 2,
-                num_stages: 2 + model_id % 2,
-                first_layer_width: 8,
-                last_layer_width: 16 * model_id,
-                num_skip_connections: None,
-                num_partial_rf_layers: None,
-            },
             max_accuracy,
-            epochs: (1..=epochs)
-                .map(|e| EpochRecord {
-                    loss_mean: 2.0 / f64::from(e),
-                    loss_median: 1.9 / f64::from(e),
-                    accuracy: max_accuracy * f64::from(e) / 10.0,
-                })
-                .collect(),
-            extra: Vec::new(),
+            architecture: Architecture {
+                id: naap_space::ModelId::new(model_id).unwrap(),
+                scheme: SchemeFeatures {
+                    num_params: 1000 * u64::from(model_id),
+                    num_macs: 20_000 * u64::from(model_id),
+                    num_layers: 3 + model_id % 2,
+                    num_stages: 2 + model_id % 2,
+                    first_layer_width: 8,
+                    last_layer_width: 16 * model_id,
+                    num_skip_connections: None,
+                    num_partial_rf_layers: None,
+                },
+                epochs: (1..=epochs)
+                    .map(|e| EpochRecord {
+                        loss_mean: 2.0 / f64::from(e),
+                        loss_median: 1.9 / f64::from(e),
+                        accuracy: max_accuracy * f64::from(e) / 10.0,
+                    })
+                    .collect(),
+                extra: Vec::new(),
+            },
         }
     }
 

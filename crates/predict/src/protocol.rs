@@ -125,7 +125,7 @@ impl TrainTest {
             y_train: y,
             x_test: scaler.transform(set.matrix(test)?.view())?,
             y_test: test.iter().map(|r| r.max_accuracy).collect(),
-            test_model_ids: test.iter().map(|r| r.model_id).collect(),
+            test_model_ids: test.iter().map(|r| r.id.get()).collect(),
         })
     }
 
@@ -401,18 +401,12 @@ pub(crate) mod tests {
     #[test]
     fn rows_sorted_stably_and_split() {
         let d = dataset();
-        let ids: Vec<u32> = sorted_rows(&d).iter().map(|r| r.model_id).collect();
+        let ids: Vec<u32> = sorted_rows(&d).iter().map(|r| r.id.get()).collect();
         assert_eq!(ids, [2, 7, 4, 8, 3, 5, 6, 1]);
         let rows = sorted_rows(&d);
         let (train, test) = published_split(&rows);
-        assert_eq!(
-            train.iter().map(|r| r.model_id).collect::<Vec<_>>(),
-            [7, 3, 5, 1]
-        );
-        assert_eq!(
-            test.iter().map(|r| r.model_id).collect::<Vec<_>>(),
-            [2, 4, 8, 6]
-        );
+        assert_eq!(train.iter().map(|r| r.id).collect::<Vec<_>>(), [7, 3, 5, 1]);
+        assert_eq!(test.iter().map(|r| r.id).collect::<Vec<_>>(), [2, 4, 8, 6]);
     }
 
     #[test]
@@ -470,7 +464,7 @@ pub(crate) mod tests {
             seed: 4,
         });
         let seeds = [7, 8, 9];
-        for model in crate::models::baseline_models() {
+        for model in crate::models::baseline_regressors() {
             // Four training rows: the larger k-NN fail, and must fail alike.
             let once = evaluate_spec(&*model, &data, &seeds, noise).map_err(|e| e.to_string());
             let every = evaluate(&*model, &data, &seeds, noise).map_err(|e| e.to_string());

@@ -11,8 +11,9 @@ use crate::journal::Journal;
 use crate::live::SearchEvent;
 use crate::run::{candidate, journal_header, SearchReport};
 use crate::{Error, Result};
+use naap_dataset::Architecture;
 use naap_dataset::Row;
-use naap_nas::{PoolMember, StrategyFlags, StrategySpec};
+use naap_nas::{StrategyFlags, StrategySpec};
 use naap_output::{Claim, Progress, RunDir};
 use naap_space::{IdList, Scheme};
 use std::path::{Path, PathBuf};
@@ -64,7 +65,7 @@ pub struct SearchRequest {
 pub struct SearchPlan {
     source: String,
     schemes: Vec<Scheme>,
-    candidates: Vec<PoolMember>,
+    candidates: Vec<Architecture>,
     config: SearchValidConfig,
     known: Vec<Row>,
 }
@@ -153,7 +154,7 @@ impl SearchPlan {
     }
 
     /// The candidates searched, with their free features.
-    pub fn candidates(&self) -> &[PoolMember] {
+    pub fn candidates(&self) -> &[Architecture] {
         &self.candidates
     }
 
@@ -360,7 +361,7 @@ mod tests {
             }
             other => panic!("{other}"),
         }
-        let ids: Vec<u32> = plan.candidates().iter().map(|m| m.model_id).collect();
+        let ids: Vec<u32> = plan.candidates().iter().map(|m| m.id.get()).collect();
         assert_eq!(ids, [2, 3, 4, 5, 9]);
         assert!(
             c.candidates.ends_with(" ids 2-5,9 (5 schemes)"),

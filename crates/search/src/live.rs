@@ -3,7 +3,8 @@
 
 use crate::journal::{Batch, Journal};
 use crate::{Error, Result};
-use naap_nas::{Advance, Advanced, CurveSource, PoolMember};
+use naap_dataset::Architecture;
+use naap_nas::{Advance, Advanced, CurveSource};
 use naap_space::ModelId;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -51,7 +52,7 @@ pub enum SearchEvent {
 /// Trains candidates for a search: replays the journal, then trains the
 /// rest with `jobs` schemes at a time, journaling every batch.
 pub struct LiveSource<'a> {
-    candidates: Vec<PoolMember>,
+    candidates: Vec<Architecture>,
     max_epochs: u32,
     trainer: &'a dyn EpochTrainer,
     jobs: usize,
@@ -73,7 +74,7 @@ impl<'a> LiveSource<'a> {
     /// training time has reached it is refused (the batch running when the
     /// time runs out finishes).
     pub fn new(
-        mut candidates: Vec<PoolMember>,
+        mut candidates: Vec<Architecture>,
         max_epochs: u32,
         trainer: &'a dyn EpochTrainer,
         jobs: usize,
@@ -81,19 +82,16 @@ impl<'a> LiveSource<'a> {
         budget_secs: Option<f64>,
         on_event: &'a (dyn Fn(SearchEvent) + Sync),
     ) -> Result<LiveSource<'a>> {
-        candidates.sort_by_key(|c| c.model_id);
+        candidates.sort_by_key(|c| c.id);
         if candidates.is_empty() {
             return Err(Error::Config(
                 "a search needs at least one candidate".into(),
             ));
         }
-        if let Some(w) = candidates
-            .windows(2)
-            .find(|w| w[0].model_id == w[1].model_id)
-        {
+        if let Some(w) = candidates.windows(2).find(|w| w[0].id == w[1].id) {
             return Err(Error::Config(format!(
                 "ModelId {} is a candidate twice",
-                w[0].model_id
+                w[0].id
             )));
         }
         if max_epochs == 0 || jobs == 0 {
@@ -204,7 +202,7 @@ impl<'a> LiveSource<'a> {
 }
 
 impl CurveSource for LiveSource<'_> {
-    fn members(&self) -> &[PoolMember] {
+    fn members(&self) -> &[Architecture] {
         &self.candidates
     }
 

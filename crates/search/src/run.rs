@@ -4,12 +4,13 @@ use crate::config::SearchValidConfig;
 use crate::journal::Journal;
 use crate::live::{EpochTrainer, LiveSource, SearchEvent};
 use crate::{Error, Result};
+use naap_dataset::Architecture;
 use naap_dataset::{EpochRecord, Row};
 use naap_nas::strategy::Known;
-use naap_nas::{CostModel, PoolMember, SearchContext, SearchOutcome, StrategySpec};
+use naap_nas::{CostModel, SearchContext, SearchOutcome, StrategySpec};
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
-use naap_predict::predictor::{Candidate, Predictor};
+use naap_predict::predictor::Predictor;
 use naap_space::ModelId;
 use std::collections::BTreeMap;
 
@@ -34,16 +35,13 @@ pub(crate) fn split_header(header: &str) -> Option<(&str, &str)> {
 
 /// A scheme as a candidate: its free features, computed by the profiler
 /// (so any space's schemes can be ranked by a predictor fitted elsewhere).
-pub fn candidate(model_id: ModelId, scheme: &naap_space::Scheme) -> Result<PoolMember> {
+pub fn candidate(model_id: ModelId, scheme: &naap_space::Scheme) -> Result<Architecture> {
     let config = naap_profile::ProfileConfig::default()
         .validate()
         .expect("the default profile config is valid");
     let p = naap_profile::profile(scheme, &config)
         .map_err(|e| Error::Config(format!("scheme {model_id}: {e}")))?;
-    Ok(PoolMember {
-        model_id: model_id.get(),
-        candidate: Candidate::new(p),
-    })
+    Ok(Architecture::new(model_id, p))
 }
 
 /// What a live search did.
@@ -119,7 +117,7 @@ pub struct RankedCandidate {
 /// predictor fits on.
 pub fn run_search(
     config: &SearchValidConfig,
-    candidates: Vec<PoolMember>,
+    candidates: Vec<Architecture>,
     known: &[Row],
     trainer: &dyn EpochTrainer,
     journal: &mut Journal,
@@ -164,7 +162,7 @@ pub fn run_search(
     })
 }
 
-fn source_candidates(source: &LiveSource<'_>) -> Vec<PoolMember> {
+fn source_candidates(source: &LiveSource<'_>) -> Vec<Architecture> {
     use naap_nas::CurveSource;
     source.members().to_vec()
 }
@@ -186,7 +184,7 @@ fn curves(journal: &Journal) -> BTreeMap<u32, Vec<EpochRecord>> {
 /// was ranked on.
 fn predictions(
     config: &SearchValidConfig,
-    candidates: &[PoolMember],
+    candidates: &[Architecture],
     curves: &BTreeMap<u32, Vec<EpochRecord>>,
     known: &[&Row],
 ) -> Result<BTreeMap<u32, f64>> {
@@ -211,16 +209,11 @@ fn predictions(
         _ => return Ok(BTreeMap::new()),
     };
     let k = features.epochs() as usize;
-    let (ids, asked): (Vec<u32>, Vec<Candidate>) = candidates
+    let (ids, asked): (Vec<u32>, Vec<Architecture>) = candidates
         .iter()
         .filter_map(|m| {
-            let curve = curves.get(&m.model_id).map_or(&[][..], Vec::as_slice);
-            (curve.len() >= k).then(|| {
-                (
-                    m.model_id,
-                    m.candidate.clone().with_epochs(curve[..k].to_vec()),
-                )
-            })
+            let curve = curves.get(&m.id.get()).map_or(&[][..], Vec::as_slice);
+            (curve.len() >= k).then(|| (m.id.get(), m.clone().with_epochs(curve[..k].to_vec())))
         })
         .unzip();
     if ids.is_empty() {
@@ -238,7 +231,7 @@ fn predictions(
 }
 
 fn rank(
-    candidates: &[PoolMember],
+    candidates: &[Architecture],
     curves: &BTreeMap<u32, Vec<EpochRecord>>,
     predicted: &BTreeMap<u32, f64>,
     outcome: &SearchOutcome,
@@ -247,8 +240,8 @@ fn rank(
     let mut out: Vec<RankedCandidate> = candidates
         .iter()
         .map(|c| {
-            let id = c.id()?;
-            let curve = curves.get(&c.model_id).map_or(&[][..], Vec::as_slice);
+            let id = c.id;
+            let curve = curves.get(&id.get()).map_or(&[][..], Vec::as_slice);
             let epochs_trained = curve.len() as u32;
             let diverged = outcome
                 .diverged
@@ -271,7 +264,7 @@ fn rank(
                 epochs_trained,
                 last_accuracy: curve.last().map(|r| r.accuracy),
                 best_accuracy: curve.iter().map(|r| r.accuracy).reduce(f64::max),
-                predicted_accuracy: predicted.get(&c.model_id).copied(),
+                predicted_accuracy: predicted.get(&id.get()).copied(),
                 decision,
                 diverged,
             })

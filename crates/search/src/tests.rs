@@ -6,11 +6,9 @@ use crate::{
     journal_header, run_search, EpochTrainer, Error, Journal, Result, SearchConfig, SearchEvent,
     SearchReport,
 };
-use naap_dataset::{Dataset, Row};
+use naap_dataset::{Architecture, Dataset, Row};
 use naap_nas::strategy::Known;
-use naap_nas::{
-    search, Advanced, CostModel, PoolMember, SearchContext, StrategyFlags, TableSource,
-};
+use naap_nas::{search, Advanced, CostModel, SearchContext, StrategyFlags, TableSource};
 use naap_predict::features::FeatureSet;
 use naap_predict::models::spec_named;
 use naap_predict::predictor::Predictor;
@@ -57,7 +55,7 @@ struct ReplayTrainer<'a> {
 impl<'a> ReplayTrainer<'a> {
     fn new(rows: &'a [Row], fail_on_call: Option<usize>) -> ReplayTrainer<'a> {
         ReplayTrainer {
-            rows: rows.iter().map(|r| (r.model_id, r)).collect(),
+            rows: rows.iter().map(|r| (r.id.get(), r)).collect(),
             calls: Mutex::new(Vec::new()),
             fail_on_call,
             diverges: Vec::new(),
@@ -97,8 +95,8 @@ impl EpochTrainer for ReplayTrainer<'_> {
     }
 }
 
-fn candidates(rows: &[Row]) -> Vec<PoolMember> {
-    rows.iter().map(PoolMember::from).collect()
+fn candidates(rows: &[Row]) -> Vec<Architecture> {
+    rows.iter().map(|r| r.untrained()).collect()
 }
 
 fn config(strategy: &str, known: Known, f: impl FnOnce(&mut SearchConfig)) -> SearchConfig {

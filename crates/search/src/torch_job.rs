@@ -7,7 +7,6 @@ use crate::run::{run_search, SearchReport};
 use crate::torch::TorchTrainer;
 use crate::{Error, Result};
 use naap_output::{Progress, RunDir};
-use naap_space::ModelId;
 use naap_train::{Cifar10, SchemeJob, TrainConfig, TrainValidConfig};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -129,11 +128,11 @@ pub fn run(
         .candidates()
         .iter()
         .map(|c| {
-            let id = ModelId::new(c.model_id).map_err(|e| Error::Config(e.to_string()))?;
+            let id = c.id;
             Ok(SchemeJob {
                 id,
                 scheme: plan.schemes()[id.index()].clone(),
-                macs: c.candidate.scheme.num_macs,
+                macs: c.scheme.num_macs,
             })
         })
         .collect::<Result<_>>()?;

@@ -56,6 +56,19 @@ impl From<ModelId> for u32 {
     }
 }
 
+/// An id equals its number, so tables and tests compare with literals.
+impl PartialEq<u32> for ModelId {
+    fn eq(&self, n: &u32) -> bool {
+        self.0 == *n
+    }
+}
+
+impl PartialEq<ModelId> for u32 {
+    fn eq(&self, id: &ModelId) -> bool {
+        *self == id.0
+    }
+}
+
 impl fmt::Display for ModelId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)

@@ -130,19 +130,18 @@ impl CheckpointMeta {
 }
 
 /// The build named by `code` when it is not this one; empty is a file from
-/// before the code identity.
-fn stale_build(code: &str) -> Option<&str> {
-    match code {
-        code if code == crate::CODE_ID => None,
-        "" => Some("an older build without a code identity"),
-        code => Some(code),
-    }
+/// before the code identity (the one check of every resumable result,
+/// [`naap_output::build::check_same_build`]).
+fn stale_build(code: &str) -> Option<String> {
+    naap_output::build::check_same_build(code, crate::CODE_ID)
+        .err()
+        .map(|stale| stale.found)
 }
 
 impl Loaded {
     /// The build that wrote this checkpoint when it is not this one: its epochs
     /// are not to be trusted.
-    pub fn stale_build(&self) -> Option<&str> {
+    pub fn stale_build(&self) -> Option<String> {
         stale_build(&self.meta.code)
     }
 
@@ -250,7 +249,7 @@ impl DivergedMarker {
 
     /// The build that wrote this marker when it is not this one: the
     /// divergence it records is not to be trusted.
-    pub fn stale_build(&self) -> Option<&str> {
+    pub fn stale_build(&self) -> Option<String> {
         stale_build(&self.code)
     }
 }

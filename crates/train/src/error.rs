@@ -80,14 +80,16 @@ pub enum Error {
 impl Error {
     /// Whether the error is caused by the user's input (maps to exit code 2).
     pub fn is_bad_input(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Error::Data { .. }
-                | Error::Config(_)
-                | Error::Scheme { .. }
-                | Error::CheckpointMismatch { .. }
-                | Error::StaleCheckpoints { .. }
-        )
+            | Error::Config(_)
+            | Error::Scheme { .. }
+            | Error::CheckpointMismatch { .. }
+            | Error::StaleCheckpoints { .. } => true,
+            // A scheme list the user named that is missing or breaks the space.
+            Error::Space(e) => e.is_bad_input(),
+            _ => false,
+        }
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {

@@ -17,6 +17,7 @@ mod cifar;
 mod config;
 mod error;
 mod gpu;
+mod job;
 mod model;
 mod paper_log;
 mod proxies;
@@ -39,6 +40,7 @@ pub use cifar::{
 };
 pub use config::{DeviceChoice, Recipe, TrainConfig, TrainValidConfig};
 pub use error::{Error, Result};
+pub use job::{TrainJob, TrainRequest};
 pub use model::{num_params, SchemeNet};
 pub use paper_log::PaperLog;
 pub use proxies::{

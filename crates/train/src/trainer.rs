@@ -166,10 +166,10 @@ pub fn train_scheme(
     on_event: &(dyn Fn(Event) + Sync),
 ) -> Result<usize> {
     let paths = SchemePaths::new(out_dir, job.id);
-    let stale = |build: &str| Error::StaleCheckpoints {
+    let stale = |build: String| Error::StaleCheckpoints {
         dir: paths.checkpoint.parent().unwrap_or(out_dir).to_path_buf(),
         ids: vec![job.id],
-        build: build.to_string(),
+        build,
     };
     // A divergence seen by this build is final; one seen by another build is
     // stale like its checkpoint: refused, or under `resume_stale` retrained

@@ -1,6 +1,6 @@
 //! `naap dataset`: build the NAAP-440 CSV from training logs, check a CSV.
 
-use crate::exit::{self, Outcome};
+use crate::exit::Outcome;
 use crate::{data_dir, output, progress};
 use anyhow::Context;
 use naap_dataset::{BuildConfig, Dataset, Format, LineEnding};
@@ -136,9 +136,9 @@ pub fn run(cmd: Command) -> anyhow::Result<Outcome> {
 
 fn join(args: JoinArgs) -> anyhow::Result<Outcome> {
     let out = output::file(&args.output, args.force)?;
-    let ds = Dataset::read(&args.dataset).map_err(exit::usage)?;
-    let extra = naap_dataset::ExtraColumns::read(&args.extra).map_err(exit::usage)?;
-    let joined = ds.join(&extra).map_err(exit::usage)?;
+    let ds = Dataset::read(&args.dataset)?;
+    let extra = naap_dataset::ExtraColumns::read(&args.extra)?;
+    let joined = ds.join(&extra)?;
     out.commit(joined.to_csv(LineEnding::Crlf).as_bytes())
         .map_err(output::error)?;
     eprintln!(
@@ -165,11 +165,9 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         test_bins: args.test_bins,
         ids: args.ids.clone(),
     }
-    .validate()
-    .map_err(exit::usage)?;
+    .validate()?;
     let schemes = match &args.schemes {
         Some(path) => naap_space::read_schemes(path)
-            .map_err(exit::usage)
             .with_context(|| format!("reading schemes {}", path.display()))?,
         None => naap_space::generate(
             &naap_space::SpaceConfig::default()
@@ -183,7 +181,6 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
     };
 
     let logs = naap_dataset::read_logs(&args.raw)
-        .map_err(exit::usage)
         .with_context(|| format!("reading logs from {}", args.raw.display()))?;
     let bar = progress::bar(
         logs.len() as u64,
@@ -194,9 +191,7 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         bar.set_position(done as u64)
     });
     bar.finish_and_clear();
-    let built = built
-        .map_err(exit::usage)
-        .with_context(|| format!("building a dataset from {}", args.raw.display()))?;
+    let built = built.with_context(|| format!("building a dataset from {}", args.raw.display()))?;
 
     let ds = &built.dataset;
     out.commit(ds.to_csv(ending).as_bytes())
@@ -227,7 +222,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
     let file = args.file.unwrap_or_else(|| {
         data_dir::naap440_file(&data_dir::from_env(args.data_dir.as_deref()), "naap440.csv")
     });
-    let ds = Dataset::read(&file).map_err(exit::usage)?;
+    let ds = Dataset::read(&file)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

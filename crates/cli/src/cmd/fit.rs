@@ -3,6 +3,7 @@
 use crate::exit::Outcome;
 use crate::output;
 use naap_predict::features::{Feature, FEATURE_SET_NAMES};
+use naap_predict::models::RegressorSpec;
 use naap_predict::predictor::{FitColumns, FitJob};
 use naap_predict::protocol::PAPER_SEEDS;
 use std::path::PathBuf;
@@ -26,8 +27,8 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     dataset: PathBuf,
     /// Regressor, as `naap baseline` and `naap select-features` name it.
-    #[arg(long, value_name = "NAME", value_parser = model_names())]
-    model: String,
+    #[arg(long, value_name = "NAME", value_parser = regressors())]
+    model: RegressorSpec,
     /// Feature set by name (with --from-selection: the searched set).
     #[arg(long, value_name = "NAME", long_help = set_help())]
     feature_set: Option<String>,
@@ -55,15 +56,17 @@ pub struct Args {
     force: bool,
 }
 
-/// The registry's names, listed by `--help` and checked by clap. clap
-/// (without its `string` feature) wants `'static` names: the few dozen
-/// bytes are leaked once per process.
-fn model_names() -> clap::builder::PossibleValuesParser {
+/// The registry's names, listed by `--help` and checked by clap, parsed to
+/// their spec. clap (without its `string` feature) wants `'static` names:
+/// the few dozen bytes are leaked once per process.
+fn regressors() -> impl clap::builder::TypedValueParser<Value = RegressorSpec> {
+    use clap::builder::TypedValueParser;
     let names: Vec<&'static str> = naap_predict::models::regressor_names()
         .into_iter()
         .map(|name| &*Box::leak(name.into_boxed_str()))
         .collect();
     clap::builder::PossibleValuesParser::new(names)
+        .map(|name| name.parse().expect("a registry name parses"))
 }
 
 fn set_help() -> String {
@@ -74,7 +77,7 @@ fn set_help() -> String {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let out = output::file(&args.output, args.force)?;
     let job = FitJob {
-        regressor: args.model.parse()?,
+        regressor: args.model,
         columns: columns(&args)?,
         dataset: args.dataset,
         seed: args.seed,

@@ -85,11 +85,10 @@ fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
     let start = Instant::now();
     let dest = check_output(&args.out)?;
     let space = match &args.space {
-        Some(path) => SpaceConfig::from_file(path).map_err(space_error)?,
-        None => SpaceConfig::default().validate().map_err(space_error)?,
+        Some(path) => SpaceConfig::from_file(path)?,
+        None => SpaceConfig::default().validate()?,
     };
     let schemes = naap_space::generate_at_most(&space, args.max_schemes)
-        .map_err(space_error)
         .with_context(|| format!("generating {}", space_name(&args.space)))?;
     if schemes.is_empty() {
         return Err(exit::usage(anyhow::anyhow!(
@@ -119,7 +118,7 @@ fn profile(args: ProfileArgs) -> anyhow::Result<Outcome> {
             "generated_schemes.json",
         ),
     };
-    let schemes = naap_space::read_schemes(&path).map_err(space_error)?;
+    let schemes = naap_space::read_schemes(&path)?;
     let config: ProfileValidConfig = ProfileConfig::default()
         .validate()
         .expect("the default profile config is valid");
@@ -127,9 +126,8 @@ fn profile(args: ProfileArgs) -> anyhow::Result<Outcome> {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            naap_profile::profile(s, &config).map_err(|e| {
-                exit::usage(anyhow::anyhow!("{}: scheme {}: {e}", path.display(), i + 1))
-            })
+            naap_profile::profile(s, &config)
+                .with_context(|| format!("{}: scheme {}", path.display(), i + 1))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     dest.commit(naap_profile::to_csv(&profiles).as_bytes())
@@ -137,15 +135,6 @@ fn profile(args: ProfileArgs) -> anyhow::Result<Outcome> {
     let from = format!("from {}", path.display());
     summary("profiled", profiles.len(), &from, &args.out, start);
     Ok(Outcome::Done)
-}
-
-/// Space errors are the user's input unless the disk failed.
-fn space_error(err: naap_space::Error) -> anyhow::Error {
-    if err.is_bad_input() {
-        exit::usage(err)
-    } else {
-        err.into()
-    }
 }
 
 fn space_name(path: &Option<PathBuf>) -> String {

@@ -1,8 +1,9 @@
 //! `naap train`: train schemes on CIFAR-10 with the NAAP recipe.
 //!
-//! Thin: resolves paths and the config (defaults, then `--config`, then flags),
-//! selects the ids (`--ids`, `--shard`), and hands them to
-//! `naap_train::train_schemes`, drawing its progress events. Built only with
+//! Thin: resolves the default paths, hands the flags to
+//! `naap_train::TrainJob` (which resolves the config, defaults then
+//! `--config` then flags, and the ids, `--ids` and `--shard`) and draws its
+//! progress events. Built only with
 //! the `train` feature, which links libtorch; without it the command says how
 //! to rebuild.
 
@@ -67,58 +68,48 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 #[cfg(feature = "train")]
 mod enabled {
     use super::Args;
-    use crate::exit::{self, Outcome};
+    use crate::exit::Outcome;
     use crate::progress;
     use anyhow::Context;
     use indicatif::{MultiProgress, ProgressBar};
-    use naap_train::{Event, SchemeJob, SchemeOutcome, TrainConfig, TrainValidConfig};
+    use naap_train::{Event, SchemeOutcome};
     use std::collections::HashMap;
-    use std::path::Path;
     use std::sync::Mutex;
-
-    /// Marks library errors caused by the user's input so they exit 2.
-    fn mark(e: naap_train::Error) -> anyhow::Error {
-        if e.is_bad_input() {
-            exit::usage(e)
-        } else {
-            e.into()
-        }
-    }
 
     pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let t = &args.training;
-        let config = resolve_config(&args)?;
-        let jobs = select_jobs(&args, &t.cifar.data_root())?;
-        let data_path = t.cifar.path()?;
-        if t.jobs == 0 {
-            return Err(exit::usage(anyhow::anyhow!("--jobs must be at least 1")));
-        }
-        let c = config.get();
+        let job = naap_train::TrainJob::resolve(&naap_train::TrainRequest {
+            schemes: args.schemes.path(&t.cifar.data_root()),
+            ids: args.schemes.ids.clone(),
+            shard: args.shard.clone(),
+            out: args.out.clone(),
+            config: args.config.clone(),
+            epochs: args.epochs,
+            seed: args.seed,
+            threads: t.threads,
+            train_limit: t.train_limit,
+            test_limit: t.test_limit,
+            cuda_graphs: args.cuda_graphs,
+            device: t.device.clone(),
+            jobs: t.jobs,
+            data: t.cifar.path()?,
+            resume_stale: args.resume_stale,
+        })?;
+        let epochs = job.config().epochs();
         eprintln!(
-            "naap train: {} scheme(s), {} epoch(s), data {}",
-            jobs.len(),
-            c.epochs,
-            data_path.display()
+            "naap train: {} scheme(s), {epochs} epoch(s), data {}",
+            job.schemes().len(),
+            job.data().display()
         );
-        // Whatever stops the data from loading (missing, unreadable, malformed) is bad input.
-        let data = naap_train::load_cifar10(&data_path, c.train_limit, c.test_limit)
-            .map_err(exit::usage)
-            .with_context(|| format!("reading CIFAR-10 from {}", data_path.display()))?;
         let display = Display::new(
-            jobs.len(),
-            c.epochs,
+            job.schemes().len(),
+            epochs,
             progress::bars_enabled(args.quiet),
             args.quiet,
         );
-        let options = naap_train::RunOptions {
-            concurrency: t.jobs,
-            resume_stale: args.resume_stale,
-        };
-        let summary = naap_train::train_schemes(&jobs, &data, &config, &args.out, &options, &|e| {
-            display.on(e)
-        })
-        .map_err(mark)
-        .with_context(|| format!("training into {}", args.out.display()))?;
+        let summary = job
+            .run(&|e| display.on(e))
+            .with_context(|| format!("training into {}", args.out.display()))?;
         display.finish();
         for (id, reason) in &summary.failed {
             eprintln!("naap train: scheme {id} failed: {reason}");
@@ -137,35 +128,6 @@ mod enabled {
             Outcome::Done
         } else {
             Outcome::SomeFailed
-        })
-    }
-
-    /// Defaults, then the config file, then flags.
-    fn resolve_config(args: &Args) -> anyhow::Result<TrainValidConfig> {
-        let mut c = match &args.config {
-            Some(p) => TrainConfig::from_toml(p)
-                .map_err(mark)
-                .context("reading the training config")?,
-            None => TrainConfig::default(),
-        };
-        c.epochs = args.epochs.unwrap_or(c.epochs);
-        c.recipe.seed = args.seed.unwrap_or(c.recipe.seed);
-        let t = &args.training;
-        c.threads = t.threads.unwrap_or(c.threads);
-        c.train_limit = t.train_limit.or(c.train_limit);
-        c.test_limit = t.test_limit.or(c.test_limit);
-        c.cuda_graphs |= args.cuda_graphs;
-        if let Some(d) = &t.device {
-            c.device = d.parse().map_err(mark)?;
-        }
-        c.validate().map_err(mark)
-    }
-
-    fn select_jobs(args: &Args, data_root: &Path) -> anyhow::Result<Vec<SchemeJob>> {
-        let jobs = args.schemes.jobs(data_root)?;
-        Ok(match &args.shard {
-            Some(shard) => shard.parse::<naap_train::Shard>()?.select(&jobs),
-            None => jobs,
         })
     }
 

@@ -5,35 +5,37 @@ use super::*;
 use crate::cost::CostModel;
 use crate::study::search;
 use crate::table::TableSource;
-use naap_dataset::{EpochRecord, Row, SchemeFeatures};
+use naap_dataset::{Architecture, EpochRecord, Row, SchemeFeatures};
 use naap_space::ModelId;
 
 /// A row with the given test accuracies (epoch 1 first).
 pub(crate) fn row(model_id: u32, accuracies: &[f64]) -> Row {
     Row {
-        model_id,
         is_test: false,
-        scheme: SchemeFeatures {
-            num_params: 1000 + 10 * u64::from(model_id),
-            num_macs: 50_000 * u64::from(model_id),
-            num_layers: 3,
-            num_stages: 1 + model_id % 3,
-            first_layer_width: 8,
-            last_layer_width: 16,
-            num_skip_connections: None,
-            num_partial_rf_layers: None,
-        },
         max_accuracy: accuracies.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        epochs: accuracies
-            .iter()
-            .enumerate()
-            .map(|(i, &a)| EpochRecord {
-                loss_mean: 2.0 / (i + 1) as f64,
-                loss_median: 1.9 / (i + 1) as f64,
-                accuracy: a,
-            })
-            .collect(),
-        extra: Vec::new(),
+        architecture: Architecture {
+            id: naap_space::ModelId::new(model_id).unwrap(),
+            scheme: SchemeFeatures {
+                num_params: 1000 + 10 * u64::from(model_id),
+                num_macs: 50_000 * u64::from(model_id),
+                num_layers: 3,
+                num_stages: 1 + model_id % 3,
+                first_layer_width: 8,
+                last_layer_width: 16,
+                num_skip_connections: None,
+                num_partial_rf_layers: None,
+            },
+            epochs: accuracies
+                .iter()
+                .enumerate()
+                .map(|(i, &a)| EpochRecord {
+                    loss_mean: 2.0 / (i + 1) as f64,
+                    loss_median: 1.9 / (i + 1) as f64,
+                    accuracy: a,
+                })
+                .collect(),
+            extra: Vec::new(),
+        },
     }
 }
 
@@ -283,7 +285,7 @@ struct Diverging<'a> {
 }
 
 impl crate::CurveSource for Diverging<'_> {
-    fn members(&self) -> &[crate::PoolMember] {
+    fn members(&self) -> &[Architecture] {
         self.table.members()
     }
 

@@ -2,10 +2,10 @@
 //! features from training logs or a dataset CSV, ranks, and the
 //! predictions file (`naap predict`).
 
-use super::{Candidate, Predictor};
+use super::Predictor;
 use crate::{Error, Result};
-use naap_dataset::{Dataset, LogFile, SchemeFeatures, TrainingLog};
-use naap_space::Scheme;
+use naap_dataset::{Architecture, Dataset, LogFile, TrainingLog};
+use naap_space::{ModelId, Scheme};
 use std::collections::BTreeMap;
 
 /// Where the epoch features of the schemes come from.
@@ -84,7 +84,7 @@ pub fn predict_schemes(
         _ => BTreeMap::new(),
     };
     let rows: BTreeMap<u32, &naap_dataset::Row> = match curves {
-        Curves::Dataset(d) => d.rows.iter().map(|r| (r.model_id, r)).collect(),
+        Curves::Dataset(d) => d.rows.iter().map(|r| (r.id.get(), r)).collect(),
         _ => BTreeMap::new(),
     };
     let mut candidates = Vec::with_capacity(ids.len());
@@ -103,11 +103,15 @@ pub fn predict_schemes(
             })?;
         let features = naap_profile::profile(scheme, &profile_config)
             .map_err(|e| Error::InvalidInput(format!("scheme {id}: {e}")))?;
+        let untrained = Architecture::new(
+            ModelId::new(id).map_err(|e| Error::InvalidInput(e.to_string()))?,
+            features,
+        );
         let (candidate, truth) = match curves {
-            _ if needed == 0 && extra.is_empty() => (Ok(Candidate::new(features)), None),
+            _ if needed == 0 && extra.is_empty() => (Ok(untrained), None),
             Curves::None => unreachable!("check_curves refuses a predictor needing curves"),
             Curves::Logs(_) => (
-                from_log(id, scheme, features, logs.get(&id).copied(), needed)?,
+                from_log(id, scheme, untrained, logs.get(&id).copied(), needed)?,
                 None,
             ),
             Curves::Dataset(_) => match rows.get(&id) {
@@ -117,7 +121,10 @@ pub fn predict_schemes(
                     )),
                     None,
                 ),
-                Some(row) => (from_row(id, features, row, needed)?, Some(row.max_accuracy)),
+                Some(row) => (
+                    from_row(id, untrained, row, needed)?,
+                    Some(row.max_accuracy),
+                ),
             },
         };
         match candidate {
@@ -202,10 +209,11 @@ fn check_curves(
 fn from_log(
     id: u32,
     scheme: &Scheme,
-    features: SchemeFeatures,
+    untrained: Architecture,
     log: Option<&LogFile>,
     needed: usize,
-) -> Result<std::result::Result<Candidate, String>> {
+) -> Result<std::result::Result<Architecture, String>> {
+    let features = &untrained.scheme;
     let Some(file) = log else {
         return Ok(Err(format!("scheme {id}: no training log scheme_{id}.txt")));
     };
@@ -238,16 +246,17 @@ fn from_log(
             log.epochs().len()
         )));
     }
-    Ok(Ok(Candidate::new(features).with_log(&log)))
+    Ok(Ok(untrained.with_log(&log)))
 }
 
 /// A candidate from the dataset row of scheme `id`.
 fn from_row(
     id: u32,
-    features: SchemeFeatures,
+    untrained: Architecture,
     row: &naap_dataset::Row,
     needed: usize,
-) -> Result<std::result::Result<Candidate, String>> {
+) -> Result<std::result::Result<Architecture, String>> {
+    let features = &untrained.scheme;
     if (row.scheme.num_params, row.scheme.num_macs) != (features.num_params, features.num_macs) {
         return Err(Error::InvalidInput(format!(
             "scheme {id}: the dataset row has NumParams {} and NumMACs {}, the scheme {} and {}",
@@ -260,7 +269,7 @@ fn from_row(
             row.epochs.len()
         )));
     }
-    let mut c = Candidate::new(features).with_epochs(row.epochs.clone());
+    let mut c = untrained.with_epochs(row.epochs.clone());
     c.extra = row.extra.clone();
     Ok(Ok(c))
 }

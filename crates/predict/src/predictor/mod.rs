@@ -7,13 +7,12 @@
 //! ```no_run
 //! use naap_predict::features::FeatureSet;
 //! use naap_predict::models::RegressorSpec;
-//! use naap_predict::predictor::{Candidate, Predictor};
+//! use naap_predict::predictor::Predictor;
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let dataset = naap_dataset::Dataset::read("naap440.csv".as_ref())?;
 //! let svr = "SVR (RBF kernel)".parse::<RegressorSpec>()?.build();
 //! let p = Predictor::fit(&dataset, &*svr, &FeatureSet::named("Scheme")?, 1)?;
-//! let first = Candidate::from(&dataset.rows[0]);
-//! println!("{}", p.predict(&[first])?[0]);
+//! println!("{}", p.predict(&[&dataset.rows[0]])?[0]);
 //! # Ok(()) }
 //! ```
 //!
@@ -25,21 +24,20 @@
 //! feature set and seed.
 
 mod batch;
-mod candidate;
 mod file;
 mod job;
 
 pub use batch::{predict_schemes, predictions_csv, Batch, Curves, Prediction, Skipped};
-pub use candidate::Candidate;
 pub use file::{DatasetSource, FORMAT_VERSION};
 pub use job::{CurveSource, FitColumns, FitJob, FitReport, PredictJob, PredictReport};
 
-use crate::features::{Feature, FeatureSet, FeatureSource};
+use crate::features::{Feature, FeatureSet};
 use crate::metrics::Scores;
 use crate::models::FittedModel;
 use crate::models::StandardScaler;
 use crate::protocol::{published_split, sort_by_accuracy, sorted_rows, Prepared};
 use crate::{Error, FittedRegressor, Regressor, Result};
+use naap_dataset::Architecture;
 use naap_dataset::{Dataset, Row};
 
 /// A fitted predictor: features, scaler and model, with a record of what it
@@ -158,7 +156,7 @@ impl Predictor {
             training: TrainingRecord {
                 dataset: None,
                 rows: rows.len(),
-                model_ids: rows.iter().map(|r| r.model_id).collect(),
+                model_ids: rows.iter().map(|r| r.id.get()).collect(),
                 seed,
             },
         };
@@ -176,12 +174,12 @@ impl Predictor {
 
     /// Predicts each candidate's MaxAccuracy, in order. Errors name the
     /// candidate by its 1-based position.
-    pub fn predict<S: FeatureSource>(&self, candidates: &[S]) -> Result<Vec<f64>> {
+    pub fn predict<S: AsRef<Architecture>>(&self, candidates: &[S]) -> Result<Vec<f64>> {
         self.predict_named(candidates, |i| format!("candidate {}", i + 1))
     }
 
     /// [`Predictor::predict`], with `who(i)` naming candidate `i` in errors.
-    pub fn predict_named<S: FeatureSource>(
+    pub fn predict_named<S: AsRef<Architecture>>(
         &self,
         candidates: &[S],
         who: impl Fn(usize) -> String,
@@ -197,7 +195,7 @@ impl Predictor {
     /// Predicts dataset rows and scores the predictions against their
     /// MaxAccuracy (MAE, monotonicity violations, Kendall τ, ...).
     pub fn score(&self, rows: &[&Row]) -> Result<(Vec<f64>, Scores)> {
-        let predictions = self.predict_named(rows, |i| format!("model {}", rows[i].model_id))?;
+        let predictions = self.predict_named(rows, |i| format!("model {}", rows[i].id))?;
         let truth: Vec<f64> = rows.iter().map(|r| r.max_accuracy).collect();
         let scores = Scores::compute(&truth, &predictions)
             .map_err(|e| Error::InvalidInput(format!("scoring {}: {e}", self.model().name)))?;

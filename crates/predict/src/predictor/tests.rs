@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::features::tests::row;
-use crate::models::{all_models, extended_models, RegressorSpec};
+use crate::models::{all_regressors, extended_regressors, RegressorSpec};
 use crate::protocol::PAPER_SEEDS;
 use naap_dataset::Format;
 
@@ -27,14 +27,14 @@ fn every_registry_model_saves_and_loads_bit_exactly() {
     let d = synthetic();
     let set = FeatureSet::scheme_quantitative(3);
     // Training rows, and a candidate far outside them.
-    let mut candidates: Vec<Candidate> = d.rows.iter().map(Candidate::from).collect();
+    let mut candidates: Vec<Architecture> = d.rows.iter().map(|r| r.architecture.clone()).collect();
     let mut far = candidates[3].clone();
     far.scheme.num_params *= 50;
     far.scheme.num_layers = 9;
     far.epochs[2].accuracy = 0.99;
     candidates.push(far);
     // Every model a name selects, LcSVR and the plain ν-SVR included.
-    let specs = all_models();
+    let specs = all_regressors();
     assert_eq!(specs.len(), 30);
     for spec in &specs {
         let fitted = Predictor::fit_published_train(&d, &**spec, &set, 7).unwrap();
@@ -127,8 +127,10 @@ fn missing_epochs_and_features_name_the_candidate() {
         .build();
     let p = Predictor::fit(&d, &*spec, &FeatureSet::scheme_quantitative(3), 1).unwrap();
     assert_eq!(p.epochs_needed(), 3);
-    let short = Candidate::from(&d.rows[0]).with_epochs(d.rows[0].epochs[..2].to_vec());
-    let ok = Candidate::from(&d.rows[1]);
+    let short = d.rows[0]
+        .untrained()
+        .with_epochs(d.rows[0].epochs[..2].to_vec());
+    let ok = d.rows[1].architecture.clone();
     let e = p.predict(&[ok.clone(), short]).unwrap_err().to_string();
     assert!(e.contains("candidate 2") && e.contains("epoch 3"), "{e}");
     // A longer curve is cut at the epochs the predictor needs.
@@ -153,17 +155,17 @@ fn hold_out_predictions_from_logs_equal_the_baseline_for_every_model() {
     let rows = sorted_rows(&d);
     let (_, test) = published_split(&rows);
     let logs = naap_dataset::read_logs(&shared("raw_data.tar.gz")).unwrap();
-    let candidates: Vec<Candidate> = test
+    let candidates: Vec<Architecture> = test
         .iter()
         .map(|r| {
-            let file = logs.iter().find(|l| l.model_id == r.model_id).unwrap();
+            let file = logs.iter().find(|l| l.model_id == r.id).unwrap();
             let log = naap_dataset::TrainingLog::parse(&file.bytes, &file.path).unwrap();
-            let mut c = Candidate::new(r.scheme).with_log(&log);
+            let mut c = Architecture::new(r.id, r.scheme).with_log(&log);
             c.epochs.truncate(k as usize);
             c
         })
         .collect();
-    let specs = extended_models();
+    let specs = extended_regressors();
     let baseline =
         crate::baseline::run(&d, &specs, std::slice::from_ref(&set), &[seed], &|| {}).unwrap();
     assert!(baseline.failures.is_empty());

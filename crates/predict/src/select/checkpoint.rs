@@ -154,19 +154,20 @@ pub fn fingerprint(config: &SelectValidConfig, dataset_bytes: &[u8]) -> String {
 /// or not for this dataset and seeds): its searches are not to be trusted.
 pub fn stale_build(text: &str, expected_fingerprint: &str) -> Option<String> {
     let first = text.split_inclusive('\n').next().unwrap_or("").trim_end();
-    let split = |line: &str| -> (String, String) {
-        match line.split_once(CODE) {
-            Some((head, code)) => (head.to_string(), code.to_string()),
-            // Checkpoints from before the code identity carry none.
-            None => (
-                line.to_string(),
-                "an older build without a code identity".into(),
-            ),
-        }
+    // Checkpoints from before the code identity carry none.
+    let split = |line: &str| match line.split_once(CODE) {
+        Some((head, code)) => (head.to_string(), code.to_string()),
+        None => (line.to_string(), String::new()),
     };
     let (head, code) = split(first);
     let (expected_head, expected_code) = split(expected_fingerprint.trim_end());
-    (head == expected_head && code != expected_code).then_some(code)
+    if head != expected_head {
+        return None;
+    }
+    // The one check of every resumable result.
+    naap_output::build::check_same_build(&code, &expected_code)
+        .err()
+        .map(|stale| stale.found)
 }
 
 /// The lines one finished search appends.

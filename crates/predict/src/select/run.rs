@@ -426,7 +426,7 @@ mod tests {
         let data = shared_v2();
         let set = super::super::config::feature_set(data.format, 1).unwrap();
         let tt = TrainTest::published(&data, &set).unwrap();
-        for spec in crate::models::extended_models() {
+        for spec in crate::models::extended_regressors() {
             if spec.uses_seed() {
                 continue;
             }
