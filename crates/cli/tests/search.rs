@@ -421,10 +421,12 @@ mod with_libtorch {
             flag("--test-limit", "50"),
             flag("-o", &out),
         ];
+        // k = 1: a strategy may not ask more epochs than a full training (1 here).
         let fold = |path: &Path| {
             vec![
                 flag("--strategy", "predictor"),
                 flag("--known", "fold"),
+                flag("--k-epochs", "1"),
                 flag("--known-dataset", path),
             ]
         };

@@ -95,8 +95,8 @@ impl SearchPlan {
         }
     }
 
-    /// Reads the candidates, checks the ids, reads the known curves, checks
-    /// the settings and profiles every candidate: every fault of the input
+    /// Reads the candidates, checks the ids and the settings, reads the
+    /// known curves and profiles every candidate: every fault of the input
     /// shows here, before a run folder is claimed.
     pub fn resolve(r: &SearchRequest) -> Result<SearchPlan> {
         let (source, schemes) = read_candidates(r)?;
@@ -116,6 +116,7 @@ impl SearchPlan {
             .as_ref()
             .map_or(String::new(), |t| format!(" ids {t}"));
         let candidates_text = format!("{source}{ids_text} ({} schemes)", ids.len());
+        let config = search_config(r, candidates_text)?.validate()?;
         let known = match &r.known_dataset {
             Some(p) => {
                 naap_dataset::Dataset::read(p)
@@ -124,7 +125,6 @@ impl SearchPlan {
             }
             None => Vec::new(),
         };
-        let config = search_config(r, candidates_text)?.validate()?;
         let candidates = ids
             .iter()
             .map(|id| candidate(id, &schemes[id.index()]))

@@ -22,20 +22,10 @@ pub struct Args {
     #[command(flatten)]
     strategy: StrategyArgs,
     /// Full curves the fold protocol fits its predictor on (a dataset CSV, e.g. naap440.csv)
-    #[arg(
-        long,
-        value_name = "CSV",
-        conflicts_with = "predictor",
-        help_heading = "Strategy"
-    )]
+    #[arg(long, value_name = "CSV", help_heading = "Strategy")]
     known_dataset: Option<PathBuf>,
     /// Most scheme-epochs to train; the search then answers with its incumbent
-    #[arg(
-        long,
-        value_name = "N",
-        conflicts_with = "budget_hours",
-        help_heading = "Budget"
-    )]
+    #[arg(long, value_name = "N", help_heading = "Budget")]
     budget_epochs: Option<u64>,
     /// Most hours of training wall time (the batch running when it runs out finishes)
     #[arg(long, value_name = "H", help_heading = "Budget")]

@@ -8,10 +8,8 @@
 //! (its settings type implementing [`StrategyParams`], and the strategy)
 //! plus one line there.
 
-use super::{
-    ExhaustiveSpec, HyperbandSpec, Known, LastAccuracySpec, PredictorSpec, RandomSpec, Strategy,
-    SuccessiveHalvingSpec, ZeroShotSpec,
-};
+// Every settings type, re-exported by the parent module.
+use super::*;
 use crate::{Error, Result};
 use naap_predict::predictor::Predictor;
 use serde::{Deserialize, Serialize};
@@ -268,9 +266,8 @@ mod tests {
                 StrategySpec::Hyperband(p) => assert_eq!(p.eta, 2),
                 StrategySpec::Predictor(p) => assert_eq!(p.k_epochs, 5),
                 StrategySpec::LastAccuracy(p) => assert_eq!(p.k_epochs, 5),
-                StrategySpec::Exhaustive(_)
-                | StrategySpec::Random(_)
-                | StrategySpec::ZeroShot(_) => {}
+                StrategySpec::ZeroShot(p) => assert_eq!(p, &ZeroShotSpec::default()),
+                _ => {}
             }
         }
         let mut random: StrategySpec = "random".parse().unwrap();
