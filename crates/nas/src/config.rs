@@ -516,7 +516,7 @@ mod predictor_file_tests {
     use super::*;
     use crate::strategy::tests::table;
     use naap_predict::features::FeatureSet;
-    use naap_predict::models::spec_named;
+    use naap_predict::models::RegressorSpec;
 
     /// A predictor file fitted on the synthetic table, and its path.
     fn fitted(dir: &Path, name: &str, features: &str) -> String {
@@ -525,7 +525,10 @@ mod predictor_file_tests {
         let path = dir.join(name);
         Predictor::fit_rows(
             &refs,
-            &spec_named("Linear Regression").unwrap(),
+            &*"Linear Regression"
+                .parse::<RegressorSpec>()
+                .unwrap()
+                .build(),
             &FeatureSet::named(features).unwrap(),
             1,
         )

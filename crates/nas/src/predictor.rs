@@ -9,7 +9,7 @@ use crate::Result;
 use naap_dataset::Architecture;
 use naap_dataset::Row;
 use naap_predict::features::FeatureSet;
-use naap_predict::models::ModelSpec;
+use naap_predict::models::Regressor;
 use naap_predict::predictor::Predictor;
 use naap_space::ModelId;
 
@@ -69,7 +69,7 @@ pub(crate) fn predict(
 /// and predicts the MaxAccuracy of each of `ids`, from what was paid.
 pub(crate) fn fit_predict(
     meter: &Meter<'_>,
-    spec: &ModelSpec,
+    spec: &dyn Regressor,
     set: &FeatureSet,
     train: &[&Row],
     ids: &[ModelId],

@@ -9,7 +9,7 @@ use naap_nas::{
     search, CostModel, SearchContext, StrategyFlags, StrategySpec, StudyConfig, TableSource,
 };
 use naap_predict::features::FeatureSet;
-use naap_predict::models::spec_named;
+use naap_predict::models::RegressorSpec;
 use naap_predict::predictor::Predictor;
 
 fn dataset() -> Dataset {
@@ -77,10 +77,15 @@ fn a_predictor_file_fitted_on_the_other_fold_decides_as_the_fold_protocol() {
 
         let set = FeatureSet::named(features).unwrap();
         let path = dir.path().join(format!("p{i}.json"));
-        Predictor::fit_rows(&known, &spec_named(model).unwrap(), &set, seed)
-            .unwrap()
-            .save(&path)
-            .unwrap();
+        Predictor::fit_rows(
+            &known,
+            &*model.parse::<RegressorSpec>().unwrap().build(),
+            &set,
+            seed,
+        )
+        .unwrap()
+        .save(&path)
+        .unwrap();
         let mut with_file = base();
         with_file.set_predictor(&path.display().to_string());
         let valid = with_file.validate().unwrap();

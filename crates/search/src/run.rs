@@ -9,7 +9,7 @@ use naap_dataset::{EpochRecord, Row};
 use naap_nas::strategy::Known;
 use naap_nas::{CostModel, SearchContext, SearchOutcome, StrategySpec};
 use naap_predict::features::FeatureSet;
-use naap_predict::models::spec_named;
+use naap_predict::models::RegressorSpec;
 use naap_predict::predictor::Predictor;
 use naap_space::ModelId;
 use std::collections::BTreeMap;
@@ -222,8 +222,11 @@ fn predictions(
     let predicted = match (file, fitted) {
         (Some(p), _) => p.predict(&asked)?,
         (None, Some(model)) => {
-            Predictor::fit_rows(known, &spec_named(model)?, &features, config.seed())?
-                .predict(&asked)?
+            let regressor = model
+                .parse::<RegressorSpec>()
+                .map_err(naap_predict::Error::from)?
+                .build();
+            Predictor::fit_rows(known, &*regressor, &features, config.seed())?.predict(&asked)?
         }
         (None, None) => return Ok(BTreeMap::new()),
     };

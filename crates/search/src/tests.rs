@@ -10,7 +10,7 @@ use naap_dataset::{Architecture, Dataset, Row};
 use naap_nas::strategy::Known;
 use naap_nas::{search, Advanced, CostModel, SearchContext, StrategyFlags, TableSource};
 use naap_predict::features::FeatureSet;
-use naap_predict::models::spec_named;
+use naap_predict::models::RegressorSpec;
 use naap_predict::predictor::Predictor;
 use naap_space::ModelId;
 use std::collections::BTreeMap;
@@ -362,7 +362,7 @@ fn a_predictor_file_ranks_as_the_fold_fit_and_another_file_is_not_resumed() {
     let fit = |model: &str| {
         Predictor::fit_rows(
             &known_refs,
-            &spec_named(model).unwrap(),
+            &*model.parse::<RegressorSpec>().unwrap().build(),
             &FeatureSet::scheme_quantitative(3),
             fold.seed,
         )

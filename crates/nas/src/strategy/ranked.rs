@@ -10,7 +10,7 @@ use crate::predictor;
 use crate::{Error, Result};
 use naap_dataset::Row;
 use naap_predict::features::FeatureSet;
-use naap_predict::models::{spec_named, ModelSpec};
+use naap_predict::models::{Regressor, RegressorSpec};
 use naap_predict::predictor::Predictor;
 use naap_space::ModelId;
 use serde::{Deserialize, Serialize};
@@ -51,9 +51,11 @@ impl std::str::FromStr for Known {
     }
 }
 
-/// The model of the registry with this display name.
-pub(crate) fn model(name: &str) -> Result<ModelSpec> {
-    spec_named(name).map_err(|e| Error::InvalidConfig(e.to_string()))
+/// The regressor of the registry with this display name, built.
+pub(crate) fn model(name: &str) -> Result<Box<dyn Regressor>> {
+    name.parse::<RegressorSpec>()
+        .map(|spec| spec.build())
+        .map_err(|e| Error::InvalidConfig(e.to_string()))
 }
 
 /// The feature set with this name, as `naap fit` and `naap baseline` name them.
@@ -78,7 +80,7 @@ pub enum Ranker {
         /// The model's inputs (free features and epochs 1..=k at most).
         features: FeatureSet,
         /// The model, fitted anew on every search.
-        model: ModelSpec,
+        model: Box<dyn Regressor>,
         /// What it is fitted on.
         known: Known,
     },
@@ -135,7 +137,7 @@ impl RankThenTrain {
     pub fn predictor(
         k: u32,
         m: usize,
-        model: ModelSpec,
+        model: Box<dyn Regressor>,
         features: FeatureSet,
         known: Known,
         batch: usize,
@@ -165,7 +167,7 @@ impl RankThenTrain {
     /// epoch (the paper's `Scheme`: ln NumParams, NumStages).
     pub fn zero_shot(
         m: usize,
-        model: ModelSpec,
+        model: Box<dyn Regressor>,
         features: FeatureSet,
         known: Known,
         batch: usize,
@@ -236,7 +238,7 @@ impl RankThenTrain {
         ids: &[ModelId],
         train: &[&Row],
         features: &FeatureSet,
-        model: &ModelSpec,
+        model: &dyn Regressor,
         seed: u64,
     ) -> Result<Vec<ModelId>> {
         let predicted = predictor::fit_predict(meter, model, features, train, ids, seed)?;
@@ -248,7 +250,7 @@ impl RankThenTrain {
         meter: &mut Meter<'_>,
         pool: &[ModelId],
         features: &FeatureSet,
-        model: &ModelSpec,
+        model: &dyn Regressor,
         seed: u64,
     ) -> Result<Vec<ModelId>> {
         let mut remaining = pool.to_vec();
