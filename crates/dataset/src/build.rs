@@ -82,6 +82,8 @@ pub struct Built {
     pub dataset: Dataset,
     /// Logs left out because they end early (only with `skip_incomplete`).
     pub skipped: Vec<Skipped>,
+    /// Log files found in the source, used or not.
+    pub logs_found: usize,
 }
 
 /// Builds the dataset from log files (any order).
@@ -103,6 +105,7 @@ pub fn build(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Built> {
     let config = config.get();
+    let logs_found = logs.len();
     let (logs, mut skipped) = match_schemes(logs, schemes, config)?;
     let profile_config = ProfileConfig::default()
         .validate()
@@ -182,7 +185,11 @@ pub fn build(
         format: config.format,
         rows,
     };
-    Ok(Built { dataset, skipped })
+    Ok(Built {
+        dataset,
+        skipped,
+        logs_found,
+    })
 }
 
 /// The logs to build and the missing ones (skipped with `skip_incomplete`):

@@ -53,6 +53,12 @@ pub enum Error {
     /// Writing a log line failed.
     #[error("writing a training log: {0}")]
     LogWrite(#[source] std::io::Error),
+    /// The scheme list the logs are checked against could not be read.
+    #[error(transparent)]
+    Schemes(#[from] naap_space::Error),
+    /// The output file could not be written.
+    #[error(transparent)]
+    Output(#[from] naap_output::Error),
 }
 
 impl naap_output::HasFault for Error {
@@ -60,6 +66,8 @@ impl naap_output::HasFault for Error {
         match self {
             Error::Io { source, .. } => naap_output::reading_fault(source),
             Error::LogWrite(_) => naap_output::Fault::Runtime,
+            Error::Schemes(e) => naap_output::HasFault::fault(e),
+            Error::Output(e) => naap_output::HasFault::fault(e),
             _ => naap_output::Fault::Input,
         }
     }

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod build;
+mod build_job;
 pub mod column;
 mod convert;
 mod error;
@@ -23,6 +24,7 @@ mod validate;
 mod write;
 
 pub use build::{build, test_rows, BuildConfig, BuildValidConfig, Built, Skipped};
+pub use build_job::BuildJob;
 pub use error::{Error, Result};
 pub use excerpt::{excerpt, EXCERPT_CHARS};
 pub use join::{ExtraColumns, ZERO_COST_COLUMNS};

@@ -58,9 +58,11 @@ fn run_logs(cuda_graphs: bool, jobs: usize) -> Vec<Vec<(f64, f64, f64)>> {
         &|_| {},
     )
     .unwrap();
-    assert_eq!(summary.trained, ids.to_vec(), "{summary:?}");
+    let trained: Vec<usize> = summary.trained.iter().map(|id| id.index() + 1).collect();
+    assert_eq!(trained, ids.to_vec(), "{summary:?}");
     ids.iter()
         .map(|&id| {
+            let id = naap_space::ModelId::from_index(id - 1).unwrap();
             let log = std::fs::read_to_string(SchemePaths::new(out.path(), id).log).unwrap();
             common::parse_log(&log)
         })

@@ -3,7 +3,7 @@
 use crate::exit::Outcome;
 use crate::{data_dir, output, progress};
 use anyhow::Context;
-use naap_dataset::{BuildConfig, Dataset, Format, LineEnding};
+use naap_dataset::{BuildConfig, BuildJob, Dataset, Format, LineEnding};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -155,47 +155,29 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     // Fail before any work if the output is in the way (`-o -` is stdout).
     let out = output::file(&args.output, args.force)?;
-    let config = BuildConfig {
-        format: match args.format {
-            FormatArg::V1 => Format::V1,
-            FormatArg::V2 => Format::V2,
+    let job = BuildJob {
+        raw: args.raw.clone(),
+        schemes: args.schemes.clone(),
+        config: BuildConfig {
+            format: match args.format {
+                FormatArg::V1 => Format::V1,
+                FormatArg::V2 => Format::V2,
+            },
+            epochs: args.epochs.map(|n| n as usize),
+            skip_incomplete: args.skip_incomplete,
+            test_bins: args.test_bins,
+            ids: args.ids.clone(),
+        }
+        .validate()?,
+        line_ending: match args.line_ending {
+            LineEndingArg::Crlf => LineEnding::Crlf,
+            LineEndingArg::Lf => LineEnding::Lf,
         },
-        epochs: args.epochs.map(|n| n as usize),
-        skip_incomplete: args.skip_incomplete,
-        test_bins: args.test_bins,
-        ids: args.ids.clone(),
-    }
-    .validate()?;
-    let schemes = match &args.schemes {
-        Some(path) => naap_space::read_schemes(path)
-            .with_context(|| format!("reading schemes {}", path.display()))?,
-        None => naap_space::generate(
-            &naap_space::SpaceConfig::default()
-                .validate()
-                .expect("the default space is valid"),
-        ),
     };
-    let ending = match args.line_ending {
-        LineEndingArg::Crlf => LineEnding::Crlf,
-        LineEndingArg::Lf => LineEnding::Lf,
-    };
-
-    let logs = naap_dataset::read_logs(&args.raw)
-        .with_context(|| format!("reading logs from {}", args.raw.display()))?;
-    let bar = progress::bar(
-        logs.len() as u64,
-        "reading logs",
-        progress::bars_enabled(args.quiet),
-    );
-    let built = naap_dataset::build(&logs, &schemes, &config, |done, _| {
-        bar.set_position(done as u64)
-    });
-    bar.finish_and_clear();
-    let built = built.with_context(|| format!("building a dataset from {}", args.raw.display()))?;
-
+    let built = job
+        .run(&out, &progress::Bars::new(args.quiet))
+        .with_context(|| format!("building a dataset from {}", args.raw.display()))?;
     let ds = &built.dataset;
-    out.commit(ds.to_csv(ending).as_bytes())
-        .map_err(output::error)?;
     for skipped in &built.skipped {
         eprintln!("naap: skipped {}", skipped.reason);
     }
@@ -206,7 +188,7 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         ds.format,
         ds.num_epochs(),
         ds.test_rows().count(),
-        logs.len(),
+        built.logs_found,
         built.skipped.len(),
         started.elapsed().as_secs_f64(),
         out.display()
