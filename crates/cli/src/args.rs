@@ -82,21 +82,6 @@ impl SchemeArgs {
             .clone()
             .unwrap_or_else(|| data_dir::naap440_file(data_root, "generated_schemes.json"))
     }
-
-    /// Reads the list; a missing or malformed list is the user's input (exit 2).
-    pub fn read(&self, data_root: &Path) -> anyhow::Result<(PathBuf, Vec<naap_space::Scheme>)> {
-        let path = self.path(data_root);
-        let schemes = naap_space::read_schemes(&path)
-            .map_err(exit::usage)
-            .with_context(|| format!("reading schemes {}", path.display()))?;
-        Ok((path, schemes))
-    }
-
-    /// The training jobs of `--ids` (else every scheme) of the list.
-    pub fn jobs(&self, data_root: &Path) -> anyhow::Result<Vec<naap_train::SchemeJob>> {
-        let (path, schemes) = self.read(data_root)?;
-        Ok(naap_train::scheme_jobs(&schemes, self.ids.as_ref(), &path)?)
-    }
 }
 
 /// Where CIFAR-10 comes from.

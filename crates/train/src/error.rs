@@ -75,6 +75,9 @@ pub enum Error {
     /// The log module refused or failed to write a line.
     #[error("training log: {0}")]
     Log(#[from] naap_dataset::Error),
+    /// An output file could not be written.
+    #[error(transparent)]
+    Output(#[from] naap_output::Error),
 }
 
 impl Error {
@@ -88,6 +91,7 @@ impl Error {
             | Error::StaleCheckpoints { .. } => true,
             // A scheme list the user named that is missing or breaks the space.
             Error::Space(e) => e.is_bad_input(),
+            Error::Output(e) => e.is_input_error(),
             _ => false,
         }
     }

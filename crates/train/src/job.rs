@@ -135,7 +135,7 @@ impl TrainJob {
 }
 
 /// An error and its sources, joined as the CLI prints a chain.
-fn causes(err: &dyn std::error::Error) -> String {
+pub(crate) fn causes(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

@@ -21,6 +21,7 @@ mod job;
 mod model;
 mod paper_log;
 mod proxies;
+mod proxies_job;
 mod run;
 mod schedule;
 mod select;
@@ -47,6 +48,7 @@ pub use proxies::{
     proxies_csv, proxy_batch, zero_cost_for_schemes, zero_cost_scores, SchemeProxies,
     ZeroCostScores,
 };
+pub use proxies_job::{ProxiesJob, ProxiesRequest};
 pub use run::{resolve_device, threads_per_job, train_schemes, RunOptions, RunSummary};
 pub use schedule::lr_for_epoch;
 pub use select::{scheme_jobs, Shard};

@@ -1,8 +1,7 @@
 //! `naap proxies`: zero-cost proxies of schemes at initialisation.
 //!
-//! Thin: resolves the schemes, ids and CIFAR-10 path as `naap train` does,
-//! hands them to `naap_train::zero_cost_for_schemes` and writes one CSV row
-//! per ModelId (`ModelId,LogSynFlow,GradNorm,Snip,JacobCov`), ready for
+//! Thin: resolves the default paths as `naap train` does and runs
+//! `naap_train::ProxiesJob`, which writes one CSV row per ModelId (`ModelId,LogSynFlow,GradNorm,Snip,JacobCov`), ready for
 //! `naap dataset join`. Built only with the `train` feature (libtorch).
 
 use crate::args::{CifarArgs, SchemeArgs};
@@ -51,56 +50,28 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 #[cfg(feature = "train")]
 mod enabled {
     use super::Args;
-    use crate::exit::{self, Outcome};
+    use crate::exit::Outcome;
     use crate::{output, progress};
-    use anyhow::Context;
-    use naap_train::TrainConfig;
     use std::time::Instant;
 
     pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let started = Instant::now();
-        if args.batch < 2 {
-            return Err(exit::usage(anyhow::anyhow!(
-                "--batch must be at least 2 (jacob_cov correlates images), got {}",
-                args.batch
-            )));
-        }
-        let out = output::file(&args.output, args.force)?;
-        let jobs = args.schemes.jobs(&args.cifar.data_root())?;
-        let data_path = args.cifar.path()?;
-        let seed = args.seed.unwrap_or(TrainConfig::default().recipe.seed);
-        // Only the training split is drawn from; one test image keeps the loader's checks.
-        let data = naap_train::load_cifar10(&data_path, None, Some(1))
-            .map_err(exit::usage)
-            .with_context(|| format!("reading CIFAR-10 from {}", data_path.display()))?;
-        let bar = progress::bar(
-            jobs.len() as u64,
-            "proxies",
-            progress::bars_enabled(args.quiet),
-        );
-        let rows = naap_train::zero_cost_for_schemes(
-            &jobs,
-            &data.train,
-            args.batch,
-            seed,
-            args.threads,
-            &|_| bar.inc(1),
-        );
-        bar.finish_and_clear();
-        let rows = rows.map_err(|e| {
-            if e.is_bad_input() {
-                exit::usage(e)
-            } else {
-                e.into()
-            }
+        let job = naap_train::ProxiesJob::resolve(&naap_train::ProxiesRequest {
+            schemes: args.schemes.path(&args.cifar.data_root()),
+            ids: args.schemes.ids.clone(),
+            data: args.cifar.path()?,
+            batch: args.batch,
+            seed: args.seed,
+            threads: args.threads,
         })?;
-        out.commit(naap_train::proxies_csv(&rows).as_bytes())
-            .map_err(output::error)?;
+        let out = output::file(&args.output, args.force)?;
+        let rows = job.run(&out, &progress::Bars::new(args.quiet))?;
         let secs: f64 = rows.iter().map(|r| r.secs).sum();
         eprintln!(
-            "naap proxies: {} scheme(s), batch {}, seed {seed}, {:.2} s/scheme ({:.1} s in all): {}",
+            "naap proxies: {} scheme(s), batch {}, seed {}, {:.2} s/scheme ({:.1} s in all): {}",
             rows.len(),
             args.batch,
+            job.seed(),
             secs / rows.len().max(1) as f64,
             started.elapsed().as_secs_f64(),
             args.output.display()
