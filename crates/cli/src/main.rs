@@ -8,7 +8,6 @@ mod args;
 mod cmd;
 mod data_dir;
 mod exit;
-mod output;
 mod progress;
 
 use clap::{Parser, Subcommand};

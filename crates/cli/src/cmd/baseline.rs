@@ -2,7 +2,7 @@
 
 use crate::args::{DatasetArgs, FontArgs};
 use crate::exit::Outcome;
-use crate::{output, progress};
+use crate::progress;
 use naap_predict::baseline::BaselineJob;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -57,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     // The folder is ours from here on: a second run into it fails at once,
     // and with --force nothing of an earlier run (old figures) survives.
-    let run_dir = output::claim(&args.output, &job.claim(args.force))?;
+    let run_dir = naap_output::RunDir::claim(&args.output, &job.claim(args.force))?;
     let report = job.run(run_dir, &progress::Bars::new(args.quiet))?;
     if let Some((budget, proxies)) = &report.extended_tables {
         eprint!("{budget}\n{proxies}");

@@ -1,7 +1,7 @@
 //! `naap dataset`: build the NAAP-440 CSV from training logs, check a CSV.
 
 use crate::exit::Outcome;
-use crate::{data_dir, output, progress};
+use crate::{data_dir, progress};
 use anyhow::Context;
 use naap_dataset::{BuildConfig, BuildJob, Dataset, Format, LineEnding};
 use std::io::Write;
@@ -135,12 +135,11 @@ pub fn run(cmd: Command) -> anyhow::Result<Outcome> {
 }
 
 fn join(args: JoinArgs) -> anyhow::Result<Outcome> {
-    let out = output::file(&args.output, args.force)?;
+    let out = naap_output::OutputFile::prepare(&args.output, args.force)?;
     let ds = Dataset::read(&args.dataset)?;
     let extra = naap_dataset::ExtraColumns::read(&args.extra)?;
     let joined = ds.join(&extra)?;
-    out.commit(joined.to_csv(LineEnding::Crlf).as_bytes())
-        .map_err(output::error)?;
+    out.commit(joined.to_csv(LineEnding::Crlf).as_bytes())?;
     eprintln!(
         "naap: joined {} columns ({}) onto {} rows: {}",
         extra.names().len(),
@@ -154,7 +153,7 @@ fn join(args: JoinArgs) -> anyhow::Result<Outcome> {
 fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     // Fail before any work if the output is in the way (`-o -` is stdout).
-    let out = output::file(&args.output, args.force)?;
+    let out = naap_output::OutputFile::prepare(&args.output, args.force)?;
     let job = BuildJob {
         raw: args.raw.clone(),
         schemes: args.schemes.clone(),

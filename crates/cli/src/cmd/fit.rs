@@ -1,7 +1,6 @@
 //! `naap fit`: fit one predictor and save it as a file for `naap predict`.
 
 use crate::exit::Outcome;
-use crate::output;
 use naap_predict::features::{Feature, FEATURE_SET_NAMES};
 use naap_predict::models::RegressorSpec;
 use naap_predict::predictor::{FitColumns, FitJob};
@@ -75,7 +74,7 @@ fn set_help() -> String {
 
 /// Runs `naap fit`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let out = output::file(&args.output, args.force)?;
+    let out = naap_output::OutputFile::prepare(&args.output, args.force)?;
     let job = FitJob {
         regressor: args.model,
         columns: columns(&args)?,

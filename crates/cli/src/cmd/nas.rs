@@ -2,7 +2,7 @@
 
 use crate::args::{DatasetArgs, FontArgs, StrategyArgs};
 use crate::exit::Outcome;
-use crate::{data_dir, output, progress};
+use crate::{data_dir, progress};
 use naap_nas::simulate::{self, SimulateJob, SimulateRequest};
 use naap_nas::CostKind;
 use std::path::PathBuf;
@@ -115,7 +115,7 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
     }
     // The folder is ours from here on: a second run into it fails at once,
     // and with --force nothing of an earlier run (an old regret.png) survives.
-    let run_dir = output::claim(&args.output, &SimulateJob::claim(args.force))?;
+    let run_dir = naap_output::RunDir::claim(&args.output, &SimulateJob::claim(args.force))?;
     let bar = progress::Bars::with_notes(progress::bars_enabled(args.quiet), false, "naap: ");
     let report = simulate::run(&job, run_dir, &bar)?;
     print!("{}", report.summary);

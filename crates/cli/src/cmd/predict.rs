@@ -1,7 +1,6 @@
 //! `naap predict`: apply a predictor file to schemes.
 
 use crate::exit::Outcome;
-use crate::output;
 use naap_predict::predictor::{CurveSource, PredictJob};
 use naap_space::IdList;
 use std::path::PathBuf;
@@ -50,7 +49,7 @@ pub struct Args {
 
 /// Runs `naap predict`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let out = output::file(&args.output, args.force)?;
+    let out = naap_output::OutputFile::prepare(&args.output, args.force)?;
     let curves = match (args.logs, args.dataset) {
         (Some(logs), _) => CurveSource::Logs(logs),
         (None, Some(dataset)) => CurveSource::Dataset(dataset),

@@ -51,7 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 mod enabled {
     use super::Args;
     use crate::exit::Outcome;
-    use crate::{output, progress};
+    use crate::progress;
     use std::time::Instant;
 
     pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -64,7 +64,7 @@ mod enabled {
             seed: args.seed,
             threads: args.threads,
         })?;
-        let out = output::file(&args.output, args.force)?;
+        let out = naap_output::OutputFile::prepare(&args.output, args.force)?;
         let rows = job.run(&out, &progress::Bars::new(args.quiet))?;
         let secs: f64 = rows.iter().map(|r| r.secs).sum();
         eprintln!(

@@ -68,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 mod enabled {
     use super::Args;
     use crate::exit::Outcome;
-    use crate::{output, progress};
+    use crate::progress;
     use naap_search::torch_job::{self, TorchSearchJob, TrainingRequest};
     use naap_search::{SearchPlan, SearchRequest};
     use std::time::Instant;
@@ -98,7 +98,7 @@ mod enabled {
                 device: t.device.clone(),
             },
         )?;
-        let run_dir = output::claim(&args.output, &SearchPlan::claim(args.force))?;
+        let run_dir = naap_output::RunDir::claim(&args.output, &SearchPlan::claim(args.force))?;
         for line in job.describe() {
             eprintln!("naap search: {line}");
         }

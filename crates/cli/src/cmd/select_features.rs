@@ -3,7 +3,7 @@
 
 use crate::args::{DatasetArgs, FontArgs};
 use crate::exit::Outcome;
-use crate::{output, progress};
+use crate::progress;
 use naap_predict::select::{Mode, Resume, SelectConfig, SelectJob};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -115,7 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let inputs = job.prepare(&path, &bytes, &dataset)?;
     // The folder is ours from here on; a resumed checkpoint stays, every other
     // output of an earlier run is refused (or cleared with --force).
-    let run_dir = output::claim(&args.output, &job.claim(args.force))?;
+    let run_dir = naap_output::RunDir::claim(&args.output, &job.claim(args.force))?;
     let report = job.run(&inputs, run_dir, &progress::Bars::new(args.quiet))?;
     if let Some(e) = &report.checkpoint_warning {
         eprintln!("naap: warning: the checkpoint could not be written: {e}");

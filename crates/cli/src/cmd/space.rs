@@ -1,8 +1,8 @@
 //! `naap space`: enumerate a search space, profile schemes, print the default
 //! space config.
 
+use crate::data_dir;
 use crate::exit::{self, Outcome};
-use crate::{data_dir, output};
 use anyhow::Context;
 use naap_profile::{ProfileConfig, ProfileValidConfig};
 use naap_space::{SpaceConfig, SpaceValidConfig};
@@ -96,8 +96,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
             space_name(&args.space)
         )));
     }
-    dest.commit(&naap_space::to_published_json(&schemes))
-        .map_err(output::error)?;
+    dest.commit(&naap_space::to_published_json(&schemes))?;
     summary(
         "generated",
         schemes.len(),
@@ -130,8 +129,7 @@ fn profile(args: ProfileArgs) -> anyhow::Result<Outcome> {
                 .with_context(|| format!("{}: scheme {}", path.display(), i + 1))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    dest.commit(naap_profile::to_csv(&profiles).as_bytes())
-        .map_err(output::error)?;
+    dest.commit(naap_profile::to_csv(&profiles).as_bytes())?;
     let from = format!("from {}", path.display());
     summary("profiled", profiles.len(), &from, &args.out, start);
     Ok(Outcome::Done)
@@ -152,10 +150,10 @@ fn space_summary(space: &SpaceValidConfig) -> String {
 }
 
 /// Checks the output early, before any work (`-` or no `-o`: stdout).
-fn check_output(out: &OutputArgs) -> anyhow::Result<output::OutputFile> {
+fn check_output(out: &OutputArgs) -> anyhow::Result<naap_output::OutputFile> {
     match &out.output {
-        Some(path) => output::file(path, out.force),
-        None => Ok(output::OutputFile::Stdout),
+        Some(path) => Ok(naap_output::OutputFile::prepare(path, out.force)?),
+        None => Ok(naap_output::OutputFile::Stdout),
     }
 }
 
