@@ -62,9 +62,12 @@ if [ "${NAAP_SKIP_TRAIN:-0}" != 1 ]; then
     cargo nextest run -p naap-train -p naap-search -p naap --features naap/train --no-fail-fast \
         -E 'package(naap-train) | (package(naap-search) & test(/^torch::/)) | (package(naap) & test(/train|proxies|search/))'
     # A real single-node Slurm cluster (Debian's slurm-wlm, started by scripts/slurm-up.sh):
-    # an array of 4 training tasks, one cancelled and resumed. NAAP_SKIP_SLURM=1 skips it.
+    # an array of 4 training tasks, one cancelled and resumed; a search dispatched to it.
+    # NAAP_SKIP_SLURM=1 skips both.
     if [ "${NAAP_SKIP_SLURM:-0}" != 1 ]; then
         cargo build -p naap --features train
         NAAP_BIN="${CARGO_TARGET_DIR:-target}/debug/naap" bash scripts/test-slurm.sh
+        # naap search --dispatch slurm: the same ranking as local, through a scancel and a kill -9.
+        NAAP_BIN="${CARGO_TARGET_DIR:-target}/debug/naap" bash scripts/test-slurm-search.sh
     fi
 fi

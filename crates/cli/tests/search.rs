@@ -520,6 +520,22 @@ mod with_libtorch {
                 vec![flag("--device", "gpu7")],
                 &[&"device must be auto, cpu, cuda or cuda:K", &"gpu7"],
             ),
+            bad(
+                vec![flag("--slurm-retries", "3")],
+                &[&"--slurm-retries needs --dispatch slurm"],
+            ),
+            bad(
+                vec![flag("--dispatch", "slurm"), flag("--slurm-poll", "0")],
+                &[&"--slurm-poll must be between 0.1 and 3600 seconds, got 0"],
+            ),
+            bad(
+                vec![flag("--dispatch", "slurm"), flag("--slurm-retries", "1000")],
+                &[&"--slurm-retries must be at most 100, got 1000"],
+            ),
+            bad(
+                vec![flag("--dispatch", "pbs")],
+                &[&"invalid value 'pbs'", &"local, slurm"],
+            ),
         ];
         cases.extend(b.no_cifar("--data"));
         assert_bad_inputs(&["search", "-q"], &base, &out, &cases);

@@ -85,6 +85,10 @@ pub enum Error {
     /// Serializing `config.toml` failed.
     #[error("serializing config.toml: {0}")]
     Serialize(#[from] toml::ser::Error),
+    /// A Slurm command failed or answered what it should not (the cluster,
+    /// not the search's settings).
+    #[error("Slurm: {0}")]
+    Cluster(String),
     /// Setting up the trainer failed (not the user's settings: the device
     /// or the data on it).
     #[error("setting up the trainer: {0}")]
@@ -120,6 +124,7 @@ impl Error {
             Error::Io { .. }
             | Error::Training { .. }
             | Error::Trainer(_)
+            | Error::Cluster(_)
             | Error::Predict(_)
             | Error::Serialize(_) => false,
         }

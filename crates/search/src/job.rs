@@ -25,9 +25,16 @@ pub const OUTPUTS: &[&str] = &[
     "schemes.json",
     "journal.jsonl",
     "logs",
+    "slurm",
 ];
 /// What an interrupted search leaves for its resume.
-pub const RESUMABLE: &[&str] = &["config.toml", "schemes.json", "journal.jsonl", "logs"];
+pub const RESUMABLE: &[&str] = &[
+    "config.toml",
+    "schemes.json",
+    "journal.jsonl",
+    "logs",
+    "slurm",
+];
 /// The file whose presence marks a finished search, written last.
 pub const FINISHED: &str = "ranking.csv";
 

@@ -10,6 +10,11 @@
 //! meter's counters come out as in an uninterrupted run, and only the rest
 //! is trained. A last line cut off by a kill is dropped (its batch is
 //! trained again, resuming from the checkpoints).
+//!
+//! A trainer that hands a batch to a cluster also journals each submission
+//! (`{"submitted": ...}`: the batch, the job id, the items) before it waits,
+//! so that a search killed while the cluster trains adopts the job on resume
+//! instead of submitting it again.
 
 use crate::run::split_header;
 use crate::{Error, Result};
@@ -95,11 +100,31 @@ impl Batch {
     }
 }
 
+/// One submission of (part of) a batch to a cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    /// The batch (0-based, as [`Journal::batches`] counts them).
+    pub batch: usize,
+    /// The cluster's job id.
+    pub job: String,
+    /// `[ModelId, from_epoch, to_epoch]` of each task, in task order.
+    pub work: Vec<[u32; 3]>,
+}
+
+/// A journal line: a paid batch, or a submission of one.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Line {
+    Submitted { submitted: Submission },
+    Paid(Batch),
+}
+
 /// The journal file of a search, open for appending.
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
     batches: Vec<Batch>,
+    submissions: Vec<Submission>,
     file: std::fs::File,
 }
 
@@ -112,7 +137,7 @@ impl Journal {
     /// is [`Error::Mismatch`].
     pub fn open(path: &Path, header: &str, resume_stale: bool) -> Result<Journal> {
         assert!(!header.contains('\n'), "a journal header is one line");
-        let mut batches = Vec::new();
+        let (mut batches, mut submissions) = (Vec::new(), Vec::new());
         match std::fs::read(path) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|_| Error::Journal {
@@ -154,12 +179,15 @@ impl Journal {
                     None => {}
                 }
                 for (i, line) in lines.enumerate() {
-                    let batch: Batch = serde_json::from_str(line).map_err(|e| Error::Journal {
+                    let line: Line = serde_json::from_str(line).map_err(|e| Error::Journal {
                         path: path.to_path_buf(),
                         line: i + 2,
-                        message: format!("not a journal batch: {e}"),
+                        message: format!("not a journal batch or submission: {e}"),
                     })?;
-                    batches.push(batch);
+                    match line {
+                        Line::Paid(batch) => batches.push(batch),
+                        Line::Submitted { submitted } => submissions.push(submitted),
+                    }
                 }
                 if complete == 0 {
                     // Not even the header was finished: start the file anew.
@@ -184,6 +212,7 @@ impl Journal {
         Ok(Journal {
             path: path.to_path_buf(),
             batches,
+            submissions,
             file,
         })
     }
@@ -193,17 +222,36 @@ impl Journal {
         &self.batches
     }
 
+    /// The submissions of batch `index` so far, in order.
+    pub fn submissions(&self, index: usize) -> impl Iterator<Item = &Submission> {
+        self.submissions.iter().filter(move |s| s.batch == index)
+    }
+
     /// Appends a paid batch and syncs it to disk.
     pub fn append(&mut self, batch: Batch) -> Result<()> {
-        let mut line = serde_json::to_string(&batch).expect("a batch always serializes");
-        line.push('\n');
-        // One write per line: a kill leaves at most a cut-off last line.
-        self.file
-            .write_all(line.as_bytes())
-            .and_then(|()| self.file.sync_data())
-            .map_err(Error::io(&self.path))?;
+        self.write_line(&Line::Paid(batch.clone()))?;
         self.batches.push(batch);
         Ok(())
+    }
+
+    /// Appends a submission and syncs it to disk.
+    pub fn append_submission(&mut self, submitted: Submission) -> Result<()> {
+        let line = Line::Submitted { submitted };
+        self.write_line(&line)?;
+        if let Line::Submitted { submitted } = line {
+            self.submissions.push(submitted);
+        }
+        Ok(())
+    }
+
+    fn write_line(&mut self, line: &Line) -> Result<()> {
+        let mut text = serde_json::to_string(line).expect("a journal line always serializes");
+        text.push('\n');
+        // One write per line: a kill leaves at most a cut-off last line.
+        self.file
+            .write_all(text.as_bytes())
+            .and_then(|()| self.file.sync_data())
+            .map_err(Error::io(&self.path))
     }
 }
 
@@ -246,6 +294,29 @@ mod tests {
         let j = Journal::open(&path, "h1", false).unwrap();
         assert_eq!(j.batches().len(), 3);
         assert_eq!(j.batches()[2], batch(3, 0.3));
+    }
+
+    #[test]
+    fn submissions_read_back_beside_the_batches_they_precede() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mut j = Journal::open(&path, "h1", false).unwrap();
+        j.append(batch(1, 0.5)).unwrap();
+        let sub = |job: &str| Submission {
+            batch: 1,
+            job: job.into(),
+            work: vec![[2, 0, 1], [3, 0, 1]],
+        };
+        j.append_submission(sub("17")).unwrap();
+        j.append_submission(sub("18")).unwrap();
+        drop(j);
+        let j = Journal::open(&path, "h1", false).unwrap();
+        assert_eq!(j.batches(), &[batch(1, 0.5)]);
+        assert_eq!(
+            j.submissions(1).cloned().collect::<Vec<_>>(),
+            [sub("17"), sub("18")]
+        );
+        assert_eq!(j.submissions(0).count(), 0);
     }
 
     #[test]

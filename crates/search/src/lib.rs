@@ -27,12 +27,15 @@
 #![deny(missing_docs)]
 
 mod config;
+mod dispatch;
 mod error;
 mod job;
 mod journal;
 mod live;
 pub mod report;
 mod run;
+#[cfg(feature = "torch")]
+pub mod slurm;
 #[cfg(feature = "torch")]
 mod torch;
 #[cfg(feature = "torch")]
@@ -45,9 +48,10 @@ pub mod torch_job;
 pub const CODE_ID: &str = env!("NAAP_CODE_ID");
 
 pub use config::{SearchConfig, SearchValidConfig};
+pub use dispatch::{BatchTrainer, LocalPool};
 pub use error::{Error, Result};
 pub use job::{report_event, SearchPlan, SearchRequest, FINISHED, OUTPUTS, RESUMABLE};
-pub use journal::{Batch, Journal};
+pub use journal::{Batch, Journal, Submission};
 pub use live::{EpochTrainer, LiveSource, SearchEvent};
 pub use run::{candidate, journal_header, run_search, Decision, RankedCandidate, SearchReport};
 #[cfg(feature = "torch")]

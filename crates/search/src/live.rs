@@ -1,13 +1,12 @@
 //! The live curve source: a [`CurveSource`] that trains for real, through any
-//! [`EpochTrainer`], answering from the journal what was already paid.
+//! [`BatchTrainer`], answering from the journal what was already paid.
 
+use crate::dispatch::BatchTrainer;
 use crate::journal::{Batch, Journal};
 use crate::{Error, Result};
 use naap_dataset::Architecture;
 use naap_nas::{Advance, Advanced, CurveSource};
 use naap_space::ModelId;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::Instant;
 
 /// Something that trains one scheme from its checkpoint.
@@ -49,13 +48,12 @@ pub enum SearchEvent {
     },
 }
 
-/// Trains candidates for a search: replays the journal, then trains the
-/// rest with `jobs` schemes at a time, journaling every batch.
+/// Trains candidates for a search: replays the journal, then hands each
+/// new batch to its trainer, journaling every batch.
 pub struct LiveSource<'a> {
     candidates: Vec<Architecture>,
     max_epochs: u32,
-    trainer: &'a dyn EpochTrainer,
-    jobs: usize,
+    trainer: &'a dyn BatchTrainer,
     journal: &'a mut Journal,
     cursor: usize,
     replayed: usize,
@@ -69,15 +67,13 @@ pub struct LiveSource<'a> {
 
 impl<'a> LiveSource<'a> {
     /// A source over `candidates` (sorted here by ModelId) trained up to
-    /// `max_epochs` each by `trainer`, `jobs` at a time, journaling into
-    /// `journal`. With `budget_secs`, a batch asked once the journaled
+    /// `max_epochs` each by `trainer`, journaling into `journal`. With `budget_secs`, a batch asked once the journaled
     /// training time has reached it is refused (the batch running when the
     /// time runs out finishes).
     pub fn new(
         mut candidates: Vec<Architecture>,
         max_epochs: u32,
-        trainer: &'a dyn EpochTrainer,
-        jobs: usize,
+        trainer: &'a dyn BatchTrainer,
         journal: &'a mut Journal,
         budget_secs: Option<f64>,
         on_event: &'a (dyn Fn(SearchEvent) + Sync),
@@ -94,16 +90,15 @@ impl<'a> LiveSource<'a> {
                 w[0].id
             )));
         }
-        if max_epochs == 0 || jobs == 0 {
+        if max_epochs == 0 {
             return Err(Error::Config(format!(
-                "max-epochs and jobs must be at least 1, got {max_epochs} and {jobs}"
+                "max-epochs must be at least 1, got {max_epochs}"
             )));
         }
         Ok(LiveSource {
             candidates,
             max_epochs,
             trainer,
-            jobs,
             journal,
             cursor: 0,
             replayed: 0,
@@ -154,27 +149,18 @@ impl<'a> LiveSource<'a> {
         naap_nas::Error::InvalidInput(format!("training stopped: {message}"))
     }
 
-    /// Trains every item of `work`, `jobs` at a time; results in order.
-    fn train(&self, work: &[Advance]) -> Result<Vec<Advanced>> {
-        let results: Mutex<Vec<Option<Result<Advanced>>>> =
-            Mutex::new(work.iter().map(|_| None).collect());
-        let next = AtomicUsize::new(0);
-        std::thread::scope(|s| {
-            for _ in 0..self.jobs.min(work.len()) {
-                s.spawn(|| loop {
-                    let pos = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(w) = work.get(pos) else { break };
-                    let r = self.trainer.train_to(w.model_id, w.from_epoch, w.to_epoch);
-                    results.lock().unwrap_or_else(|e| e.into_inner())[pos] = Some(r);
-                });
-            }
-        });
-        let mut out = Vec::with_capacity(work.len());
-        for (w, r) in work
-            .iter()
-            .zip(results.into_inner().unwrap_or_else(|e| e.into_inner()))
-        {
-            let answer = r.expect("every item was trained")?;
+    /// Trains every item of `work` as batch `self.cursor`; checks that
+    /// each answer holds the epochs asked.
+    fn train(&mut self, work: &[Advance]) -> Result<Vec<Advanced>> {
+        let answers = self.trainer.train_batch(self.cursor, work, self.journal)?;
+        if answers.len() != work.len() {
+            return Err(Error::Config(format!(
+                "the trainer answered {} of {} items",
+                answers.len(),
+                work.len()
+            )));
+        }
+        for (w, answer) in work.iter().zip(&answers) {
             let (got, asked) = (answer.records.len(), (w.to_epoch - w.from_epoch) as usize);
             let fits = match answer.diverged {
                 Some(_) => got < asked,
@@ -195,9 +181,8 @@ impl<'a> LiveSource<'a> {
                     ),
                 });
             }
-            out.push(answer);
         }
-        Ok(out)
+        Ok(answers)
     }
 }
 

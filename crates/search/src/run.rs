@@ -1,8 +1,9 @@
 //! One live search from start (or resume) to its ranked result.
 
 use crate::config::SearchValidConfig;
+use crate::dispatch::BatchTrainer;
 use crate::journal::Journal;
-use crate::live::{EpochTrainer, LiveSource, SearchEvent};
+use crate::live::{LiveSource, SearchEvent};
 use crate::{Error, Result};
 use naap_dataset::Architecture;
 use naap_dataset::{EpochRecord, Row};
@@ -119,7 +120,7 @@ pub fn run_search(
     config: &SearchValidConfig,
     candidates: Vec<Architecture>,
     known: &[Row],
-    trainer: &dyn EpochTrainer,
+    trainer: &dyn BatchTrainer,
     journal: &mut Journal,
     on_event: &(dyn Fn(SearchEvent) + Sync),
 ) -> Result<SearchReport> {
@@ -134,7 +135,6 @@ pub fn run_search(
         candidates,
         max_epochs,
         trainer,
-        config.jobs().get(),
         journal,
         config.budget_secs(),
         on_event,

@@ -3,8 +3,8 @@
 //! resume to the same result without training anything twice.
 
 use crate::{
-    journal_header, run_search, EpochTrainer, Error, Journal, Result, SearchConfig, SearchEvent,
-    SearchReport,
+    journal_header, run_search, EpochTrainer, Error, Journal, LocalPool, Result, SearchConfig,
+    SearchEvent, SearchReport,
 };
 use naap_dataset::{Architecture, Dataset, Row};
 use naap_nas::strategy::Known;
@@ -137,7 +137,7 @@ fn live(
         &valid,
         candidates(pool),
         known,
-        trainer,
+        &LocalPool::new(trainer, valid.jobs().get()),
         &mut journal,
         &|_| {},
     )
@@ -319,7 +319,7 @@ fn budgets_stop_the_search_at_its_incumbent() {
         &valid,
         candidates(pool),
         &[],
-        &trainer,
+        &LocalPool::new(&trainer, 1),
         &mut journal,
         &|e| events.lock().unwrap().push(e),
     )

@@ -115,35 +115,48 @@ impl EpochTrainer for TorchTrainer<'_> {
                 Err(e) => return Err(train_err(model_id)(e)),
             },
         };
-        // A run that diverged in its first epoch wrote no log.
-        let epochs = match (&diverged, paths.log.exists()) {
-            (Some(_), false) => Vec::new(),
-            _ => TrainingLog::read(&paths.log)?.epochs().to_vec(),
-        };
-        let done = epochs.len().min(to as usize);
-        if done < from as usize || (diverged.is_none() && done < to as usize) {
-            return Err(Error::Training {
-                model_id,
-                message: format!(
-                    "{} holds {} epochs after training epochs {}..={to}",
-                    paths.log.display(),
-                    epochs.len(),
-                    from + 1
-                ),
-            });
-        }
-        // Converted as `naap dataset build` converts a log, so a predictor
-        // fitted on a dataset reads the same numbers.
-        let records = epochs[from as usize..done]
-            .iter()
-            .map(EpochRecord::from)
-            .collect();
-        Ok(Advanced {
-            records,
-            // Diverged in an epoch past `to` (an earlier run's marker): not yet.
-            diverged: diverged.filter(|_| done < to as usize),
-        })
+        answer_from_log(&paths, model_id, from, to, diverged)
     }
+}
+
+/// The answer to "train `model_id` from epoch `from` up to `to`" read off its
+/// log once the training has ended, ended early with `diverged` (a
+/// divergence, or a failure the search treats as one) or not.
+pub(crate) fn answer_from_log(
+    paths: &SchemePaths,
+    model_id: ModelId,
+    from: u32,
+    to: u32,
+    diverged: Option<String>,
+) -> Result<Advanced> {
+    // A run that diverged in its first epoch wrote no log.
+    let epochs = match (&diverged, paths.log.exists()) {
+        (Some(_), false) => Vec::new(),
+        _ => TrainingLog::read(&paths.log)?.epochs().to_vec(),
+    };
+    let done = epochs.len().min(to as usize);
+    if done < from as usize || (diverged.is_none() && done < to as usize) {
+        return Err(Error::Training {
+            model_id,
+            message: format!(
+                "{} holds {} epochs after training epochs {}..={to}",
+                paths.log.display(),
+                epochs.len(),
+                from + 1
+            ),
+        });
+    }
+    // Converted as `naap dataset build` converts a log, so a predictor
+    // fitted on a dataset reads the same numbers.
+    let records = epochs[from as usize..done]
+        .iter()
+        .map(EpochRecord::from)
+        .collect();
+    Ok(Advanced {
+        records,
+        // Diverged in an epoch past `to` (an earlier run's marker): not yet.
+        diverged: diverged.filter(|_| done < to as usize),
+    })
 }
 
 #[cfg(test)]

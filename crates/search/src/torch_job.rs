@@ -4,7 +4,9 @@
 
 use crate::job::{report_event, SearchPlan, SearchRequest};
 use crate::run::{run_search, SearchReport};
+use crate::slurm::{SlurmDispatch, SlurmOptions};
 use crate::torch::TorchTrainer;
+use crate::LocalPool;
 use crate::{Error, Result};
 use naap_output::{Progress, RunDir};
 use naap_train::{Cifar10, SchemeJob, TrainConfig, TrainValidConfig};
@@ -24,6 +26,18 @@ pub struct TrainingRequest {
     pub threads: Option<usize>,
     /// `auto`, `cpu`, `cuda` or `cuda:K`.
     pub device: Option<String>,
+    /// Where the candidates train.
+    pub dispatch: Dispatch,
+}
+
+/// Where a search's candidates train.
+#[derive(Debug, Clone, Default)]
+pub enum Dispatch {
+    /// Here, `--jobs` schemes at a time.
+    #[default]
+    Local,
+    /// One Slurm array per batch ([`crate::slurm`]).
+    Slurm(SlurmOptions),
 }
 
 /// A search with its training recipe and data, ready to run.
@@ -31,8 +45,17 @@ pub struct TorchSearchJob {
     plan: SearchPlan,
     train: TrainValidConfig,
     data_path: PathBuf,
-    data: Cifar10,
+    trains: Trains,
+    device: Option<String>,
     config_toml: String,
+}
+
+/// Where the job's candidates train, with what that needs.
+enum Trains {
+    /// Here, on CIFAR-10 loaded once.
+    Local(Cifar10),
+    /// As Slurm tasks, which load CIFAR-10 themselves.
+    Slurm(SlurmOptions),
 }
 
 /// Everything the search's results depend on: `config.toml`, and the
@@ -72,14 +95,22 @@ impl TorchSearchJob {
         }
         let train = c.validate().map_err(recipe_error)?;
         let t = train.get();
-        let data =
-            naap_train::load_cifar10(&training.data, t.train_limit, t.test_limit).map_err(|e| {
-                Error::Read {
-                    what: "CIFAR-10 from",
-                    path: training.data.clone(),
-                    source: Box::new(e),
-                }
-            })?;
+        let read_error = |e: Box<dyn std::error::Error + Send + Sync>| Error::Read {
+            what: "CIFAR-10 from",
+            path: training.data.clone(),
+            source: e,
+        };
+        let trains = match &training.dispatch {
+            Dispatch::Local => Trains::Local(
+                naap_train::load_cifar10(&training.data, t.train_limit, t.test_limit)
+                    .map_err(|e| read_error(Box::new(e)))?,
+            ),
+            // Each task loads it; a path that is not there fails here, once.
+            Dispatch::Slurm(options) => {
+                std::fs::metadata(&training.data).map_err(|e| read_error(Box::new(e)))?;
+                Trains::Slurm(options.clone())
+            }
+        };
         let config_toml = toml::to_string(&ConfigFile {
             search: s,
             train: train.get(),
@@ -88,7 +119,8 @@ impl TorchSearchJob {
             plan,
             train,
             data_path: training.data.clone(),
-            data,
+            trains,
+            device: training.device.clone(),
             config_toml,
         })
     }
@@ -102,6 +134,37 @@ impl TorchSearchJob {
     pub fn describe(&self) -> Vec<String> {
         self.plan.describe(&self.data_path)
     }
+}
+
+/// The `naap train` flags of a Slurm task besides its scheme and epochs:
+/// the search's recipe, data and threads, so that a task trains as the
+/// local trainer would.
+fn task_args(job: &TorchSearchJob, resume_stale: bool) -> Result<Vec<String>> {
+    let t = job.train.get();
+    let data = std::path::absolute(&job.data_path).map_err(Error::io(&job.data_path))?;
+    let mut args = vec![
+        "--seed".to_string(),
+        t.recipe.seed.to_string(),
+        "--threads".into(),
+        job.train.threads().to_string(),
+        "--data".into(),
+        data.display().to_string(),
+    ];
+    for (flag, value) in [
+        ("--train-limit", t.train_limit),
+        ("--test-limit", t.test_limit),
+    ] {
+        if let Some(n) = value {
+            args.extend([flag.to_string(), n.to_string()]);
+        }
+    }
+    if let Some(d) = &job.device {
+        args.extend(["--device".to_string(), d.clone()]);
+    }
+    if resume_stale {
+        args.push("--resume-stale".into());
+    }
+    Ok(args)
 }
 
 /// What [`run`] did.
@@ -142,29 +205,51 @@ pub fn run(
             progress.advance(1);
         }
     };
-    let trainer = TorchTrainer::new(
-        jobs,
-        &job.data,
-        job.train.clone(),
-        &run_dir.path().join("logs"),
-        plan.config().jobs().get(),
-        resume_stale,
-        &on_train,
-    )?;
-    let report = run_search(
-        plan.config(),
-        plan.candidates().to_vec(),
-        plan.known(),
-        &trainer,
-        &mut journal,
-        &|e| report_event(progress, plan.epoch_limit(), e),
-    );
+    let on_event = |e| report_event(progress, plan.epoch_limit(), e);
+    let report = match &job.trains {
+        Trains::Local(data) => {
+            let trainer = TorchTrainer::new(
+                jobs,
+                data,
+                job.train.clone(),
+                &run_dir.path().join("logs"),
+                plan.config().jobs().get(),
+                resume_stale,
+                &on_train,
+            )?;
+            let pool = LocalPool::new(&trainer, plan.config().jobs().get());
+            run_search(
+                plan.config(),
+                plan.candidates().to_vec(),
+                plan.known(),
+                &pool,
+                &mut journal,
+                &on_event,
+            )
+        }
+        Trains::Slurm(options) => {
+            let dispatch = SlurmDispatch::new(
+                options.clone(),
+                run_dir.path(),
+                task_args(job, resume_stale)?,
+                job.train.threads(),
+                progress,
+            )?;
+            run_search(
+                plan.config(),
+                plan.candidates().to_vec(),
+                plan.known(),
+                &dispatch,
+                &mut journal,
+                &on_event,
+            )
+        }
+    };
     progress.finish();
     let report = report.map_err(|e| Error::Context {
         context: format!("searching into {}", run_dir.path().display()),
         source: Box::new(e),
     })?;
-    drop(trainer);
     let summary = plan.finish(run_dir, &report)?;
     Ok(SearchSummary { report, summary })
 }

@@ -32,8 +32,11 @@ pub struct Args {
     budget_hours: Option<f64>,
     #[command(flatten)]
     training: TrainingArgs,
+    #[command(flatten)]
+    cluster: ClusterArgs,
     /// Output folder: ranking.csv, summary.md, config.toml, schemes.json,
-    /// logs/ (every candidate's log and checkpoint), journal.jsonl
+    /// logs/ (every candidate's log and checkpoint), journal.jsonl, slurm/
+    /// (with --dispatch slurm: each array's script and task outputs)
     ///
     /// Killed and started again with the same command, a search resumes
     /// from its journal and checkpoints and trains nothing twice.
@@ -52,6 +55,41 @@ pub struct Args {
     quiet: bool,
 }
 
+/// Where the candidates train: here, or as Slurm array tasks.
+#[derive(Debug, clap::Args)]
+struct ClusterArgs {
+    /// Where candidates train: `local` (--jobs at a time here) or `slurm`
+    /// (each batch one `sbatch --array`, one task per candidate, running
+    /// `naap train` into the output folder, which every node must share)
+    #[arg(long, value_enum, default_value = "local", help_heading = "Cluster")]
+    dispatch: Dispatch,
+    /// Slurm partition of every task
+    #[arg(long, value_name = "NAME", help_heading = "Cluster")]
+    slurm_partition: Option<String>,
+    /// Generic resources of every task, e.g. `gpu:1`
+    #[arg(long, value_name = "GRES", help_heading = "Cluster")]
+    slurm_gres: Option<String>,
+    /// Time limit of every task, e.g. `02:00:00`
+    #[arg(long, value_name = "TIME", help_heading = "Cluster")]
+    slurm_time: Option<String>,
+    /// More sbatch arguments, split on whitespace, e.g. "--qos=high --account=lab"
+    #[arg(long, value_name = "ARGS", help_heading = "Cluster")]
+    slurm_extra: Option<String>,
+    /// Resubmissions of a failed or cancelled task before its candidate is
+    /// reported as failed (charged what ran, never picked) [default: 2]
+    #[arg(long, value_name = "N", help_heading = "Cluster")]
+    slurm_retries: Option<u32>,
+    /// Longest wait between two looks at the queue, seconds [default: 30]
+    #[arg(long, value_name = "SECS", help_heading = "Cluster")]
+    slurm_poll: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Dispatch {
+    Local,
+    Slurm,
+}
+
 /// Runs `naap search`.
 #[cfg(not(feature = "train"))]
 pub fn run(_args: Args) -> anyhow::Result<Outcome> {
@@ -66,12 +104,63 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 
 #[cfg(feature = "train")]
 mod enabled {
-    use super::Args;
+    use super::{Args, ClusterArgs, Dispatch};
     use crate::exit::Outcome;
     use crate::progress;
+    use naap_search::slurm::SlurmOptions;
     use naap_search::torch_job::{self, TorchSearchJob, TrainingRequest};
     use naap_search::{SearchPlan, SearchRequest};
-    use std::time::Instant;
+    use std::time::{Duration, Instant};
+
+    /// The dispatch the flags ask for; a Slurm flag without
+    /// `--dispatch slurm` is refused, not ignored.
+    fn dispatch(c: &ClusterArgs) -> anyhow::Result<torch_job::Dispatch> {
+        let given = [
+            ("--slurm-partition", c.slurm_partition.is_some()),
+            ("--slurm-gres", c.slurm_gres.is_some()),
+            ("--slurm-time", c.slurm_time.is_some()),
+            ("--slurm-extra", c.slurm_extra.is_some()),
+            ("--slurm-retries", c.slurm_retries.is_some()),
+            ("--slurm-poll", c.slurm_poll.is_some()),
+        ];
+        if c.dispatch == Dispatch::Local {
+            if let Some((flag, _)) = given.iter().find(|g| g.1) {
+                return Err(
+                    naap_search::Error::Config(format!("{flag} needs --dispatch slurm")).into(),
+                );
+            }
+            return Ok(torch_job::Dispatch::Local);
+        }
+        let poll = c.slurm_poll.unwrap_or(30.0);
+        if !(poll.is_finite() && (0.1..=3600.0).contains(&poll)) {
+            return Err(naap_search::Error::Config(format!(
+                "--slurm-poll must be between 0.1 and 3600 seconds, got {poll}"
+            ))
+            .into());
+        }
+        let retries = c.slurm_retries.unwrap_or(2);
+        if retries > 100 {
+            return Err(naap_search::Error::Config(format!(
+                "--slurm-retries must be at most 100, got {retries}"
+            ))
+            .into());
+        }
+        Ok(torch_job::Dispatch::Slurm(SlurmOptions {
+            naap_bin: std::env::current_exe()?,
+            partition: c.slurm_partition.clone(),
+            gres: c.slurm_gres.clone(),
+            time: c.slurm_time.clone(),
+            extra: c
+                .slurm_extra
+                .as_deref()
+                .unwrap_or("")
+                .split_whitespace()
+                .map(String::from)
+                .collect(),
+            retries,
+            poll_max: Duration::from_secs_f64(poll),
+        }))
+    }
 
     pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let started = Instant::now();
@@ -96,6 +185,7 @@ mod enabled {
                 test_limit: t.test_limit,
                 threads: t.threads,
                 device: t.device.clone(),
+                dispatch: dispatch(&args.cluster)?,
             },
         )?;
         let run_dir = naap_output::RunDir::claim(&args.output, &SearchPlan::claim(args.force))?;
