@@ -6,7 +6,8 @@
 #   - one task of its first array is scancelled midway and the search resubmits it, and
 #   - the search process is killed (kill -9) while its second array runs, then started
 #     again with the same command: it adopts the running array from its journal,
-# and no epoch of any candidate is trained twice.
+# and no epoch of any candidate is trained twice. Then, with --slurm-retries 0, a cancelled
+# task's candidate is reported as failed and the search goes on.
 #
 #   bash scripts/test-slurm-search.sh   # NAAP_BIN: a naap built with --features train
 # Skips (exit 0, with the reason) only where the daemons cannot run: not root.
@@ -93,5 +94,25 @@ diff "$work/local/ranking.csv" "$out/ranking.csv" >&2 ||
 dups=$(cat "$out"/slurm/*.out | sed -n 's/^\(scheme [0-9]* epoch [0-9]*\)\/.*/\1/p' | sort | uniq -d)
 [ -z "$dups" ] || fail "epochs trained twice: $dups"
 n=$(submissions)
+
+# Out of retries: a 2-candidate search that may not resubmit; the cancelled candidate is
+# reported as failed (never picked) and the search goes on with the other.
+few=("$bin" search --space crates/cli/tests/fixtures/space/search_space.toml --ids 2-3
+    --data "$shared/cifar10/cifar10-jpg.tar.gz" --device cpu --threads 1
+    --train-limit 5000 --test-limit 500 --strategy exhaustive --max-epochs 1
+    --dispatch slurm --slurm-poll 1 --slurm-retries 0 -o "$work/few")
+"${few[@]}" >/dev/null 2>"$work/few.err" &
+pid=$!
+journal=$work/few/journal.jsonl
+running_task() { victim=$(squeue -h -j "$(first_job)" -t RUNNING -o %K 2>/dev/null | head -1) && [ -n "$victim" ]; }
+wait_for 120 "a running task of the 2-candidate search" running_task
+id=$(sed -n "s/^$victim) id=\([0-9]*\) .*/\1/p" "$work/few/slurm/batch-0001-a1.sbatch")
+scancel "$(first_job)_$victim"
+wait "$pid" || fail "the search with a cancelled task and no retries"
+grep -q "^[0-9]*,$id,.*,diverged$" "$work/few/ranking.csv" ||
+    fail "ModelId $id (cancelled, no retries) is not reported as failed: $(cat "$work/few/ranking.csv")"
+grep -q "its Slurm task failed 1 time(s)" "$work/few/summary.md" || fail "no failure reason in summary.md"
+[ "$(submissions)" = 1 ] || fail "--slurm-retries 0 resubmitted"
+echo "slurm search test: a task cancelled with no retries left failed its candidate only"
 rm -rf "$work"
 echo "slurm search test: passed in $(($(date +%s) - started)) s ($n submissions: a cancelled task resubmitted, a killed search resumed, ranking as local)"
