@@ -110,3 +110,5 @@ pub(crate) fn best_observed(meter: &Meter<'_>, ids: &[ModelId]) -> Result<ModelI
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod walk_tests;
