@@ -132,8 +132,8 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
     assert_eq!(stdout, summary, "the summary is printed as written");
     let (header, rows) = read_results(&out);
     assert_eq!(header, HEADER);
-    // 9 strategies x 3 repeats, the two fold strategies twice per repeat.
-    assert_eq!(rows.len(), 3 * 11);
+    // 13 strategies x 3 repeats, the two fold strategies twice per repeat.
+    assert_eq!(rows.len(), 3 * 15);
     for name in [
         "exhaustive",
         "random",
@@ -144,6 +144,10 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
         "zero-shot-fold",
         "zero-shot-online",
         "last-accuracy",
+        "regularized-evolution",
+        "local-search",
+        "bananas",
+        "bohb",
     ] {
         assert!(
             summary.contains(&format!("| {name} |")),
@@ -159,6 +163,31 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
     }
     let png = std::fs::read(out.join("regret.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // trajectory.csv: every search's steps, costs rising, its last line the
+    // cost and regret results.csv gives it.
+    let text = std::fs::read_to_string(out.join("trajectory.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("Strategy,Repeat,Fold,Cost,Regret"));
+    let mut last: Vec<(String, f64, f64)> = Vec::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let key = format!("{},{},{}", f[0], f[1], f[2]);
+        let (cost, regret): (f64, f64) = (f[3].parse().unwrap(), f[4].parse().unwrap());
+        match last.last_mut() {
+            Some(l) if l.0 == key => {
+                assert!(cost >= l.1, "{line}");
+                *l = (key, cost, regret);
+            }
+            _ => last.push((key, cost, regret)),
+        }
+    }
+    assert_eq!(last.len(), rows.len());
+    for (row, (key, cost, regret)) in rows.iter().zip(&last) {
+        assert_eq!(key, &format!("{},{},{}", &row[0], &row[1], &row[2]));
+        assert_eq!(*cost, row[5].parse::<f64>().unwrap(), "{key}");
+        assert_eq!(*regret, row[11].parse::<f64>().unwrap(), "{key}");
+    }
+    assert!(summary.contains("## Anytime"), "{summary}");
     let config: toml::Table = std::fs::read_to_string(out.join("config.toml"))
         .unwrap()
         .parse()
@@ -180,7 +209,11 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
             "hyperband",
             "predictor",
             "zero-shot",
-            "last-accuracy"
+            "last-accuracy",
+            "regularized-evolution",
+            "local-search",
+            "bananas",
+            "bohb"
         ]
     );
     assert_eq!(strategies[4]["model"].as_str(), Some("Linear Regression"));
