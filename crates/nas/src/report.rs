@@ -363,6 +363,74 @@ mod tests {
         assert!(quantile(&[f64::NAN], 0.5).is_err());
     }
 
+    /// A run of a pool whose exhaustive cost is 100, with these steps.
+    fn run(strategy: &str, repeat: u32, steps: &[(f64, f64)]) -> RunRecord {
+        let (cost, regret) = *steps.last().unwrap();
+        RunRecord {
+            strategy: strategy.into(),
+            repeat,
+            fold: None,
+            pool_size: 100,
+            epochs_spent: 0,
+            cost_spent: cost,
+            exhaustive_cost: 100.0,
+            found_model_id: naap_space::ModelId::new(1).unwrap(),
+            found_max_accuracy: 0.9 - regret,
+            pool_best_max_accuracy: 0.9,
+            regret,
+            found_rank: 1,
+            top1: regret == 0.0,
+            top1_pct: regret <= 0.01,
+            top5_pct: true,
+            budget_hit: false,
+            trajectory: steps.to_vec(),
+            top1_pct_regret: 0.01,
+        }
+    }
+
+    #[test]
+    fn anytime_reads_each_search_at_shares_of_the_exhaustive_cost() {
+        let results = StudyResults {
+            strategies: vec!["a".into(), "b".into()],
+            cost: crate::CostKind::Epochs,
+            records: vec![
+                // a: reaches a top-1% scheme at cost 4, the best at 8.
+                run("a", 0, &[(0.5, 0.05), (4.0, 0.01), (8.0, 0.0)]),
+                run("a", 1, &[(2.0, 0.03), (6.0, 0.0)]),
+                run("a", 2, &[(3.0, 0.02), (9.0, 0.02)]),
+                // b: one step at 20, past every share read.
+                run("b", 0, &[(20.0, 0.0)]),
+            ],
+        };
+        let rows = anytime(&results).unwrap();
+        // a at cost 1: 0.05, none yet (+inf), none yet: median +inf.
+        assert!(rows[0].regret_at[0].is_infinite());
+        // At 5: 0.01, 0.03, 0.02 → 0.02. At 10: 0, 0, 0.02 → 0.
+        assert_eq!(rows[0].regret_at[1], 0.02);
+        assert_eq!(rows[0].regret_at[2], 0.0);
+        // To the best: 8, 6, never → 8; to a top-1%: 4, 6, never → 6.
+        assert_eq!(rows[0].cost_to_best, 8.0);
+        assert_eq!(rows[0].cost_to_top1_pct, 6.0);
+        assert_eq!(rows[0].share_to_top1_pct, 0.06);
+        assert!(rows[1].regret_at.iter().all(|r| r.is_infinite()));
+        assert_eq!(rows[1].cost_to_best, 20.0);
+        let md = summary_markdown(&results, "t").unwrap();
+        assert!(
+            md.contains("| a | — | 0.0200 | 0.0000 | 8.000 (8.0%) | 6.000 (6.0%) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| b | — | — | — | 20.00 (20.0%) | 20.00 (20.0%) |"),
+            "{md}"
+        );
+        let csv = String::from_utf8(trajectory_csv(&results).unwrap()).unwrap();
+        assert_eq!(csv.lines().count(), 1 + 3 + 2 + 2 + 1);
+        assert!(
+            csv.starts_with("Strategy,Repeat,Fold,Cost,Regret\na,0,,0.5,0.05\n"),
+            "{csv}"
+        );
+    }
+
     #[test]
     fn significant_digits() {
         assert_eq!(sig(39600.0), "39600");
