@@ -713,3 +713,67 @@ fn issue12_simulate_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
     cases.extend(b.unreadable("--config", &[]));
     assert_bad_inputs(&["nas", "simulate"], &base, &out, &cases);
 }
+
+#[test]
+fn evolution_and_local_search_beat_random_at_equal_budget_the_same_on_any_thread_count() {
+    // 10% of the 440's exhaustive cost: 44 schemes fully trained by random
+    // search, or as many 30-epoch evaluations as fit for the others.
+    let dir = tempfile::tempdir().unwrap();
+    let study = |out: &Path, threads: &str| {
+        run(naap()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["nas", "simulate", "--quiet", "--no-figures", "--dataset"])
+            .arg(shared_naap440("naap440.csv"))
+            .arg("-o")
+            .arg(out)
+            .args([
+                "--strategy",
+                "random,regularized-evolution,local-search",
+                "--repeats",
+                "40",
+                "--budget",
+                "3960",
+                "--random-n",
+                "44",
+                "--eval-epochs",
+                "30",
+                "--evaluations",
+                "440",
+            ]))
+    };
+    let out = dir.path().join("a");
+    ok(&study(&out, "2"));
+    let (_, rows) = read_results(&out);
+    let median = |name: &str| {
+        let mut v: Vec<f64> = rows
+            .iter()
+            .filter(|r| &r[0] == name)
+            .map(|r| r[11].parse().unwrap())
+            .collect();
+        assert_eq!(v.len(), 40, "{name}");
+        v.sort_by(f64::total_cmp);
+        (v[19] + v[20]) / 2.0
+    };
+    let random = median("random");
+    for name in ["regularized-evolution", "local-search"] {
+        assert!(median(name) < random, "{name} {} vs random {random}", median(name));
+    }
+    for r in &rows {
+        // Epochs are the cost unit: the bill is the epochs, within the budget.
+        let (epochs, cost): (f64, f64) = (r[4].parse().unwrap(), r[5].parse().unwrap());
+        assert_eq!(epochs, cost);
+        assert!(cost <= 3960.0, "{r:?}");
+        if &r[0] != "random" {
+            assert_eq!(epochs % 30.0, 0.0, "whole 30-epoch evaluations: {r:?}");
+        }
+    }
+    let one = dir.path().join("b");
+    ok(&study(&one, "1"));
+    for file in ["results.csv", "trajectory.csv"] {
+        assert_eq!(
+            std::fs::read(out.join(file)).unwrap(),
+            std::fs::read(one.join(file)).unwrap(),
+            "{file} differs between 2 threads and 1"
+        );
+    }
+}
