@@ -161,7 +161,7 @@ pub struct TrainingArgs {
 pub struct StrategyArgs {
     /// Strategies, comma-separated, or `all` (naap search: exactly one):
     /// exhaustive, random, successive-halving, hyperband, predictor, zero-shot, last-accuracy,
-    /// regularized-evolution, local-search, bananas, bohb.
+    /// regularized-evolution, local-search, bananas, bohb, reinforce.
     #[arg(
         long,
         value_name = "NAME",
@@ -226,10 +226,10 @@ pub struct StrategyArgs {
         help_heading = "Strategy"
     )]
     pub predictor: Option<PathBuf>,
-    /// Regularized evolution / local search / BANANAS / BOHB: epochs each scheme is trained to be evaluated (BOHB: its last rung) [default: 12].
+    /// Regularized evolution / local search / BANANAS / BOHB / REINFORCE: epochs each scheme is trained to be evaluated (BOHB: its last rung) [default: 12].
     #[arg(long, value_name = "N", help_heading = "Strategy")]
     pub eval_epochs: Option<u32>,
-    /// Regularized evolution / local search / BANANAS / BOHB: schemes evaluated before stopping, unless the budget or pool ends first [default: 100].
+    /// Regularized evolution / local search / BANANAS / BOHB / REINFORCE: schemes evaluated before stopping, unless the budget or pool ends first [default: 100].
     #[arg(long, value_name = "N", help_heading = "Strategy")]
     pub evaluations: Option<usize>,
     /// Regularized evolution: population size [default: 10].

@@ -132,8 +132,8 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
     assert_eq!(stdout, summary, "the summary is printed as written");
     let (header, rows) = read_results(&out);
     assert_eq!(header, HEADER);
-    // 13 strategies x 3 repeats, the two fold strategies twice per repeat.
-    assert_eq!(rows.len(), 3 * 15);
+    // 14 strategies x 3 repeats, the two fold strategies twice per repeat.
+    assert_eq!(rows.len(), 3 * 16);
     for name in [
         "exhaustive",
         "random",
@@ -148,6 +148,7 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
         "local-search",
         "bananas",
         "bohb",
+        "reinforce",
     ] {
         assert!(
             summary.contains(&format!("| {name} |")),
@@ -213,7 +214,8 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
             "regularized-evolution",
             "local-search",
             "bananas",
-            "bohb"
+            "bohb",
+            "reinforce"
         ]
     );
     assert_eq!(strategies[4]["model"].as_str(), Some("Linear Regression"));
@@ -756,7 +758,11 @@ fn evolution_and_local_search_beat_random_at_equal_budget_the_same_on_any_thread
     };
     let random = median("random");
     for name in ["regularized-evolution", "local-search"] {
-        assert!(median(name) < random, "{name} {} vs random {random}", median(name));
+        assert!(
+            median(name) < random,
+            "{name} {} vs random {random}",
+            median(name)
+        );
     }
     for r in &rows {
         // Epochs are the cost unit: the bill is the epochs, within the budget.

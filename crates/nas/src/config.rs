@@ -339,7 +339,8 @@ mod tests {
                 "regularized-evolution",
                 "local-search",
                 "bananas",
-                "bohb"
+                "bohb",
+                "reinforce"
             ]
         );
     }

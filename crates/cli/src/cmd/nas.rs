@@ -34,8 +34,9 @@ pub enum Command {
     /// space's neighbourhood (`naap space neighbours`), each scheme trained
     /// --eval-epochs and at most --evaluations of them:
     /// regularized-evolution (--population, --sample), local-search
-    /// (--init), bananas (--ensemble, --acquisition, --surrogate) and bohb
-    /// (--eta; rungs up to --eval-epochs). Under `--known fold`
+    /// (--init), bananas (--ensemble, --acquisition, --surrogate), bohb
+    /// (--eta; rungs up to --eval-epochs) and reinforce (a policy over the
+    /// space's decisions). Under `--known fold`
     /// the pool is split in two folds by a seeded shuffle and each fold is
     /// searched knowing the other's full curves.
     Simulate(Box<SimulateArgs>),

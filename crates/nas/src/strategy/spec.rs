@@ -173,6 +173,8 @@ strategies! {
     Bananas(BananasSpec) = "bananas",
     /// Hyperband drawing from a density model of the good schemes (Falkner et al., 2018).
     Bohb(BohbSpec) = "bohb",
+    /// A policy-gradient controller over the space's decisions (Williams, 1992).
+    Reinforce(ReinforceSpec) = "reinforce",
 }
 
 impl StrategySpec {
