@@ -4,7 +4,7 @@
 # budget of 200,000 s (25.8% of the 440's exhaustive 773,885 s), the neighbourhood
 # strategies at eval-epochs 12, 30 and 90, on all 440 and on random sub-pools of 100.
 # Random search trains a quarter of the pool (110 or 25 schemes) one at a time.
-# Prints each study's anytime table (summary.md, "## Anytime"); the folders stay in OUT.
+# STRATEGIES=a,b limits the strategies. Prints each study's anytime table (summary.md, "## Anytime"); the folders stay in OUT.
 #
 #   bash bench/nas_anytime.sh [OUT]     (default: a temporary folder, removed after)
 # Needs ../shared (or $NAAP_SHARED_DIR) and /usr/bin/time.
@@ -20,7 +20,7 @@ fi
 cargo build --release -p naap --quiet
 naap=$target/release/naap
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-strategies=random,successive-halving,hyperband,predictor,zero-shot,last-accuracy,regularized-evolution,local-search,bananas,bohb
+strategies=${STRATEGIES:-random,successive-halving,hyperband,predictor,zero-shot,last-accuracy,regularized-evolution,local-search,bananas,bohb,reinforce}
 for pool in all 100; do
     n=$([ "$pool" = all ] && echo 110 || echo 25)
     for e in 12 30 90; do
