@@ -276,3 +276,23 @@ impl Strategy for Bohb {
             .ok_or_else(|| Error::NothingLeft("every drawn scheme diverged".into()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_density_ratio_prefers_where_the_good_schemes_are() {
+        let good = [vec![0.0, 0.0], vec![0.2, -0.1]];
+        let bad = [vec![3.0, 3.0], vec![2.5, 3.2], vec![3.1, 2.8]];
+        let l = Parzen::new(good.iter().map(Vec::as_slice).collect());
+        let g = Parzen::new(bad.iter().map(Vec::as_slice).collect());
+        let ratio = |x: &[f64]| l.log_density(x) - g.log_density(x);
+        assert!(ratio(&[0.1, 0.0]) > ratio(&[1.5, 1.5]));
+        assert!(ratio(&[1.5, 1.5]) > ratio(&[2.9, 3.0]));
+        // One point, zero spread: the floor bandwidth keeps it finite.
+        let one = Parzen::new(vec![&good[0][..]]);
+        assert_eq!(one.bandwidth, [MIN_BANDWIDTH, MIN_BANDWIDTH]);
+        assert!(one.log_density(&[5.0, 5.0]).is_finite());
+    }
+}
