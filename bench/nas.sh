@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Wall time and peak RSS of the default NAS study (`naap nas simulate`: all strategies,
-# 100 repeats, pool 440, regret.png included) on all cores, beside the same study on one
-# thread as the reference, alternating over ROUNDS rounds so both see the same load.
-# Prints the median of each and the ratio (the parallel speed-up over repeats).
+# Wall time and peak RSS of the default NAS study (`naap nas simulate`: all 13 strategies,
+# the neighbourhood ones included, pool 440, regret.png and trajectory.csv included) on
+# all cores, beside the same study on one thread as the reference, alternating over
+# ROUNDS rounds so both see the same load. Prints the median of each and the ratio (the
+# parallel speed-up over repeats).
 #
 #   bash bench/nas.sh [ROUNDS] [EXTRA FLAGS...]     (default 3; e.g. --cost logged)
+#
+# Without extra flags it runs 500 repeats (--repeats 500): every strategy x 500 repeats,
+# the NATS-Bench protocol's count, whose goal is under 30 s on 2 cores.
 # Needs ../shared (or $NAAP_SHARED_DIR) and /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 shift || true
+[ $# -eq 0 ] && set -- --repeats 500
 shared=${NAAP_SHARED_DIR:-../shared}
 dataset=$shared/naap440/naap440.csv
 logs=$shared/naap440/raw_data.tar.gz

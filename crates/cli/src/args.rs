@@ -160,7 +160,8 @@ pub struct TrainingArgs {
 #[derive(Debug, clap::Args)]
 pub struct StrategyArgs {
     /// Strategies, comma-separated, or `all` (naap search: exactly one):
-    /// exhaustive, random, successive-halving, hyperband, predictor, zero-shot, last-accuracy.
+    /// exhaustive, random, successive-halving, hyperband, predictor, zero-shot, last-accuracy,
+    /// regularized-evolution, local-search, bananas, bohb, reinforce.
     #[arg(
         long,
         value_name = "NAME",
@@ -225,6 +226,30 @@ pub struct StrategyArgs {
         help_heading = "Strategy"
     )]
     pub predictor: Option<PathBuf>,
+    /// Regularized evolution / local search / BANANAS / BOHB / REINFORCE: epochs each scheme is trained to be evaluated (BOHB: its last rung) [default: 12].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub eval_epochs: Option<u32>,
+    /// Regularized evolution / local search / BANANAS / BOHB / REINFORCE: schemes evaluated before stopping, unless the budget or pool ends first [default: 100].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub evaluations: Option<usize>,
+    /// Regularized evolution: population size [default: 10].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub population: Option<usize>,
+    /// Regularized evolution: members drawn per tournament [default: 3].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub sample: Option<usize>,
+    /// Local search / BANANAS: random schemes evaluated at each (re)start [default: 10].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub init: Option<usize>,
+    /// BANANAS: members of the bootstrapped surrogate ensemble [default: 5].
+    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    pub ensemble: Option<usize>,
+    /// BANANAS: acquisition, its (independent Thompson sampling) or ucb [default: its].
+    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
+    pub acquisition: Option<naap_nas::strategy::Acquisition>,
+    /// BANANAS: the surrogate's model, a `naap baseline` model name [default: Gradient Boosting (N=25)].
+    #[arg(long, value_name = "NAME", help_heading = "Strategy")]
+    pub surrogate: Option<String>,
 }
 
 impl StrategyArgs {
@@ -243,6 +268,14 @@ impl StrategyArgs {
             model: self.model.clone(),
             features: self.features.clone(),
             zero_shot_features: self.zero_shot_features.clone(),
+            eval_epochs: self.eval_epochs,
+            evaluations: self.evaluations,
+            population: self.population,
+            sample: self.sample,
+            init: self.init,
+            ensemble: self.ensemble,
+            acquisition: self.acquisition,
+            surrogate: self.surrogate.clone(),
         }
     }
 }

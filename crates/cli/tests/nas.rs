@@ -132,8 +132,8 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
     assert_eq!(stdout, summary, "the summary is printed as written");
     let (header, rows) = read_results(&out);
     assert_eq!(header, HEADER);
-    // 9 strategies x 3 repeats, the two fold strategies twice per repeat.
-    assert_eq!(rows.len(), 3 * 11);
+    // 14 strategies x 3 repeats, the two fold strategies twice per repeat.
+    assert_eq!(rows.len(), 3 * 16);
     for name in [
         "exhaustive",
         "random",
@@ -144,6 +144,11 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
         "zero-shot-fold",
         "zero-shot-online",
         "last-accuracy",
+        "regularized-evolution",
+        "local-search",
+        "bananas",
+        "bohb",
+        "reinforce",
     ] {
         assert!(
             summary.contains(&format!("| {name} |")),
@@ -159,6 +164,31 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
     }
     let png = std::fs::read(out.join("regret.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // trajectory.csv: every search's steps, costs rising, its last line the
+    // cost and regret results.csv gives it.
+    let text = std::fs::read_to_string(out.join("trajectory.csv")).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("Strategy,Repeat,Fold,Cost,Regret"));
+    let mut last: Vec<(String, f64, f64)> = Vec::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let key = format!("{},{},{}", f[0], f[1], f[2]);
+        let (cost, regret): (f64, f64) = (f[3].parse().unwrap(), f[4].parse().unwrap());
+        match last.last_mut() {
+            Some(l) if l.0 == key => {
+                assert!(cost >= l.1, "{line}");
+                *l = (key, cost, regret);
+            }
+            _ => last.push((key, cost, regret)),
+        }
+    }
+    assert_eq!(last.len(), rows.len());
+    for (row, (key, cost, regret)) in rows.iter().zip(&last) {
+        assert_eq!(key, &format!("{},{},{}", &row[0], &row[1], &row[2]));
+        assert_eq!(*cost, row[5].parse::<f64>().unwrap(), "{key}");
+        assert_eq!(*regret, row[11].parse::<f64>().unwrap(), "{key}");
+    }
+    assert!(summary.contains("## Anytime"), "{summary}");
     let config: toml::Table = std::fs::read_to_string(out.join("config.toml"))
         .unwrap()
         .parse()
@@ -180,7 +210,12 @@ fn nas_default_outputs_and_no_overwrite_without_force() {
             "hyperband",
             "predictor",
             "zero-shot",
-            "last-accuracy"
+            "last-accuracy",
+            "regularized-evolution",
+            "local-search",
+            "bananas",
+            "bohb",
+            "reinforce"
         ]
     );
     assert_eq!(strategies[4]["model"].as_str(), Some("Linear Regression"));
@@ -679,4 +714,72 @@ fn issue12_simulate_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
     cases.extend(b.unreadable("--dataset", &[]));
     cases.extend(b.unreadable("--config", &[]));
     assert_bad_inputs(&["nas", "simulate"], &base, &out, &cases);
+}
+
+#[test]
+fn evolution_and_local_search_beat_random_at_equal_budget_the_same_on_any_thread_count() {
+    // 10% of the 440's exhaustive cost: 44 schemes fully trained by random
+    // search, or as many 30-epoch evaluations as fit for the others.
+    let dir = tempfile::tempdir().unwrap();
+    let study = |out: &Path, threads: &str| {
+        run(naap()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["nas", "simulate", "--quiet", "--no-figures", "--dataset"])
+            .arg(shared_naap440("naap440.csv"))
+            .arg("-o")
+            .arg(out)
+            .args([
+                "--strategy",
+                "random,regularized-evolution,local-search",
+                "--repeats",
+                "40",
+                "--budget",
+                "3960",
+                "--random-n",
+                "44",
+                "--eval-epochs",
+                "30",
+                "--evaluations",
+                "440",
+            ]))
+    };
+    let out = dir.path().join("a");
+    ok(&study(&out, "2"));
+    let (_, rows) = read_results(&out);
+    let median = |name: &str| {
+        let mut v: Vec<f64> = rows
+            .iter()
+            .filter(|r| &r[0] == name)
+            .map(|r| r[11].parse().unwrap())
+            .collect();
+        assert_eq!(v.len(), 40, "{name}");
+        v.sort_by(f64::total_cmp);
+        (v[19] + v[20]) / 2.0
+    };
+    let random = median("random");
+    for name in ["regularized-evolution", "local-search"] {
+        assert!(
+            median(name) < random,
+            "{name} {} vs random {random}",
+            median(name)
+        );
+    }
+    for r in &rows {
+        // Epochs are the cost unit: the bill is the epochs, within the budget.
+        let (epochs, cost): (f64, f64) = (r[4].parse().unwrap(), r[5].parse().unwrap());
+        assert_eq!(epochs, cost);
+        assert!(cost <= 3960.0, "{r:?}");
+        if &r[0] != "random" {
+            assert_eq!(epochs % 30.0, 0.0, "whole 30-epoch evaluations: {r:?}");
+        }
+    }
+    let one = dir.path().join("b");
+    ok(&study(&one, "1"));
+    for file in ["results.csv", "trajectory.csv"] {
+        assert_eq!(
+            std::fs::read(out.join(file)).unwrap(),
+            std::fs::read(one.join(file)).unwrap(),
+            "{file} differs between 2 threads and 1"
+        );
+    }
 }

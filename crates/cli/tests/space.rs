@@ -338,3 +338,42 @@ fn issue12_non_utf8_and_folder_inputs_exit_2() {
         }
     }
 }
+
+#[test]
+fn neighbours_writes_the_symmetric_graph_of_the_space() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("graph.csv");
+    let res = run(naap().args(["space", "neighbours", "-o"]).arg(&out));
+    assert!(res.status.success(), "{}", stderr(&res));
+    assert!(
+        stderr(&res).contains("linked 440 schemes"),
+        "{}",
+        stderr(&res)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("ModelId,Neighbour,Edit"));
+    let pairs: std::collections::HashSet<(u32, u32)> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            assert_eq!(f.len(), 3, "{l}");
+            (f[0].parse().unwrap(), f[1].parse().unwrap())
+        })
+        .collect();
+    assert!(!pairs.is_empty());
+    for &(a, b) in &pairs {
+        assert!((1..=440).contains(&a) && (1..=440).contains(&b));
+        assert!(pairs.contains(&(b, a)), "{a}-{b} only one way");
+    }
+    // A bad space config is refused with exit 2 and no output.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "min_depth = 0\n").unwrap();
+    let out2 = dir.path().join("g2.csv");
+    let res = run(naap()
+        .args(["space", "neighbours", "--space"])
+        .arg(&bad)
+        .arg("-o")
+        .arg(&out2));
+    assert_eq!(res.status.code(), Some(2), "{}", stderr(&res));
+    assert!(!out2.exists());
+}

@@ -335,7 +335,12 @@ mod tests {
                 "predictor-online",
                 "zero-shot-fold",
                 "zero-shot-online",
-                "last-accuracy"
+                "last-accuracy",
+                "regularized-evolution",
+                "local-search",
+                "bananas",
+                "bohb",
+                "reinforce"
             ]
         );
     }

@@ -56,6 +56,157 @@ pub fn results_csv(results: &StudyResults) -> Result<Vec<u8>> {
         .map_err(|e| Error::InvalidInput(format!("writing results.csv: {e}")))
 }
 
+/// The header of `trajectory.csv`.
+pub const TRAJECTORY_COLUMNS: [&str; 5] = ["Strategy", "Repeat", "Fold", "Cost", "Regret"];
+
+/// `trajectory.csv`: the cost so far and the regret of the incumbent after
+/// every paid step of every search (the last line of a search: its answer),
+/// in the study's order.
+pub fn trajectory_csv(results: &StudyResults) -> Result<Vec<u8>> {
+    let err = |e: csv::Error| Error::InvalidInput(format!("writing trajectory.csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(TRAJECTORY_COLUMNS).map_err(err)?;
+    for r in &results.records {
+        let (repeat, fold) = (
+            r.repeat.to_string(),
+            r.fold.map_or(String::new(), |f| f.to_string()),
+        );
+        for (cost, regret) in &r.trajectory {
+            w.write_record([
+                r.strategy.as_str(),
+                &repeat,
+                &fold,
+                &cost.to_string(),
+                &regret.to_string(),
+            ])
+            .map_err(err)?;
+        }
+    }
+    w.into_inner()
+        .map_err(|e| Error::InvalidInput(format!("writing trajectory.csv: {e}")))
+}
+
+/// The fractions of the exhaustive cost at which [`AnytimeRow`] reads regret.
+pub const ANYTIME_FRACTIONS: [f64; 3] = [0.01, 0.05, 0.10];
+
+/// One strategy's anytime line: its regret at fixed shares of the
+/// exhaustive cost and what it paid to reach the best schemes. A search
+/// that has not paid its first step by then, or never reached them, counts
+/// as +∞, so a median of +∞ means half the searches or more had not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnytimeRow {
+    /// The strategy's label.
+    pub strategy: String,
+    /// Median regret of the incumbent once each of [`ANYTIME_FRACTIONS`] of
+    /// the pool's exhaustive cost was spent.
+    pub regret_at: [f64; 3],
+    /// Median cost at which the incumbent first was the pool's best.
+    pub cost_to_best: f64,
+    /// Median cost at which the incumbent first was a top-1% scheme.
+    pub cost_to_top1_pct: f64,
+    /// The same two costs as a share of the pool's exhaustive cost (medians).
+    pub share_to_best: f64,
+    /// See `share_to_best`.
+    pub share_to_top1_pct: f64,
+}
+
+/// The median of values that may be +∞ (an unreached goal).
+fn median_or_inf(mut v: Vec<f64>) -> Result<f64> {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        return Err(Error::InvalidInput("median of no values".into()));
+    }
+    let (lo, hi) = (v[(n - 1) / 2], v[n / 2]);
+    Ok(if hi.is_infinite() {
+        hi
+    } else {
+        (lo + hi) / 2.0
+    })
+}
+
+/// The incumbent's regret once `cost` was spent (+∞ before the first step).
+fn regret_at(run: &RunRecord, cost: f64) -> f64 {
+    run.trajectory
+        .iter()
+        .take_while(|(c, _)| *c <= cost * (1.0 + 1e-12))
+        .last()
+        .map_or(f64::INFINITY, |&(_, r)| r)
+}
+
+/// The first cost at which the incumbent's regret was at most `regret`.
+fn cost_to(run: &RunRecord, regret: f64) -> f64 {
+    run.trajectory
+        .iter()
+        .find(|(_, r)| *r <= regret)
+        .map_or(f64::INFINITY, |&(c, _)| c)
+}
+
+/// One anytime row per strategy, in the study's order.
+pub fn anytime(results: &StudyResults) -> Result<Vec<AnytimeRow>> {
+    results
+        .strategies
+        .iter()
+        .map(|name| {
+            let runs: Vec<&RunRecord> = results
+                .records
+                .iter()
+                .filter(|r| &r.strategy == name)
+                .collect();
+            let med =
+                |f: &dyn Fn(&RunRecord) -> f64| median_or_inf(runs.iter().map(|r| f(r)).collect());
+            let mut regret_at_share = [0.0; 3];
+            for (out, share) in regret_at_share.iter_mut().zip(ANYTIME_FRACTIONS) {
+                *out = med(&|r| regret_at(r, share * r.exhaustive_cost))?;
+            }
+            Ok(AnytimeRow {
+                strategy: name.clone(),
+                regret_at: regret_at_share,
+                cost_to_best: med(&|r| cost_to(r, 0.0))?,
+                cost_to_top1_pct: med(&|r| cost_to(r, r.top1_pct_regret))?,
+                share_to_best: med(&|r| cost_to(r, 0.0) / r.exhaustive_cost)?,
+                share_to_top1_pct: med(&|r| cost_to(r, r.top1_pct_regret) / r.exhaustive_cost)?,
+            })
+        })
+        .collect()
+}
+
+fn anytime_markdown(results: &StudyResults) -> Result<String> {
+    let mut s = String::from(
+        "\n## Anytime\n\n| Strategy | Regret at 1% | Regret at 5% | Regret at 10% \
+         | Median cost to the pool's best | Median cost to a top-1% |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+    );
+    let regret = |v: f64| match v.is_finite() {
+        true => format!("{v:.4}"),
+        false => "—".into(),
+    };
+    let cost = |c: f64, share: f64| match c.is_finite() {
+        true => format!("{} ({:.1}%)", sig(c), 100.0 * share),
+        false => "not reached".into(),
+    };
+    for r in anytime(results)? {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            r.strategy,
+            regret(r.regret_at[0]),
+            regret(r.regret_at[1]),
+            regret(r.regret_at[2]),
+            cost(r.cost_to_best, r.share_to_best),
+            cost(r.cost_to_top1_pct, r.share_to_top1_pct),
+        ));
+    }
+    s.push_str(
+        "\nRegret at x% = median regret of the incumbent (the best scheme by the accuracy the \
+         search has seen, scored by its true MaxAccuracy) once x% of the pool's exhaustive cost \
+         was spent; — when half the searches or more had not paid their first step by then. \
+         A search's cost to a goal is the cost of its first step whose incumbent reached it; \
+         \"not reached\" when half the searches or more never did (the share, in parentheses, \
+         is the median of cost / exhaustive cost).\n",
+    );
+    Ok(s)
+}
+
 /// One strategy's line of the summary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRow {
@@ -184,6 +335,7 @@ pub fn summary_markdown(results: &StudyResults, title: &str) -> Result<String> {
          Fold strategies search each half of the pool knowing the other half's full curves, \
          so their ranks and costs are relative to a half pool.\n",
     );
+    s.push_str(&anytime_markdown(results)?);
     Ok(s)
 }
 
@@ -209,6 +361,74 @@ mod tests {
         approx::assert_relative_eq!(quantile(&v, 0.75).unwrap(), 3.25);
         assert!(quantile(&[], 0.5).is_err());
         assert!(quantile(&[f64::NAN], 0.5).is_err());
+    }
+
+    /// A run of a pool whose exhaustive cost is 100, with these steps.
+    fn run(strategy: &str, repeat: u32, steps: &[(f64, f64)]) -> RunRecord {
+        let (cost, regret) = *steps.last().unwrap();
+        RunRecord {
+            strategy: strategy.into(),
+            repeat,
+            fold: None,
+            pool_size: 100,
+            epochs_spent: 0,
+            cost_spent: cost,
+            exhaustive_cost: 100.0,
+            found_model_id: naap_space::ModelId::new(1).unwrap(),
+            found_max_accuracy: 0.9 - regret,
+            pool_best_max_accuracy: 0.9,
+            regret,
+            found_rank: 1,
+            top1: regret == 0.0,
+            top1_pct: regret <= 0.01,
+            top5_pct: true,
+            budget_hit: false,
+            trajectory: steps.to_vec(),
+            top1_pct_regret: 0.01,
+        }
+    }
+
+    #[test]
+    fn anytime_reads_each_search_at_shares_of_the_exhaustive_cost() {
+        let results = StudyResults {
+            strategies: vec!["a".into(), "b".into()],
+            cost: crate::CostKind::Epochs,
+            records: vec![
+                // a: reaches a top-1% scheme at cost 4, the best at 8.
+                run("a", 0, &[(0.5, 0.05), (4.0, 0.01), (8.0, 0.0)]),
+                run("a", 1, &[(2.0, 0.03), (6.0, 0.0)]),
+                run("a", 2, &[(3.0, 0.02), (9.0, 0.02)]),
+                // b: one step at 20, past every share read.
+                run("b", 0, &[(20.0, 0.0)]),
+            ],
+        };
+        let rows = anytime(&results).unwrap();
+        // a at cost 1: 0.05, none yet (+inf), none yet: median +inf.
+        assert!(rows[0].regret_at[0].is_infinite());
+        // At 5: 0.01, 0.03, 0.02 → 0.02. At 10: 0, 0, 0.02 → 0.
+        assert_eq!(rows[0].regret_at[1], 0.02);
+        assert_eq!(rows[0].regret_at[2], 0.0);
+        // To the best: 8, 6, never → 8; to a top-1%: 4, 6, never → 6.
+        assert_eq!(rows[0].cost_to_best, 8.0);
+        assert_eq!(rows[0].cost_to_top1_pct, 6.0);
+        assert_eq!(rows[0].share_to_top1_pct, 0.06);
+        assert!(rows[1].regret_at.iter().all(|r| r.is_infinite()));
+        assert_eq!(rows[1].cost_to_best, 20.0);
+        let md = summary_markdown(&results, "t").unwrap();
+        assert!(
+            md.contains("| a | — | 0.0200 | 0.0000 | 8.000 (8.0%) | 6.000 (6.0%) |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| b | — | — | — | 20.00 (20.0%) | 20.00 (20.0%) |"),
+            "{md}"
+        );
+        let csv = String::from_utf8(trajectory_csv(&results).unwrap()).unwrap();
+        assert_eq!(csv.lines().count(), 1 + 3 + 2 + 2 + 1);
+        assert!(
+            csv.starts_with("Strategy,Repeat,Fold,Cost,Regret\na,0,,0.5,0.05\n"),
+            "{csv}"
+        );
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub struct SimulateReport {
 }
 
 /// Everything `naap nas simulate` may write into its folder besides [`FINISHED`].
-pub const OUTPUTS: &[&str] = &["config.toml", "summary.md", "regret.png"];
+pub const OUTPUTS: &[&str] = &["config.toml", "summary.md", "regret.png", "trajectory.csv"];
 /// The file whose presence marks a finished run, written last.
 pub const FINISHED: &str = "results.csv";
 
@@ -245,6 +245,9 @@ pub fn run(job: &SimulateJob, run_dir: RunDir, progress: &dyn Progress) -> Resul
     if let Some(png) = &figure {
         run_dir.write("regret.png", png)?;
     }
+    let trajectory =
+        report::trajectory_csv(&results).map_err(Error::within("building trajectory.csv"))?;
+    run_dir.write("trajectory.csv", &trajectory)?;
     // results.csv last: its presence marks a finished run.
     let csv = report::results_csv(&results).map_err(Error::within("building results.csv"))?;
     run_dir.finish(&csv)?;

@@ -109,6 +109,9 @@ pub struct RunRecord {
     /// `(cost, regret of the incumbent)` after each paid batch; the last
     /// point is the returned scheme.
     pub trajectory: Vec<(f64, f64)>,
+    /// The largest regret of a top-1% scheme: the pool's best MaxAccuracy
+    /// minus that of its ceil(1% of the pool)-th best.
+    pub top1_pct_regret: f64,
 }
 
 /// Everything a study produced.
@@ -316,6 +319,9 @@ fn score(
     let rank = 1 + searched.iter().filter(|r| r.max_accuracy > found).count();
     let n = searched.len();
     let top = |pct: usize| rank <= (n * pct).div_ceil(100);
+    let mut sorted: Vec<f64> = searched.iter().map(|r| r.max_accuracy).collect();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let top1_pct_regret = best - sorted[n.div_ceil(100).max(1) - 1];
     let mut exhaustive_cost = 0.0;
     for r in searched {
         exhaustive_cost += cost.per_epoch(r.id)? * r.epochs.len() as f64;
@@ -344,5 +350,6 @@ fn score(
         top5_pct: top(5),
         budget_hit: outcome.budget_hit,
         trajectory,
+        top1_pct_regret,
     })
 }

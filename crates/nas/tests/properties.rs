@@ -90,6 +90,11 @@ proptest! {
             top_m: Some(3),
             random_n: Some(3),
             online_batch: Some(2),
+            eval_epochs: Some(3),
+            evaluations: Some(12),
+            population: Some(4),
+            sample: Some(2),
+            init: Some(3),
             ..StrategyFlags::default()
         });
         let config = config.validate().unwrap();

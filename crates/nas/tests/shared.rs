@@ -76,7 +76,9 @@ fn no_strategy_reads_what_it_has_not_paid_for() {
     let cfg = config(StudyConfig::default());
     let cost = CostModel::macs(&data.rows);
     let strategies = cfg.strategies().unwrap();
-    assert_eq!(strategies.len(), 9);
+    // 7 strategies, predictor and zero-shot each as fold and online, and the
+    // 5 neighbourhood strategies.
+    assert_eq!(strategies.len(), 14);
     for strategy in strategies {
         let ctx = SearchContext {
             seed: 11,
@@ -140,7 +142,7 @@ fn same_seed_same_results_on_one_and_two_threads() {
     };
     let one = on(1);
     assert_eq!(one, on(2));
-    assert_eq!(one.records.len(), 3 * 11);
+    assert_eq!(one.records.len(), 3 * 16);
     // Sampled pools differ between repeats, so the seed matters.
     let pools: BTreeSet<u64> = one
         .records

@@ -21,6 +21,7 @@ mod config;
 mod error;
 mod generate;
 mod id;
+mod neighbours;
 mod scheme;
 mod schemes_file;
 
@@ -28,5 +29,6 @@ pub use config::{LayerChoices, SpaceConfig, SpaceValidConfig, DEFAULT_CONFIG_TOM
 pub use error::{Error, Result};
 pub use generate::{generate, generate_at_most, DEFAULT_MAX_SCHEMES};
 pub use id::{IdList, ModelId};
+pub use neighbours::{Edit, Neighbourhood};
 pub use scheme::{Layer, Scheme};
 pub use schemes_file::{parse_schemes, read_schemes, to_published_json};

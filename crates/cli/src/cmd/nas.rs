@@ -19,7 +19,10 @@ pub enum Command {
     /// minus the found one's), over --repeats repeats run in parallel.
     /// Writes results.csv (one line per search), summary.md (per strategy:
     /// regret median and IQR, median cost, speed-up against exhaustive,
-    /// top-1 / top-1% / top-5% shares), regret.png and config.toml, and
+    /// top-1 / top-1% / top-5% shares, and an anytime table: median regret
+    /// at 1%, 5% and 10% of the exhaustive cost, median cost to the pool's
+    /// best and to a top-1% scheme), trajectory.csv (cost and incumbent
+    /// regret after every paid step), regret.png and config.toml, and
     /// prints the summary table.
     ///
     /// Strategies: exhaustive (the pool to the full epochs), random
@@ -27,10 +30,16 @@ pub enum Command {
     /// (--eta, --min-epochs, --max-epochs), predictor (train all
     /// --k-epochs, rank by a model fitted on --known curves, fully train the
     /// --top-m best), zero-shot (the same from scheme features alone) and
-    /// last-accuracy (rank by the accuracy at epoch k). Under `--known fold`
+    /// last-accuracy (rank by the accuracy at epoch k); and over the
+    /// space's neighbourhood (`naap space neighbours`), each scheme trained
+    /// --eval-epochs and at most --evaluations of them:
+    /// regularized-evolution (--population, --sample), local-search
+    /// (--init), bananas (--ensemble, --acquisition, --surrogate), bohb
+    /// (--eta; rungs up to --eval-epochs) and reinforce (a policy over the
+    /// space's decisions). Under `--known fold`
     /// the pool is split in two folds by a seeded shuffle and each fold is
     /// searched knowing the other's full curves.
-    Simulate(SimulateArgs),
+    Simulate(Box<SimulateArgs>),
 }
 
 /// Arguments of `naap nas simulate`.
@@ -80,7 +89,7 @@ pub struct SimulateArgs {
 /// Runs `naap nas`.
 pub fn run(command: Command) -> anyhow::Result<Outcome> {
     match command {
-        Command::Simulate(args) => simulate(args),
+        Command::Simulate(args) => simulate(*args),
     }
 }
 

@@ -25,6 +25,14 @@ pub enum Command {
     /// NumPartialRFLayers, counted as the published NAAP-440e dataset did
     /// (thop rules, 3x32x32 input, 10 classes).
     Profile(ProfileArgs),
+    /// Write the neighbourhood graph of a search space as CSV.
+    ///
+    /// Columns: ModelId, Neighbour, Edit; one line per ordered pair (each
+    /// edge both ways). Two schemes are neighbours when one edit turns one
+    /// into the other (a layer's kernel size, width, stride or residual flag,
+    /// or the deepest layer added or removed) and both are in the space: the
+    /// moves of regularized evolution, local search and BANANAS.
+    Neighbours(GenerateArgs),
     /// Print the commented default space config (the NAAP-440 space) as TOML.
     DefaultConfig,
 }
@@ -71,6 +79,7 @@ pub fn run(cmd: Command) -> anyhow::Result<Outcome> {
     match cmd {
         Command::Generate(args) => generate(args),
         Command::Profile(args) => profile(args),
+        Command::Neighbours(args) => neighbours(args),
         Command::DefaultConfig => {
             std::io::stdout()
                 .lock()
@@ -104,6 +113,30 @@ fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
         &args.out,
         start,
     );
+    Ok(Outcome::Done)
+}
+
+fn neighbours(args: GenerateArgs) -> anyhow::Result<Outcome> {
+    let start = Instant::now();
+    let dest = check_output(&args.out)?;
+    let space = match &args.space {
+        Some(path) => SpaceConfig::from_file(path)?,
+        None => SpaceConfig::default().validate()?,
+    };
+    let graph = naap_space::Neighbourhood::of(&space, args.max_schemes)
+        .with_context(|| format!("generating {}", space_name(&args.space)))?;
+    if graph.is_empty() {
+        return Err(exit::usage(anyhow::anyhow!(
+            "{}: the space has no valid scheme (check residual and stride choices)",
+            space_name(&args.space)
+        )));
+    }
+    dest.commit(graph.to_csv().as_bytes())?;
+    let edges: usize = (0..graph.len())
+        .map(|i| naap_space::ModelId::from_index(i).map_or(0, |id| graph.degree(id)))
+        .sum();
+    let detail = format!("{} edges, {}", edges / 2, space_summary(&space));
+    summary("linked", graph.len(), &detail, &args.out, start);
     Ok(Outcome::Done)
 }
 

@@ -8,24 +8,37 @@
 //! keeps only the candidates still [`Meter::alive`]: one whose training
 //! diverged is never ranked, trained or returned again.
 
+mod bananas;
+mod bohb;
 mod exhaustive;
 mod halving;
 mod hyperband;
 mod last_accuracy;
+mod local_search;
 mod predictor;
 mod random;
 mod ranked;
+mod regularized_evolution;
+mod reinforce;
 mod spec;
 mod successive_halving;
+mod walk;
 mod zero_shot;
 
+pub use bananas::{
+    Acquisition, Bananas, BananasSpec, DEFAULT_SURROGATE, DEFAULT_SURROGATE_FEATURES,
+};
+pub use bohb::{Bohb, BohbSpec};
 pub use exhaustive::{Exhaustive, ExhaustiveSpec};
 pub use halving::Rungs;
 pub use hyperband::{Hyperband, HyperbandSpec};
 pub use last_accuracy::LastAccuracySpec;
+pub use local_search::{LocalSearch, LocalSearchSpec};
 pub use predictor::{PredictorSpec, DEFAULT_MODEL};
 pub use random::{RandomSearch, RandomSpec};
 pub use ranked::{Known, RankThenTrain, Ranker};
+pub use regularized_evolution::{RegularizedEvolution, RegularizedEvolutionSpec};
+pub use reinforce::{Reinforce, ReinforceSpec};
 pub use spec::{BuildEnv, StrategyFlags, StrategyParams, StrategySpec};
 pub use successive_halving::{SuccessiveHalving, SuccessiveHalvingSpec};
 pub use zero_shot::ZeroShotSpec;
@@ -99,3 +112,5 @@ pub(crate) fn best_observed(meter: &Meter<'_>, ids: &[ModelId]) -> Result<ModelI
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod walk_tests;

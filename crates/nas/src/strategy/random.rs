@@ -1,4 +1,5 @@
-//! `random`: schemes drawn at random, fully trained; the best observed wins.
+//! `random`: schemes drawn at random, fully trained one after the other;
+//! the best observed wins.
 
 use super::{best_observed, rng, BuildEnv, SearchContext, Strategy, StrategyFlags, StrategyParams};
 use crate::meter::Meter;
@@ -73,14 +74,17 @@ impl Strategy for RandomSearch {
                 pool.len()
             )));
         }
-        let mut picked: Vec<ModelId> =
-            rand::seq::index::sample(&mut rng(ctx.seed), pool.len(), self.n)
-                .into_iter()
-                .map(|i| pool[i])
-                .collect();
-        picked.sort_unstable();
+        let picked: Vec<ModelId> = rand::seq::index::sample(&mut rng(ctx.seed), pool.len(), self.n)
+            .into_iter()
+            .map(|i| pool[i])
+            .collect();
+        // One at a time, in the order drawn, as NATS-Bench's random search:
+        // each training is a step of the trajectory, and a budget stops it
+        // at the best of those trained so far.
         let full = meter.max_epochs();
-        meter.train(&picked.iter().map(|&id| (id, full)).collect::<Vec<_>>())?;
+        for &id in &picked {
+            meter.train(&[(id, full)])?;
+        }
         best_observed(meter, &picked)
     }
 }

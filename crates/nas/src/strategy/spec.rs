@@ -44,6 +44,24 @@ pub struct StrategyFlags {
     pub features: Option<String>,
     /// Zero-shot: the feature set name.
     pub zero_shot_features: Option<String>,
+    /// Regularized evolution, local search, BANANAS and BOHB: epochs each
+    /// scheme is trained to be evaluated (BOHB: its last rung).
+    pub eval_epochs: Option<u32>,
+    /// Regularized evolution, local search, BANANAS and BOHB: schemes
+    /// evaluated before the search stops.
+    pub evaluations: Option<usize>,
+    /// Regularized evolution: members of the population.
+    pub population: Option<usize>,
+    /// Regularized evolution: members drawn for each tournament.
+    pub sample: Option<usize>,
+    /// Local search and BANANAS: random schemes evaluated first.
+    pub init: Option<usize>,
+    /// BANANAS: members of the surrogate ensemble.
+    pub ensemble: Option<usize>,
+    /// BANANAS: the acquisition.
+    pub acquisition: Option<Acquisition>,
+    /// BANANAS: the surrogate's model name.
+    pub surrogate: Option<String>,
 }
 
 /// What building a strategy may use besides its own settings.
@@ -147,6 +165,16 @@ strategies! {
     ZeroShot(ZeroShotSpec) = "zero-shot",
     /// Train all k epochs, rank by the accuracy at epoch k, train the top m.
     LastAccuracy(LastAccuracySpec) = "last-accuracy",
+    /// Aging evolution over the space's neighbourhood (Real et al., 2019).
+    RegularizedEvolution(RegularizedEvolutionSpec) = "regularized-evolution",
+    /// Hill climbing over the neighbourhood with random restarts.
+    LocalSearch(LocalSearchSpec) = "local-search",
+    /// A bootstrapped surrogate ensemble picking mutations (White et al., 2021).
+    Bananas(BananasSpec) = "bananas",
+    /// Hyperband drawing from a density model of the good schemes (Falkner et al., 2018).
+    Bohb(BohbSpec) = "bohb",
+    /// A policy-gradient controller over the space's decisions (Williams, 1992).
+    Reinforce(ReinforceSpec) = "reinforce",
 }
 
 impl StrategySpec {

@@ -72,7 +72,7 @@ fn raw(paid: &[(ModelId, u32)]) -> Vec<(u32, u32)> {
     paid.iter().map(|&(i, e)| (i.get(), e)).collect()
 }
 
-fn ctx() -> SearchContext<'static> {
+pub(crate) fn ctx() -> SearchContext<'static> {
     SearchContext {
         seed: 7,
         known: &[],
