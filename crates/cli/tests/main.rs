@@ -11,5 +11,6 @@ mod proxies;
 mod search;
 mod select_features;
 mod space;
+mod streams;
 mod train;
 mod util;

@@ -67,6 +67,7 @@ mod file;
 mod jobs;
 mod progress;
 mod run_dir;
+pub mod stream;
 mod write;
 
 pub use error::{Error, Result};

@@ -91,7 +91,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let tau = s
             .kendall_tau
             .map_or("undefined".to_string(), |t| format!("{t:.4}"));
-        eprintln!(
+        note!(
             "naap: {name} on {}: test MAE {:.4}, violations {}/{}, Kendall tau {tau} ({test_rows} test rows)",
             set.name(),
             s.mae,
@@ -99,7 +99,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             s.max_violations,
         );
     }
-    eprintln!(
+    note!(
         "naap: fitted {name} on {} rows ({} features, seed {}): {}",
         report.predictor.training().rows,
         set.features().len(),

@@ -104,7 +104,7 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
         no_figures: args.no_figures,
     })?;
     if let Some(file) = job.config().predictor_file() {
-        eprintln!(
+        note!(
             "naap: nas simulate ranks with the predictor file {}",
             file.describe()
         );
@@ -118,8 +118,8 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
     let run_dir = naap_output::RunDir::claim(&args.output, &SimulateJob::claim(args.force))?;
     let bar = progress::Bars::with_notes(progress::bars_enabled(args.quiet), false, "naap: ");
     let report = simulate::run(&job, run_dir, &bar)?;
-    print!("{}", report.summary);
-    eprintln!(
+    crate::stdout(format_args!("{}", report.summary))?;
+    note!(
         "naap: nas simulate {} searches ({} strategies x {} repeats) in {:.1}s: {}",
         report.searches,
         report.strategies,

@@ -118,9 +118,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let run_dir = naap_output::RunDir::claim(&args.output, &job.claim(args.force))?;
     let report = job.run(&inputs, run_dir, &progress::Bars::new(args.quiet))?;
     if let Some(e) = &report.checkpoint_warning {
-        eprintln!("naap: warning: the checkpoint could not be written: {e}");
+        note!("naap: warning: the checkpoint could not be written: {e}");
     }
-    eprintln!(
+    note!(
         "naap select-features: {} searches ({} resumed), {} subsets, {} figures in {:.1}s; outputs in {}",
         report.searches,
         report.resumed,

@@ -162,7 +162,7 @@ fn summary(verb: &str, n: usize, detail: &str, out: &OutputArgs, start: Instant)
         Some(p) if p.as_os_str() != "-" => p.display().to_string(),
         _ => "stdout".into(),
     };
-    eprintln!(
+    note!(
         "naap space: {verb} {n} schemes ({detail}) in {:.2}s -> {dest}",
         start.elapsed().as_secs_f64()
     );

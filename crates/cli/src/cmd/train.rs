@@ -96,7 +96,7 @@ mod enabled {
             resume_stale: args.resume_stale,
         })?;
         let epochs = job.config().epochs();
-        eprintln!(
+        note!(
             "naap train: {} scheme(s), {epochs} epoch(s), data {}",
             job.schemes().len(),
             job.data().display()
@@ -112,9 +112,9 @@ mod enabled {
             .with_context(|| format!("training into {}", args.out.display()))?;
         display.finish();
         for (id, reason) in &summary.failed {
-            eprintln!("naap train: scheme {id} failed: {reason}");
+            note!("naap train: scheme {id} failed: {reason}");
         }
-        eprintln!(
+        note!(
             "naap train: {} trained, {} already done, {} failed in {:.1} s on {} ({:.0} img/s); outputs in {}",
             summary.trained.len(),
             summary.already_done.len(),
@@ -199,7 +199,7 @@ mod enabled {
                     if let Some(o) = &self.overall {
                         o.inc(1);
                     } else if !self.quiet {
-                        eprintln!(
+                        note!(
                             "scheme {id} epoch {epoch}/{}: lr {lr:.4}, loss mean {:.5} median {:.5}, accuracy {}, {secs:.1} s",
                             self.epochs, stats.loss_mean, stats.loss_median, stats.accuracy
                         );
@@ -225,7 +225,7 @@ mod enabled {
                         Some(m) => {
                             let _ = m.println(line);
                         }
-                        None if !self.quiet => eprintln!("{line}"),
+                        None if !self.quiet => note!("{line}"),
                         None => {}
                     }
                 }
