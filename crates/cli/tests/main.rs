@@ -5,6 +5,7 @@ mod dataset;
 mod download;
 mod install;
 mod nas;
+mod output_files;
 mod outputs;
 mod predictor;
 mod proxies;
