@@ -16,9 +16,12 @@ pub(crate) fn parent_of(path: &Path) -> &Path {
     }
 }
 
-/// A temporary file in `dir`, with the usual permissions (0666 minus the
-/// umask) rather than tempfile's private 0600: outputs are meant to be shared.
-pub(crate) fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+/// A temporary file in `dir`, named with [`TEMP_PREFIX`], with the usual
+/// permissions (0666 minus the umask) rather than tempfile's private 0600:
+/// outputs are meant to be shared (a colleague's job reads a run's logs and
+/// checkpoints on shared storage). Every stage that writes a file through a
+/// temporary one (`persist`) takes it from here.
+pub fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX);
     #[cfg(unix)]
@@ -177,6 +180,33 @@ mod tests {
         // only missing if the umask removes them; 0600 means tempfile's default leaked.
         let umask = current_umask();
         assert_eq!(mode, 0o666 & !umask, "mode {mode:o}, umask {umask:o}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn every_way_of_writing_a_file_follows_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let umask = current_umask();
+        let persisted = |name: &str| {
+            let tmp = temp_in(dir.path()).unwrap();
+            let path = dir.path().join(name);
+            tmp.persist(&path).unwrap();
+            path
+        };
+        let written = |name: &str, replace: bool| {
+            let path = dir.path().join(name);
+            write_with(&path, replace, &mut |w| w.write_all(b"x")).unwrap();
+            path
+        };
+        for path in [
+            persisted("checkpoint.ot"),
+            written("log.txt", true),
+            written("new.csv", false),
+        ] {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o666 & !umask, "{}: mode {mode:o}", path.display());
+        }
     }
 
     /// The process umask, read from /proc (reading it with umask(2) would change it).

@@ -229,7 +229,7 @@ impl Fetcher {
             .expect("static template is valid")
             .progress_chars("=> "),
         );
-        let mut tmp = tempfile::NamedTempFile::new_in(folder)
+        let mut tmp = naap_output::temp_in(folder)
             .with_context(|| format!("creating a temporary file in {}", folder.display()))?;
         let mut hasher = Hasher::new(checksum);
         let mut reader = response.into_reader();
