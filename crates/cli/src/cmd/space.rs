@@ -88,18 +88,20 @@ fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
         Some(path) => SpaceConfig::from_file(path)?,
         None => SpaceConfig::default().validate()?,
     };
-    let schemes = naap_space::generate_at_most(&space, args.max_schemes)
+    let count = naap_space::count_at_most(&space, args.max_schemes)
         .with_context(|| format!("generating {}", space_name(&args.space)))?;
-    if schemes.is_empty() {
+    if count == 0 {
         return Err(exit::usage(anyhow::anyhow!(
             "{}: the space has no valid scheme (check residual and stride choices)",
             space_name(&args.space)
         )));
     }
-    dest.commit(&naap_space::to_published_json(&schemes))?;
+    // Streamed scheme by scheme: a space of long schemes writes gigabytes
+    // of JSON that need never be held in memory.
+    dest.commit_with(&mut |w| naap_space::write_generated_json(&space, w).map(drop))?;
     summary(
         "generated",
-        schemes.len(),
+        count,
         &space_summary(&space),
         &args.out,
         start,
