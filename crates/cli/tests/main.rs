@@ -11,6 +11,7 @@ mod predictor;
 mod proxies;
 mod search;
 mod select_features;
+mod sizes;
 mod space;
 mod streams;
 mod train;

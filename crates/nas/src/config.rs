@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 
+/// The most repeats per strategy: each is a search whose row is kept for
+/// results.csv, so this bounds the memory a study reserves (100,000 repeats
+/// of every strategy is some hundred MB).
+pub const MAX_REPEATS: u32 = 100_000;
+
 /// Unchecked study settings, as given on the command line or in
 /// `config.toml`; [`StudyConfig::validate`] checks them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -218,8 +223,23 @@ impl StudyConfig {
                 _ => return bad(format!("pool must be 'all' or a number >= 2, got '{n}'")),
             },
         };
-        if self.repeats == 0 {
-            return bad("repeats must be at least 1, got 0".into());
+        if self.repeats == 0 || self.repeats > MAX_REPEATS {
+            return bad(format!(
+                "repeats must be in 1..={MAX_REPEATS}, got {}",
+                self.repeats
+            ));
+        }
+        // Before any strategy is built: a K of billions would allocate its
+        // feature columns first. The dataset then says how many it has.
+        for s in &self.strategy {
+            let k = s.params().epochs_needed();
+            if k > naap_predict::features::MAX_EPOCHS {
+                return bad(format!(
+                    "strategy '{s}' trains {k} epochs, more than a study may \
+                     (at most {}; the dataset's curves decide how many it has)",
+                    naap_predict::features::MAX_EPOCHS
+                ));
+            }
         }
         if let Some(b) = self.budget {
             if !(b.is_finite() && b > 0.0) {

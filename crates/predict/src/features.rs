@@ -386,6 +386,12 @@ impl<'de> serde::Deserialize<'de> for Feature {
     }
 }
 
+/// The most epochs a feature set may read (`K` of `Scheme + Quantitative K
+/// epochs`): far above any training recipe (the paper's is 90), low enough
+/// that the set's columns are built at once. Checked when a set is named,
+/// before anything is allocated; the dataset then says whether it has them.
+pub const MAX_EPOCHS: u32 = 10_000;
+
 /// The feature-set names [`FeatureSet::named`] accepts, for help texts.
 pub const FEATURE_SET_NAMES: &str = "'Scheme' (NumParams, NumStages: the NAAP-440 paper's), \
 'Scheme + Quantitative K epochs' or 'Scheme+Quant.K' (the 6 v1 scheme features, then e1..eK), \

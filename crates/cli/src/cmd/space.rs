@@ -99,13 +99,7 @@ fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
     // Streamed scheme by scheme: a space of long schemes writes gigabytes
     // of JSON that need never be held in memory.
     dest.commit_with(&mut |w| naap_space::write_generated_json(&space, w).map(drop))?;
-    summary(
-        "generated",
-        count,
-        &space_summary(&space),
-        &args.out,
-        start,
-    );
+    summary("generated", count, &space_summary(&space), &args.out, start);
     Ok(Outcome::Done)
 }
 
