@@ -9,6 +9,7 @@ mod output_files;
 mod outputs;
 mod predictor;
 mod proxies;
+mod replay;
 mod search;
 mod select_features;
 mod sizes;

@@ -18,8 +18,14 @@ pub const MAX_REPEATS: u32 = 100_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StudyConfig {
-    /// The dataset CSV the curves come from (recorded, not read here).
+    /// The dataset CSV the curves come from (recorded as an absolute path,
+    /// not read here).
     pub dataset: String,
+    /// SHA-256 of the dataset's bytes (lowercase hex), recorded by a run; a
+    /// replay of this config on a dataset with another checksum is refused
+    /// (see `SimulateRequest::allow_changed_inputs`). Default: none
+    /// (nothing to compare, as in configs written before it was recorded).
+    pub dataset_sha256: Option<String>,
     /// The raw logs used by the `logged` cost model, if any (recorded).
     pub logs: Option<String>,
     /// `all` (every row, every repeat) or a number N ≥ 2 of rows drawn per
@@ -55,6 +61,7 @@ impl Default for StudyConfig {
     fn default() -> Self {
         StudyConfig {
             dataset: String::new(),
+            dataset_sha256: None,
             logs: None,
             pool: "all".into(),
             repeats: 100,
@@ -223,9 +230,12 @@ impl StudyConfig {
                 _ => return bad(format!("pool must be 'all' or a number >= 2, got '{n}'")),
             },
         };
-        if self.repeats == 0 || self.repeats > MAX_REPEATS {
+        if self.repeats == 0 {
+            return bad("repeats must be at least 1, got 0".into());
+        }
+        if self.repeats > MAX_REPEATS {
             return bad(format!(
-                "repeats must be in 1..={MAX_REPEATS}, got {}",
+                "repeats must be at most {MAX_REPEATS}, got {}",
                 self.repeats
             ));
         }

@@ -37,8 +37,15 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
     /// Study settings (a config.toml of an earlier run); flags override them.
+    ///
+    /// The config records the dataset's absolute path and SHA-256; a replay
+    /// on a dataset with another checksum is refused.
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
+    /// Replay a --config on a dataset whose checksum differs from the one
+    /// it recorded, with a warning.
+    #[arg(long, requires = "config")]
+    allow_changed_inputs: bool,
     // The dataset CSV [default: the config's, else <data>/naap440/naap440.csv].
     #[command(flatten)]
     data: DatasetArgs,
@@ -102,7 +109,11 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
         predictor: args.strategy.predictor.clone(),
         flags: args.strategy.flags(),
         no_figures: args.no_figures,
+        allow_changed_inputs: args.allow_changed_inputs,
     })?;
+    for warning in job.warnings() {
+        note!("naap: WARNING: {warning}");
+    }
     if let Some(file) = job.config().predictor_file() {
         note!(
             "naap: nas simulate ranks with the predictor file {}",
