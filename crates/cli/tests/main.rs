@@ -3,6 +3,7 @@
 mod baseline;
 mod dataset;
 mod download;
+mod ignored;
 mod install;
 mod nas;
 mod output_files;

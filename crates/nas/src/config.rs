@@ -223,6 +223,24 @@ impl StudyConfig {
                 return bad(format!("strategy '{s}' is given twice"));
             }
         }
+        for s in &self.strategy {
+            let known = match s {
+                StrategySpec::Predictor(p) => &p.known,
+                StrategySpec::ZeroShot(z) => &z.known,
+                _ => continue,
+            };
+            // `fold,fold` would run the same protocol twice under one label.
+            if let Some(k) = known
+                .iter()
+                .enumerate()
+                .find_map(|(i, k)| known[..i].contains(k).then_some(k))
+            {
+                return bad(format!(
+                    "strategy '{s}': known protocol '{}' is given twice",
+                    k.name()
+                ));
+            }
+        }
         let pool = match self.pool.as_str() {
             "all" => Pool::All,
             n => match n.parse::<usize>() {

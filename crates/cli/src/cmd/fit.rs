@@ -32,7 +32,14 @@ pub struct Args {
     #[arg(long, value_name = "NAME", long_help = set_help())]
     feature_set: Option<String>,
     /// Feature columns, comma-separated (e.g. NumParams,NumStages,e3Accuracy).
-    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    // With --from-selection the selection names the columns: both at once
+    // would silently drop one of them.
+    #[arg(
+        long,
+        value_name = "A,B,...",
+        value_delimiter = ',',
+        conflicts_with = "from_selection"
+    )]
     features: Vec<String>,
     /// A `naap select-features` output folder: fit on the best subset its
     /// search found for this regressor, --mode and --feature-set.
