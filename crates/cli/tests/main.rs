@@ -6,6 +6,7 @@ mod download;
 mod ignored;
 mod install;
 mod nas;
+mod online_models;
 mod output_files;
 mod outputs;
 mod predictor;

@@ -235,6 +235,38 @@ pub fn check_study(dataset: &Dataset, cost: &CostModel, config: &StudyValidConfi
     check_features(dataset, config)
 }
 
+/// An online search starts fitting its model once it has trained enough
+/// schemes for it (9 for 9-NN); one that never trains that many before its
+/// last refit would silently rank by the epoch-k accuracy alone.
+fn check_online_models(config: &StudyValidConfig) -> Result<()> {
+    use crate::strategy::{Known, StrategySpec};
+    use naap_predict::models::{Regressor, RegressorSpec};
+    for spec in &config.config().strategy {
+        let (known, model, top_m) = match spec {
+            StrategySpec::Predictor(p) => (&p.known, &p.model, p.top_m),
+            StrategySpec::ZeroShot(z) => (&z.known, &z.model, z.top_m),
+            _ => continue,
+        };
+        if !known.contains(&Known::Online) {
+            continue;
+        }
+        let regressor = model
+            .parse::<RegressorSpec>()
+            .map_err(|e| Error::InvalidConfig(e.to_string()))?
+            .build();
+        let needs = regressor.min_rows();
+        if needs >= top_m {
+            return Err(Error::InvalidConfig(format!(
+                "strategy '{spec}' under the online protocol: {} needs {needs} trained schemes \
+                 to be fitted, but the search trains only {top_m} fully (--top-m), so it would \
+                 never be fitted; raise --top-m above {needs} or use --known fold",
+                regressor.name()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Every feature a ranking strategy reads is a column of the dataset (a v2
 /// feature on v1 data, a joined proxy column on a plain dataset): found here,
 /// before a run folder is claimed, not when the first search needs it.
@@ -265,6 +297,9 @@ fn check_features(dataset: &Dataset, config: &StudyValidConfig) -> Result<()> {
                 }
             }
         }
+    }
+    if config.predictor().is_none() {
+        check_online_models(config)?;
     }
     for (who, set) in needed {
         for feature in set.features() {
