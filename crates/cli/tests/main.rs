@@ -5,6 +5,7 @@ mod dataset;
 mod download;
 mod ignored;
 mod install;
+mod join_names;
 mod nas;
 mod online_models;
 mod output_files;

@@ -362,8 +362,7 @@ impl FromStr for Feature {
                 ))),
             };
         }
-        let plain = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-';
-        if name.is_empty() || !name.chars().all(plain) {
+        if naap_dataset::column::check_extra_name(name).is_err() {
             return Err(Error::InvalidInput(format!(
                 "bad feature name '{name}', expected a column name such as NumParams, \
                  e3Accuracy or an extra column's name"
