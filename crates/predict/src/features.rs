@@ -362,6 +362,18 @@ impl FromStr for Feature {
                 ))),
             };
         }
+        use naap_dataset::column::{IS_TEST, MAX_ACCURACY, MODEL_ID};
+        let not_a_feature = match name {
+            MAX_ACCURACY => Some("the target the predictor learns"),
+            MODEL_ID => Some("the scheme's id (its position in the scheme list)"),
+            IS_TEST => Some("the mark of the test split"),
+            _ => None,
+        };
+        if let Some(what) = not_a_feature {
+            return Err(Error::InvalidInput(format!(
+                "{name} is {what}, so it cannot be a feature; name scheme, epoch or extra columns"
+            )));
+        }
         if naap_dataset::column::check_extra_name(name).is_err() {
             return Err(Error::InvalidInput(format!(
                 "bad feature name '{name}', expected a column name such as NumParams, \
