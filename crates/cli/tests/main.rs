@@ -6,6 +6,7 @@ mod download;
 mod ignored;
 mod install;
 mod join_names;
+mod leftovers;
 mod messages;
 mod nas;
 mod online_models;
