@@ -15,14 +15,13 @@ use std::path::{Path, PathBuf};
 pub enum OutputFile {
     /// `-`: the bytes go to standard output.
     Stdout,
-    /// A regular file, written to a temporary file and renamed over it.
-    File {
-        /// The file.
-        path: PathBuf,
-        /// Whether an existing file may be replaced (`--force`); without it
-        /// the rename itself refuses a file that appeared during the work.
-        replace: bool,
-    },
+    /// A regular file, written to a temporary file and renamed over any
+    /// file there (`--force`).
+    File(PathBuf),
+    /// A regular file that must not exist: written to a temporary file whose
+    /// rename itself refuses a file that appeared during the work (another
+    /// run's), so the check of [`OutputFile::prepare`] holds to the end.
+    NewFile(PathBuf),
     /// A FIFO or a device (`/dev/null`, `/dev/stdout`): written in place,
     /// never replaced by a regular file.
     Special(PathBuf),
@@ -69,9 +68,11 @@ impl OutputFile {
         std::fs::create_dir_all(dir).map_err(Error::prepare(dir))?;
         drop(temp_in(dir).map_err(Error::prepare(dir))?);
         remove_stale_temporaries(dir).map_err(Error::prepare(dir))?;
-        Ok(OutputFile::File {
-            path: path.to_path_buf(),
-            replace: force,
+        let path = path.to_path_buf();
+        Ok(if force {
+            OutputFile::File(path)
+        } else {
+            OutputFile::NewFile(path)
         })
     }
 
@@ -93,7 +94,8 @@ impl OutputFile {
                     .and_then(|_| out.flush())
                     .map_err(Error::write("standard output"))
             }
-            OutputFile::File { path, replace } => write_with(path, *replace, fill),
+            OutputFile::File(path) => write_with(path, true, fill),
+            OutputFile::NewFile(path) => write_with(path, false, fill),
             OutputFile::Special(path) => {
                 let file = std::fs::OpenOptions::new()
                     .write(true)
@@ -111,7 +113,9 @@ impl OutputFile {
     pub fn display(&self) -> String {
         match self {
             OutputFile::Stdout => "standard output".to_string(),
-            OutputFile::File { path, .. } | OutputFile::Special(path) => path.display().to_string(),
+            OutputFile::File(path) | OutputFile::NewFile(path) | OutputFile::Special(path) => {
+                path.display().to_string()
+            }
         }
     }
 }
