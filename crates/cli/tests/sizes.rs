@@ -61,6 +61,12 @@ fn sizes_from_flags_are_checked_before_allocating() {
             &[&"repeats must be at most 100000"],
         ),
         bad(vec![flag("--k-epochs", "95")], &[&"the curves have 90"]),
+        // config.toml holds signed 64-bit integers: refused before the work,
+        // not when the finished run writes its config.
+        bad(
+            vec![flag("--seed", "18446744073709551615")],
+            &[&"is not in 0..=9223372036854775807"],
+        ),
     ];
     assert_bad_inputs(&["nas", "simulate"], &nas_base, &out, &nas_cases);
 

@@ -55,7 +55,12 @@ pub struct Args {
     #[arg(long = "feature-set", value_name = "NAME")]
     feature_sets: Vec<String>,
     /// Seed of the neighbour choice and the prediction noise.
-    #[arg(long, value_name = "N", default_value_t = SelectConfig::default().seed)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = SelectConfig::default().seed,
+        value_parser = crate::args::seed_parser()
+    )]
     seed: u64,
     /// Skip the figures (scatter and rank confusion of each best subset).
     #[arg(long)]

@@ -35,7 +35,12 @@ pub struct Args {
     #[arg(long, value_name = "N", help_heading = "Recipe")]
     epochs: Option<usize>,
     /// Seed of init and shuffling [default: 20220819]
-    #[arg(long, value_name = "N", help_heading = "Recipe")]
+    #[arg(
+        long,
+        value_name = "N",
+        help_heading = "Recipe",
+        value_parser = crate::args::seed_parser()
+    )]
     seed: Option<u64>,
     #[command(flatten)]
     training: TrainingArgs,
