@@ -95,6 +95,17 @@ fn sizes_from_flags_are_checked_before_allocating() {
         &[&"scheme 4000000000 is not in", &"(5 schemes)"],
     )];
     assert_bad_inputs(&["predict"], &predict_base, &out, &predict_cases);
+
+    let build_base = [
+        flag("--schemes", fixtures.join("schemes.json")),
+        flag("-o", &out),
+        crate::util::positional(fixtures.join("logs")),
+    ];
+    let build_cases = vec![bad(
+        vec![flag("--test-bins", "18446744073709551615")],
+        &[&"5 logs are too few for 18446744073709551615 test bins"],
+    )];
+    assert_bad_inputs(&["dataset", "build"], &build_base, &out, &build_cases);
 }
 
 #[test]
