@@ -106,6 +106,18 @@ fn sizes_from_flags_are_checked_before_allocating() {
         &[&"5 logs are too few for 18446744073709551615 test bins"],
     )];
     assert_bad_inputs(&["dataset", "build"], &build_base, &out, &build_cases);
+
+    let select_base = [
+        flag("--dataset", fixture_dataset("v2")),
+        flag("--models", "1-NN"),
+        flag("--modes", "interpolation"),
+        flag("-o", &out),
+    ];
+    let select_cases = vec![bad(
+        vec![flag("--epochs", "4294967295")],
+        &[&"--epochs 4294967295", &at_most],
+    )];
+    assert_bad_inputs(&["select-features"], &select_base, &out, &select_cases);
 }
 
 #[test]
