@@ -170,7 +170,7 @@ pub struct StrategyArgs {
     )]
     pub strategy: Vec<String>,
     /// Seed of every random choice (naap search: the training's too) [default: 20220819].
-    #[arg(long, value_name = "N", help_heading = "Strategy")]
+    #[arg(long, value_name = "N", help_heading = "Strategy", value_parser = seed_parser())]
     pub seed: Option<u64>,
     /// Successive halving / Hyperband: reduction factor [default: 3].
     #[arg(long, value_name = "N", help_heading = "Strategy")]
@@ -284,4 +284,11 @@ impl StrategyArgs {
 /// divides the cores, so 0 is not a way to say it.
 pub fn thread_count() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024)
+}
+
+/// A seed that a run's config.toml can record: TOML integers are signed
+/// 64-bit, so a larger seed would fail when the finished run writes its
+/// config (exit 1 after the work); refused by the parser instead.
+pub fn seed_parser() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(..=i64::MAX as u64)
 }

@@ -4,6 +4,21 @@
 //! locations, calls one stage entry point per command, renders progress and
 //! maps errors to exit codes (see `exit.rs`).
 
+/// A line on standard error through naap_output::stream, which never panics
+/// (`eprintln!` does when stderr is closed or full).
+macro_rules! note {
+    ($($t:tt)*) => {
+        naap_output::stream::err(format_args!("{}\n", format_args!($($t)*)))
+    };
+}
+
+/// Text on standard error without a newline added (see [`note!`]).
+macro_rules! note_raw {
+    ($($t:tt)*) => {
+        naap_output::stream::err(format_args!($($t)*))
+    };
+}
+
 mod args;
 mod cmd;
 mod data_dir;
@@ -73,9 +88,31 @@ fn main() {
             // `naap ... | head` closing the pipe early is normal use, not a failure.
             std::process::exit(exit::SUCCESS);
         }
-        eprintln!("naap: {}", one_line(err));
+        note!("naap: {}", one_line(err));
     }
-    std::process::exit(exit::code(&result));
+    std::process::exit(final_code(
+        exit::code(&result),
+        naap_output::stream::stream_exit(),
+    ));
+}
+
+/// The exit code once the streams are counted: a command that failed keeps
+/// its code; one that succeeded but could not write its messages (stderr on
+/// a full disk) fails with 1. A closed pipe is never a failure.
+fn final_code(code: i32, stream_failure: Option<std::io::ErrorKind>) -> i32 {
+    match stream_failure {
+        Some(_) if code == exit::SUCCESS || code == exit::PARTIAL => exit::FAILURE,
+        _ => code,
+    }
+}
+
+/// Writes a command's result to standard output; a failure is a write error
+/// of standard output (a closed pipe ends the run quietly, see `main`).
+fn stdout(args: std::fmt::Arguments) -> naap_output::Result<()> {
+    naap_output::stream::out(args).map_err(|source| naap_output::Error::Write {
+        path: "standard output".into(),
+        source,
+    })
 }
 
 /// The most characters of one cause that a message prints. Libraries quote
@@ -86,9 +123,15 @@ const MAX_CAUSE_CHARS: usize = 600;
 /// The whole cause chain on one line, as `{:#}` prints it, each cause cut to
 /// [`MAX_CAUSE_CHARS`].
 fn one_line(err: &anyhow::Error) -> String {
-    err.chain()
-        .map(|cause| {
-            let text = cause.to_string();
+    let texts: Vec<String> = err.chain().map(ToString::to_string).collect();
+    texts
+        .iter()
+        .enumerate()
+        // An error that quotes its source (`writing x: No space left`) is not
+        // followed by that source again.
+        .filter(|(i, text)| *i == 0 || !texts[i - 1].ends_with(text.as_str()))
+        .map(|(_, text)| {
+            let text = text.clone();
             match text.char_indices().nth(MAX_CAUSE_CHARS) {
                 None => text,
                 Some((cut, _)) => format!("{}… ({} more bytes)", &text[..cut], text.len() - cut),

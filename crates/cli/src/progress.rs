@@ -97,8 +97,8 @@ impl naap_output::Progress for Bars {
         match self.current() {
             Some(pb) if self.enabled => pb.println(line),
             // Between phases a drawn run still shows its notes.
-            None if self.enabled => eprintln!("{}{line}", self.prefix),
-            _ if self.lines => eprintln!("{}{line}", self.prefix),
+            None if self.enabled => note!("{}{line}", self.prefix),
+            _ if self.lines => note!("{}{line}", self.prefix),
             _ => {}
         }
     }

@@ -110,6 +110,86 @@ mod with_libtorch {
         assert!(String::from_utf8_lossy(&out.stderr).contains("scheme 1: already done"));
     }
 
+    /// Every file below `dir`, with its permission bits.
+    #[cfg(unix)]
+    fn modes(dir: &Path) -> Vec<(String, u32)> {
+        use std::os::unix::fs::PermissionsExt;
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                let meta = std::fs::symlink_metadata(&p).unwrap();
+                if meta.is_dir() {
+                    stack.push(p);
+                } else {
+                    let name = p.strip_prefix(dir).unwrap().display().to_string();
+                    out.push((name, meta.permissions().mode() & 0o777));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn training_logs_and_checkpoints_follow_the_umask_not_0600() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run_dir = tmp.path().join("run");
+        // Killed after its first epoch, a run keeps its checkpoint; the
+        // finished resume writes the logs.
+        let args = [
+            "--ids",
+            "1",
+            "--epochs",
+            "2",
+            "--train-limit",
+            "200",
+            "--test-limit",
+            "100",
+        ];
+        let mut child = train(&run_dir, &args)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let log = run_dir.join("scheme_1.txt");
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(120) {
+            let epochs = std::fs::read_to_string(&log).unwrap_or_default();
+            if epochs.contains("Test accuracy") {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        let during = modes(&run_dir);
+        let out = run(&mut train(&run_dir, &args));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let umask = {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap();
+            let v = status
+                .lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .unwrap();
+            u32::from_str_radix(v.trim(), 8).unwrap()
+        };
+        let files: Vec<(String, u32)> = during.into_iter().chain(modes(&run_dir)).collect();
+        assert!(files.iter().any(|(n, _)| n == "scheme_1.txt"), "{files:?}");
+        for (name, mode) in &files {
+            assert_eq!(
+                *mode,
+                0o666 & !umask,
+                "{name}: mode {mode:o} under umask {umask:o}"
+            );
+        }
+    }
+
     #[test]
     fn a_shard_trains_its_slice_and_the_run_builds_a_dataset() {
         let tmp = tempfile::tempdir().unwrap();

@@ -359,10 +359,12 @@ fn make_row(
 /// `len/2` in a bin of `len` rows: the 6th of 11 in the published split).
 pub fn test_rows(max_accuracy: &[f64], names: &[&str], bins: usize) -> Result<Vec<usize>> {
     let n = max_accuracy.len();
-    if n < 2 * bins {
+    // Each bin needs a train row beside its test row; `bins > n / 2` says
+    // so without multiplying, which a huge --test-bins would overflow.
+    if bins > n / 2 {
         return Err(Error::Source(format!(
             "{n} logs are too few for {bins} test bins (need at least {})",
-            2 * bins
+            (bins as u128) * 2
         )));
     }
     let mut order: Vec<usize> = (0..n).collect();

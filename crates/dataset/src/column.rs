@@ -17,3 +17,19 @@ pub const LOSS_MEAN: &str = "LossMean";
 pub const LOSS_MEDIAN: &str = "LossMedian";
 /// Suffix of an epoch's test accuracy (`e3Accuracy`).
 pub const ACCURACY: &str = "Accuracy";
+
+/// The one rule for the name of an extra column (a joined proxy, a column
+/// a dataset adds): ASCII letters, digits, `_`, `.` and `-`, so that the
+/// name can be given to `naap fit --features` as it is. `Err` says why not.
+pub fn check_extra_name(name: &str) -> Result<(), String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-';
+    if name.is_empty() {
+        return Err("an empty name".into());
+    }
+    match name.chars().find(|&c| !plain(c)) {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "'{name}' holds {c:?}; a column name is ASCII letters, digits, '_', '.' and '-'"
+        )),
+    }
+}

@@ -43,12 +43,21 @@ impl ExtraColumns {
             line,
             message,
         };
-        let text = std::str::from_utf8(bytes).map_err(|e| err(1, format!("not UTF-8: {e}")))?;
-        let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l.trim_end()));
-        let header: Vec<&str> = match lines.next() {
-            Some((_, h)) if !h.is_empty() => h.split(',').map(str::trim).collect(),
-            _ => return Err(err(1, "empty file: no header".into())),
+        std::str::from_utf8(bytes).map_err(|e| err(1, format!("not UTF-8: {e}")))?;
+        // The dataset's CSV reader: quoted fields, a BOM, CRLF, all alike.
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut records = reader.records();
+        let header = match records.next() {
+            Some(r) => r.map_err(|e| crate::read::csv_error(e, bytes, path))?,
+            None => return Err(err(1, "empty file: no header".into())),
         };
+        let header: Vec<&str> = header.iter().map(str::trim).collect();
+        if header.iter().all(|h| h.is_empty()) {
+            return Err(err(1, "empty file: no header".into()));
+        }
         if header[0] != "ModelId" {
             return Err(err(
                 1,
@@ -66,13 +75,18 @@ impl ExtraColumns {
                     format!("column {}: empty or duplicate name '{name}'", k + 2),
                 ));
             }
+            crate::column::check_extra_name(name)
+                .map_err(|why| err(1, format!("column {}: bad column name: {why}", k + 2)))?;
         }
+        let mut lines = crate::read::LineCounter::new(bytes);
         let mut rows = HashMap::new();
-        for (line, text) in lines {
-            if text.is_empty() {
+        for record in records {
+            let record = record.map_err(|e| crate::read::csv_error(e, bytes, path))?;
+            let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+            let cells: Vec<&str> = record.iter().map(str::trim).collect();
+            if cells.iter().all(|c| c.is_empty()) {
                 continue;
             }
-            let cells: Vec<&str> = text.split(',').map(str::trim).collect();
             if cells.len() != header.len() {
                 return Err(err(
                     line,

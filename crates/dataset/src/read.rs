@@ -112,14 +112,14 @@ fn parse(bytes: &[u8], path: &Path) -> Result<Dataset> {
 ///
 /// The csv crate's own line count is one short after CRLF line endings (the
 /// published files use CRLF), so lines are counted here from the bytes.
-struct LineCounter<'a> {
+pub(crate) struct LineCounter<'a> {
     bytes: &'a [u8],
     scanned: usize,
     newlines: usize,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
         LineCounter {
             bytes,
             scanned: 0,
@@ -128,7 +128,7 @@ impl<'a> LineCounter<'a> {
     }
 
     /// The line of the record whose position is `byte`; offsets must not decrease.
-    fn line_at(&mut self, byte: u64) -> usize {
+    pub(crate) fn line_at(&mut self, byte: u64) -> usize {
         // A record's offset may point at the line ending before it; the
         // record itself starts after any line-ending bytes.
         let mut start = usize::try_from(byte)
@@ -147,7 +147,7 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-fn csv_error(e: csv::Error, bytes: &[u8], path: &Path) -> Error {
+pub(crate) fn csv_error(e: csv::Error, bytes: &[u8], path: &Path) -> Error {
     let line = e
         .position()
         .map_or(0, |p| LineCounter::new(bytes).line_at(p.byte()));
@@ -233,6 +233,8 @@ fn check_extra_columns(
                 extra[0]
             ));
         }
+        crate::column::check_extra_name(name)
+            .map_err(|why| format!("column {position}: bad extra column name: {why}"))?;
         if published.iter().any(|c| c == name) || names.iter().any(|c| c == name) {
             return Err(format!("column {position}: duplicate column name {name}"));
         }

@@ -38,6 +38,10 @@ impl Regressor for KnnRegressor {
         serde_json::json!({ "k": self.k, "weights": "uniform", "metric": "euclidean" })
     }
 
+    fn min_rows(&self) -> usize {
+        self.k.max(1)
+    }
+
     fn fit(
         &self,
         x: ArrayView2<'_, f64>,

@@ -208,6 +208,10 @@ impl Regressor for LcSvr {
         serde_json::json!({"search_draws": CANDIDATES, "cv_folds": FOLDS})
     }
 
+    fn min_rows(&self) -> usize {
+        2 * FOLDS
+    }
+
     /// Searches with `seed`, then fits the chosen ν-SVR on all rows.
     fn fit(
         &self,

@@ -40,6 +40,14 @@ pub trait Regressor: Send + Sync {
         serde_json::Value::Null
     }
 
+    /// The fewest training rows [`Regressor::fit`] accepts (k for k-NN,
+    /// LcSVR's cross-validation folds twice), so that a caller growing its
+    /// training set (an online search) knows when the model can first be
+    /// fitted. 1 unless a regressor says otherwise.
+    fn min_rows(&self) -> usize {
+        1
+    }
+
     /// Fits on rows `x` (samples × features) and targets `y`; `seed` drives
     /// every random choice, so the same seed gives the same model.
     fn fit(
@@ -122,6 +130,10 @@ impl<R: Regressor + ?Sized> Regressor for Box<R> {
 
     fn ensemble(&self) -> Option<Ensemble> {
         (**self).ensemble()
+    }
+
+    fn min_rows(&self) -> usize {
+        (**self).min_rows()
     }
 
     fn fit(

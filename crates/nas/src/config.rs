@@ -8,13 +8,24 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 
+/// The most repeats per strategy: each is a search whose row is kept for
+/// results.csv, so this bounds the memory a study reserves (100,000 repeats
+/// of every strategy is some hundred MB).
+pub const MAX_REPEATS: u32 = 100_000;
+
 /// Unchecked study settings, as given on the command line or in
 /// `config.toml`; [`StudyConfig::validate`] checks them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StudyConfig {
-    /// The dataset CSV the curves come from (recorded, not read here).
+    /// The dataset CSV the curves come from (recorded as an absolute path,
+    /// not read here).
     pub dataset: String,
+    /// SHA-256 of the dataset's bytes (lowercase hex), recorded by a run; a
+    /// replay of this config on a dataset with another checksum is refused
+    /// (see `SimulateRequest::allow_changed_inputs`). Default: none
+    /// (nothing to compare, as in configs written before it was recorded).
+    pub dataset_sha256: Option<String>,
     /// The raw logs used by the `logged` cost model, if any (recorded).
     pub logs: Option<String>,
     /// `all` (every row, every repeat) or a number N ≥ 2 of rows drawn per
@@ -50,6 +61,7 @@ impl Default for StudyConfig {
     fn default() -> Self {
         StudyConfig {
             dataset: String::new(),
+            dataset_sha256: None,
             logs: None,
             pool: "all".into(),
             repeats: 100,
@@ -211,6 +223,24 @@ impl StudyConfig {
                 return bad(format!("strategy '{s}' is given twice"));
             }
         }
+        for s in &self.strategy {
+            let known = match s {
+                StrategySpec::Predictor(p) => &p.known,
+                StrategySpec::ZeroShot(z) => &z.known,
+                _ => continue,
+            };
+            // `fold,fold` would run the same protocol twice under one label.
+            if let Some(k) = known
+                .iter()
+                .enumerate()
+                .find_map(|(i, k)| known[..i].contains(k).then_some(k))
+            {
+                return bad(format!(
+                    "strategy '{s}': known protocol '{}' is given twice",
+                    k.name()
+                ));
+            }
+        }
         let pool = match self.pool.as_str() {
             "all" => Pool::All,
             n => match n.parse::<usize>() {
@@ -220,6 +250,24 @@ impl StudyConfig {
         };
         if self.repeats == 0 {
             return bad("repeats must be at least 1, got 0".into());
+        }
+        if self.repeats > MAX_REPEATS {
+            return bad(format!(
+                "repeats must be at most {MAX_REPEATS}, got {}",
+                self.repeats
+            ));
+        }
+        // Before any strategy is built: a K of billions would allocate its
+        // feature columns first. The dataset then says how many it has.
+        for s in &self.strategy {
+            let k = s.params().epochs_needed();
+            if k > naap_predict::features::MAX_EPOCHS {
+                return bad(format!(
+                    "strategy '{s}' trains {k} epochs, more than a study may \
+                     (at most {}; the dataset's curves decide how many it has)",
+                    naap_predict::features::MAX_EPOCHS
+                ));
+            }
         }
         if let Some(b) = self.budget {
             if !(b.is_finite() && b > 0.0) {

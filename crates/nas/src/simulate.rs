@@ -59,6 +59,10 @@ pub struct SimulateRequest {
     pub flags: StrategyFlags,
     /// Skip `regret.png`.
     pub no_figures: bool,
+    /// Replay a config whose dataset no longer matches the checksum it
+    /// recorded, with a warning ([`SimulateJob::warnings`]) instead of a
+    /// refusal.
+    pub allow_changed_inputs: bool,
 }
 
 /// A study resolved and checked against its data, ready to run.
@@ -69,6 +73,7 @@ pub struct SimulateJob {
     dataset: Dataset,
     cost: CostModel,
     figures: bool,
+    warnings: Vec<String>,
 }
 
 /// What [`run`] did, for the caller to show.
@@ -123,7 +128,36 @@ impl SimulateJob {
                 .or_else(|| base.logs.as_deref().and_then(from_base))
                 .unwrap_or_else(|| request.default_logs.clone())
         });
+        // The checksum a replayed config recorded holds for the dataset it
+        // names; a --dataset flag is a deliberate change and drops it.
+        let recorded = match request.dataset {
+            Some(_) => None,
+            None => base.dataset_sha256.clone(),
+        };
+        let sha256 = file_sha256(&dataset_path);
+        let mut warnings = Vec::new();
+        if let (Some(want), Some(got)) = (&recorded, &sha256) {
+            if want != got {
+                let what = format!(
+                    "the dataset {} is not the one the config {} ran on: its SHA-256 is {got}, \
+                     the config records {want}",
+                    dataset_path.display(),
+                    request.config.as_deref().unwrap_or(Path::new("")).display()
+                );
+                if !request.allow_changed_inputs {
+                    return Err(Error::InvalidConfig(format!(
+                        "{what}; run from the folder the config was written in, pass --dataset, \
+                         or --allow-changed-inputs to replay it on this file"
+                    )));
+                }
+                warnings.push(format!("{what}; replaying on it (--allow-changed-inputs)"));
+            }
+        }
         let config = layer(request, base, &dataset_path, logs_path.as_deref())
+            .map(|mut c| {
+                c.dataset_sha256 = sha256;
+                c
+            })
             .and_then(StudyConfig::validate)
             .map_err(Error::within("checking the study settings"))?;
         let dataset = Dataset::read(&dataset_path).map_err(|e| Error::Read {
@@ -155,7 +189,14 @@ impl SimulateJob {
             dataset,
             cost,
             figures: !request.no_figures,
+            warnings,
         })
+    }
+
+    /// What the caller should show loudly before the run: inputs that
+    /// differ from those a replayed config recorded, when allowed.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The checked settings (what `config.toml` records).
@@ -192,12 +233,13 @@ fn layer(
     dataset: &Path,
     logs: Option<&Path>,
 ) -> Result<StudyConfig> {
-    c.dataset = dataset.display().to_string();
-    c.logs = logs.map(|p| p.display().to_string());
+    // Absolute, so that the config replays from any folder.
+    c.dataset = absolute(dataset);
+    c.logs = logs.map(absolute);
     c.select(Some(&r.strategies))?;
     c.apply(&r.flags);
     if let Some(p) = &r.predictor {
-        c.set_predictor(&p.display().to_string());
+        c.set_predictor(&absolute(p));
     }
     c.seed = r.seed.unwrap_or(c.seed);
     if let Some(pool) = &r.pool {
@@ -209,6 +251,27 @@ fn layer(
         c.budget = r.budget;
     }
     Ok(c)
+}
+
+/// `path` made absolute against the current folder, as text.
+fn absolute(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// SHA-256 of a file's bytes, lowercase hex; `None` if it cannot be read
+/// (reading the dataset reports that, naming the file).
+fn file_sha256(path: &Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).ok()?;
+    Some(
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
 }
 
 /// Replays the study of `job` and writes `config.toml`, `summary.md`,

@@ -235,6 +235,85 @@ pub fn check_study(dataset: &Dataset, cost: &CostModel, config: &StudyValidConfi
     for r in &dataset.rows {
         cost.per_epoch(r.id)?;
     }
+    check_features(dataset, config)
+}
+
+/// An online search starts fitting its model once it has trained enough
+/// schemes for it (9 for 9-NN); one that never trains that many before its
+/// last refit would silently rank by the epoch-k accuracy alone.
+fn check_online_models(config: &StudyValidConfig) -> Result<()> {
+    use crate::strategy::{Known, StrategySpec};
+    use naap_predict::models::{Regressor, RegressorSpec};
+    for spec in &config.config().strategy {
+        let (known, model, top_m) = match spec {
+            StrategySpec::Predictor(p) => (&p.known, &p.model, p.top_m),
+            StrategySpec::ZeroShot(z) => (&z.known, &z.model, z.top_m),
+            _ => continue,
+        };
+        if !known.contains(&Known::Online) {
+            continue;
+        }
+        let regressor = model
+            .parse::<RegressorSpec>()
+            .map_err(|e| Error::InvalidConfig(e.to_string()))?
+            .build();
+        let needs = regressor.min_rows();
+        if needs >= top_m {
+            return Err(Error::InvalidConfig(format!(
+                "strategy '{spec}' under the online protocol: {} needs {needs} trained schemes \
+                 to be fitted, but the search trains only {top_m} fully (--top-m), so it would \
+                 never be fitted; raise --top-m above {needs} or use --known fold",
+                regressor.name()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every feature a ranking strategy reads is a column of the dataset (a v2
+/// feature on v1 data, a joined proxy column on a plain dataset): found here,
+/// before a run folder is claimed, not when the first search needs it.
+fn check_features(dataset: &Dataset, config: &StudyValidConfig) -> Result<()> {
+    use crate::strategy::StrategySpec;
+    use naap_predict::features::FeatureSet;
+    let Some(row) = dataset.rows.first() else {
+        return Ok(());
+    };
+    let named =
+        |name: &str| FeatureSet::named(name).map_err(|e| Error::InvalidConfig(e.to_string()));
+    let mut needed: Vec<(String, FeatureSet)> = Vec::new();
+    match config.predictor() {
+        Some(p) => needed.push(("the predictor file".to_string(), p.feature_set().clone())),
+        None => {
+            for spec in &config.config().strategy {
+                match spec {
+                    StrategySpec::Predictor(p) => {
+                        let name = p.features.clone().unwrap_or_else(|| {
+                            format!("Scheme + Quantitative {} epochs", p.k_epochs)
+                        });
+                        needed.push((format!("strategy '{spec}'"), named(&name)?));
+                    }
+                    StrategySpec::ZeroShot(z) => {
+                        needed.push((format!("strategy '{spec}'"), named(&z.features)?));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if config.predictor().is_none() {
+        check_online_models(config)?;
+    }
+    for (who, set) in needed {
+        for feature in set.features() {
+            if let Err(e) = feature.value(row) {
+                return Err(Error::InvalidConfig(format!(
+                    "{who} reads {feature} ({}), which the dataset cannot give: {e}",
+                    set.name()
+                )));
+            }
+        }
+    }
     Ok(())
 }
 

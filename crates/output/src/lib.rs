@@ -67,6 +67,7 @@ mod file;
 mod jobs;
 mod progress;
 mod run_dir;
+pub mod stream;
 mod write;
 
 pub use error::{Error, Result};
@@ -75,4 +76,4 @@ pub use file::OutputFile;
 pub use jobs::Jobs;
 pub use progress::{Progress, Silent};
 pub use run_dir::{Claim, RunDir, LOCK_FILE};
-pub use write::{write_atomic, TEMP_PREFIX};
+pub use write::{temp_in, write_atomic, TEMP_PREFIX};

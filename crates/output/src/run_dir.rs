@@ -32,6 +32,10 @@ pub struct RunDir {
     finished: String,
     /// Holds the advisory lock; closing it releases the lock.
     lock: Option<File>,
+    /// Whether the claim created the folder: a run that ends without
+    /// finishing (a refused flag, a failure) removes it again if it is
+    /// still empty, rather than leave an empty folder behind.
+    created: bool,
 }
 
 impl RunDir {
@@ -50,11 +54,22 @@ impl RunDir {
                 expected: "a folder",
             });
         }
+        let created = dir.symlink_metadata().is_err();
         std::fs::create_dir_all(dir).map_err(Error::prepare(dir))?;
+        let lock = match take_lock(dir) {
+            Ok(lock) => lock,
+            Err(e) => {
+                if created {
+                    let _ = std::fs::remove_dir(dir);
+                }
+                return Err(e);
+            }
+        };
         let run = RunDir {
             dir: dir.to_path_buf(),
             finished: claim.finished.to_string(),
-            lock: Some(take_lock(dir)?),
+            lock: Some(lock),
+            created,
         };
         for name in claim.outputs.iter().chain([&claim.finished]) {
             check_name(name)?;
@@ -96,6 +111,7 @@ impl RunDir {
     /// Writes the finished marker with `bytes`, last, and releases the folder.
     pub fn finish(mut self, bytes: &[u8]) -> Result<()> {
         let written = write_atomic(&self.dir.join(&self.finished), bytes);
+        self.created = false;
         self.release();
         written
     }
@@ -106,6 +122,10 @@ impl RunDir {
             // file sees it vanish and takes a fresh one (see `take_lock`).
             let _ = std::fs::remove_file(self.dir.join(LOCK_FILE));
             drop(lock);
+            if self.created {
+                // Fails, as meant, unless the folder is empty.
+                let _ = std::fs::remove_dir(&self.dir);
+            }
         }
     }
 
@@ -334,6 +354,35 @@ mod tests {
         };
         drop(RunDir::claim(dir, &claim).unwrap());
         assert_eq!(std::fs::read(dir.join("checkpoint.csv")).unwrap(), b"c");
+    }
+
+    #[test]
+    fn a_run_that_ends_unfinished_removes_the_empty_folder_it_created() {
+        let tmp = tempfile::tempdir().unwrap();
+        // (folder existed before, wrote something, folder left afterwards)
+        for (existed, wrote, left) in [
+            (false, false, false),
+            (false, true, true),
+            (true, false, true),
+        ] {
+            let dir = tmp.path().join(format!("run-{existed}-{wrote}"));
+            if existed {
+                std::fs::create_dir(&dir).unwrap();
+            }
+            let run = RunDir::claim(&dir, &CLAIM).unwrap();
+            if wrote {
+                run.write("table.md", b"t").unwrap();
+            }
+            drop(run);
+            assert_eq!(dir.exists(), left, "existed {existed}, wrote {wrote}");
+            if left {
+                assert!(!dir.join(LOCK_FILE).exists());
+            }
+        }
+        // A finished run keeps its folder, of course.
+        let dir = tmp.path().join("finished");
+        RunDir::claim(&dir, &CLAIM).unwrap().finish(b"").unwrap();
+        assert!(dir.join("results.csv").exists());
     }
 
     #[test]

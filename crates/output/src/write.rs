@@ -16,9 +16,12 @@ pub(crate) fn parent_of(path: &Path) -> &Path {
     }
 }
 
-/// A temporary file in `dir`, with the usual permissions (0666 minus the
-/// umask) rather than tempfile's private 0600: outputs are meant to be shared.
-pub(crate) fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+/// A temporary file in `dir`, named with [`TEMP_PREFIX`], with the usual
+/// permissions (0666 minus the umask) rather than tempfile's private 0600:
+/// outputs are meant to be shared (a colleague's job reads a run's logs and
+/// checkpoints on shared storage). Every stage that writes a file through a
+/// temporary one (`persist`) takes it from here.
+pub fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX);
     #[cfg(unix)]
@@ -34,6 +37,18 @@ pub(crate) fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 /// target is untouched. For a file inside a claimed run folder, prefer
 /// [`crate::RunDir::write`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_with(path, true, &mut |w| w.write_all(bytes))
+}
+
+/// Writes what `fill` produces to `path` through a locked temporary file,
+/// renamed over `path` at the end; unless `replace`, the rename fails if
+/// `path` appeared meanwhile (another run wrote it), so the existence check
+/// holds at the rename itself ([`Error::Exists`]).
+pub(crate) fn write_with(
+    path: &Path,
+    replace: bool,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = parent_of(path);
     std::fs::create_dir_all(dir).map_err(Error::write(dir))?;
     if path.is_dir() {
@@ -43,20 +58,94 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             expected: "a file",
         });
     }
-    let mut tmp = temp_in(dir).map_err(Error::write(dir))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.flush())
-        .map_err(Error::write(path))?;
+    let tmp = temp_in(dir).map_err(Error::write(dir))?;
+    // Held while the file is written, so that a run cleaning leftovers
+    // ([`remove_stale_temporaries`]) knows this one is alive.
+    lock_exclusive(tmp.as_file()).map_err(Error::write(tmp.path()))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file());
+        fill(&mut w)
+            .and_then(|_| w.flush())
+            .map_err(Error::write(path))?;
+    }
     // `persist` hands the temporary file back on failure; dropping it here
     // deletes it (an error kept alive until `process::exit` would not).
-    tmp.persist(path).map_err(|e| {
+    let persisted = if replace {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted.map_err(|e| {
         drop(e.file);
-        Error::Write {
-            path: path.to_path_buf(),
-            source: e.error,
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::Exists(path.to_path_buf())
+        } else {
+            Error::Write {
+                path: path.to_path_buf(),
+                source: e.error,
+            }
         }
     })?;
     Ok(())
+}
+
+/// Removes the temporary files in `dir` that no live run is writing: a run
+/// killed before its rename leaves one, and the next run into the same
+/// folder cleans it. A temporary being written is locked and kept.
+pub(crate) fn remove_stale_temporaries(dir: &Path) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        if !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX)
+            || !entry.file_type()?.is_file()
+        {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(entry.path()) else {
+            continue;
+        };
+        if try_lock_exclusive(&file)? {
+            // Gone already (another run cleaned it) is fine.
+            match std::fs::remove_file(entry.path()) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+pub(crate) fn lock_exclusive(file: &std::fs::File) -> std::io::Result<()> {
+    rustix::fs::flock(file, rustix::fs::FlockOperation::LockExclusive).map_err(Into::into)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn lock_exclusive(_file: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// An exclusive advisory lock without waiting: `Ok(false)` if another
+/// process holds it. The kernel releases it when the file is closed or the
+/// process dies.
+#[cfg(unix)]
+pub(crate) fn try_lock_exclusive(file: &std::fs::File) -> std::io::Result<bool> {
+    use rustix::fs::{flock, FlockOperation};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(rustix::io::Errno::WOULDBLOCK) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Without `flock` nothing is known to be stale.
+#[cfg(not(unix))]
+pub(crate) fn try_lock_exclusive(_file: &std::fs::File) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 #[cfg(test)]
@@ -91,6 +180,33 @@ mod tests {
         // only missing if the umask removes them; 0600 means tempfile's default leaked.
         let umask = current_umask();
         assert_eq!(mode, 0o666 & !umask, "mode {mode:o}, umask {umask:o}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn every_way_of_writing_a_file_follows_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let umask = current_umask();
+        let persisted = |name: &str| {
+            let tmp = temp_in(dir.path()).unwrap();
+            let path = dir.path().join(name);
+            tmp.persist(&path).unwrap();
+            path
+        };
+        let written = |name: &str, replace: bool| {
+            let path = dir.path().join(name);
+            write_with(&path, replace, &mut |w| w.write_all(b"x")).unwrap();
+            path
+        };
+        for path in [
+            persisted("checkpoint.ot"),
+            written("log.txt", true),
+            written("new.csv", false),
+        ] {
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o666 & !umask, "{}: mode {mode:o}", path.display());
+        }
     }
 
     /// The process umask, read from /proc (reading it with umask(2) would change it).

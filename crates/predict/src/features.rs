@@ -362,8 +362,19 @@ impl FromStr for Feature {
                 ))),
             };
         }
-        let plain = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-';
-        if name.is_empty() || !name.chars().all(plain) {
+        use naap_dataset::column::{IS_TEST, MAX_ACCURACY, MODEL_ID};
+        let not_a_feature = match name {
+            MAX_ACCURACY => Some("the target the predictor learns"),
+            MODEL_ID => Some("the scheme's id (its position in the scheme list)"),
+            IS_TEST => Some("the mark of the test split"),
+            _ => None,
+        };
+        if let Some(what) = not_a_feature {
+            return Err(Error::InvalidInput(format!(
+                "{name} is {what}, so it cannot be a feature; name scheme, epoch or extra columns"
+            )));
+        }
+        if naap_dataset::column::check_extra_name(name).is_err() {
             return Err(Error::InvalidInput(format!(
                 "bad feature name '{name}', expected a column name such as NumParams, \
                  e3Accuracy or an extra column's name"
@@ -385,6 +396,12 @@ impl<'de> serde::Deserialize<'de> for Feature {
         name.parse().map_err(serde::de::Error::custom)
     }
 }
+
+/// The most epochs a feature set may read (`K` of `Scheme + Quantitative K
+/// epochs`): far above any training recipe (the paper's is 90), low enough
+/// that the set's columns are built at once. Checked when a set is named,
+/// before anything is allocated; the dataset then says whether it has them.
+pub const MAX_EPOCHS: u32 = 10_000;
 
 /// The feature-set names [`FeatureSet::named`] accepts, for help texts.
 pub const FEATURE_SET_NAMES: &str = "'Scheme' (NumParams, NumStages: the NAAP-440 paper's), \

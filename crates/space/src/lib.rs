@@ -27,7 +27,9 @@ mod schemes_file;
 
 pub use config::{LayerChoices, SpaceConfig, SpaceValidConfig, DEFAULT_CONFIG_TOML};
 pub use error::{Error, Result};
-pub use generate::{generate, generate_at_most, DEFAULT_MAX_SCHEMES};
+pub use generate::{
+    count_at_most, generate, generate_at_most, write_generated_json, DEFAULT_MAX_SCHEMES,
+};
 pub use id::{IdList, ModelId};
 pub use neighbours::{Edit, Neighbourhood};
 pub use scheme::{Layer, Scheme};

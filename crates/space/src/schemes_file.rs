@@ -57,6 +57,29 @@ pub fn to_published_json(schemes: &[Scheme]) -> Vec<u8> {
     lf.replace('\n', "\r\n").into_bytes()
 }
 
+/// Writes one scheme as an element of [`to_published_json`]'s list: the
+/// CRLF and indentation before it included, the separator not.
+pub(crate) fn write_published_scheme(
+    layers: &[Layer],
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if layers.is_empty() {
+        return w.write_all(b"\r\n  []");
+    }
+    w.write_all(b"\r\n  [")?;
+    for (i, layer) in layers.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        let text = serde_json::to_string_pretty(layer).expect("layers always serialize");
+        for line in text.lines() {
+            w.write_all(b"\r\n    ")?;
+            w.write_all(line.as_bytes())?;
+        }
+    }
+    w.write_all(b"\r\n  ]")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

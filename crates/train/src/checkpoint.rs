@@ -65,7 +65,9 @@ pub fn save(path: &Path, meta: &CheckpointMeta, vs: &nn::VarStore, sgd: &Sgd) ->
             .map(|(n, t)| (format!("{MOMENTUM}{n}"), t)),
     );
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(Error::io(dir))?;
+    // naap_output's temporary file follows the umask (tempfile's own is 0600,
+    // which a colleague on shared storage cannot read).
+    let mut tmp = naap_output::temp_in(dir).map_err(Error::io(dir))?;
     Tensor::save_multi_to_stream(&named, tmp.as_file_mut())?;
     tmp.as_file().sync_all().map_err(Error::io(path))?;
     tmp.persist(path).map_err(|e| Error::io(path)(e.error))?;

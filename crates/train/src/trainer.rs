@@ -440,7 +440,9 @@ pub fn device_name(device: Device) -> String {
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(Error::io(dir))?;
+    // naap_output's temporary file follows the umask (tempfile's own is 0600,
+    // which a colleague on shared storage cannot read).
+    let mut tmp = naap_output::temp_in(dir).map_err(Error::io(dir))?;
     tmp.write_all(bytes).map_err(Error::io(path))?;
     tmp.persist(path).map_err(|e| Error::io(path)(e.error))?;
     Ok(())

@@ -60,15 +60,18 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let run_dir = naap_output::RunDir::claim(&args.output, &job.claim(args.force))?;
     let report = job.run(run_dir, &progress::Bars::new(args.quiet))?;
     if let Some((budget, proxies)) = &report.extended_tables {
-        eprint!("{budget}\n{proxies}");
+        note_raw!("{budget}\n{proxies}");
     }
     for f in &report.failures {
-        eprintln!(
+        note!(
             "naap: {} on {} failed (seed {}): {}",
-            f.model, f.feature_set, f.seed, f.message
+            f.model,
+            f.feature_set,
+            f.seed,
+            f.message
         );
     }
-    eprintln!(
+    note!(
         "naap: baseline {} cells ({} models x {} feature sets x {} seeds), {} failed, \
          {} figures, in {:.1}s: {}",
         report.cells,

@@ -140,7 +140,7 @@ fn join(args: JoinArgs) -> anyhow::Result<Outcome> {
     let extra = naap_dataset::ExtraColumns::read(&args.extra)?;
     let joined = ds.join(&extra)?;
     out.commit(joined.to_csv(LineEnding::Crlf).as_bytes())?;
-    eprintln!(
+    note!(
         "naap: joined {} columns ({}) onto {} rows: {}",
         extra.names().len(),
         extra.names().join(", "),
@@ -178,9 +178,9 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         .with_context(|| format!("building a dataset from {}", args.raw.display()))?;
     let ds = &built.dataset;
     for skipped in &built.skipped {
-        eprintln!("naap: skipped {}", skipped.reason);
+        note!("naap: skipped {}", skipped.reason);
     }
-    eprintln!(
+    note!(
         "naap: built {} rows ({} columns, {} epochs, {} test rows) from {} logs, {} skipped, \
          in {:.1}s: {}",
         ds.rows.len(),

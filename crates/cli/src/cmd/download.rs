@@ -141,7 +141,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             (usize::from(fetched), target.join(CIFAR10_DIR))
         }
     };
-    eprintln!(
+    note!(
         "naap download: {fetched} fetched, all verified, in {:.1}s -> {}",
         start.elapsed().as_secs_f64(),
         dest.display()
@@ -173,7 +173,7 @@ impl Fetcher {
         if path.exists() {
             let actual = hash_file(path, checksum)?;
             if actual == checksum.hex() {
-                eprintln!(
+                note!(
                     "naap download: {} already present and verified, skipping",
                     path.display()
                 );
@@ -219,7 +219,7 @@ impl Fetcher {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("creating {}", folder.display()))?;
         if !self.bars && !self.quiet {
-            eprintln!("naap download: fetching {url}");
+            note!("naap download: fetching {url}");
         }
         let bar = progress::bar(len.unwrap_or(0), &name, self.bars);
         bar.set_style(
@@ -229,7 +229,7 @@ impl Fetcher {
             .expect("static template is valid")
             .progress_chars("=> "),
         );
-        let mut tmp = tempfile::NamedTempFile::new_in(folder)
+        let mut tmp = naap_output::temp_in(folder)
             .with_context(|| format!("creating a temporary file in {}", folder.display()))?;
         let mut hasher = Hasher::new(checksum);
         let mut reader = response.into_reader();
@@ -259,7 +259,7 @@ impl Fetcher {
             );
         }
         if !self.quiet {
-            eprintln!(
+            note!(
                 "naap download: {} verified ({})",
                 path.display(),
                 checksum.name()
@@ -275,7 +275,7 @@ impl Fetcher {
         if final_dir.exists() {
             return match check_cifar10_dir(&final_dir, &CIFAR10_FILES) {
                 Ok(()) => {
-                    eprintln!(
+                    note!(
                         "naap download: {} already present with the expected files, skipping",
                         final_dir.display()
                     );

@@ -32,7 +32,14 @@ pub struct Args {
     #[arg(long, value_name = "NAME", long_help = set_help())]
     feature_set: Option<String>,
     /// Feature columns, comma-separated (e.g. NumParams,NumStages,e3Accuracy).
-    #[arg(long, value_name = "A,B,...", value_delimiter = ',')]
+    // With --from-selection the selection names the columns: both at once
+    // would silently drop one of them.
+    #[arg(
+        long,
+        value_name = "A,B,...",
+        value_delimiter = ',',
+        conflicts_with = "from_selection"
+    )]
     features: Vec<String>,
     /// A `naap select-features` output folder: fit on the best subset its
     /// search found for this regressor, --mode and --feature-set.
@@ -91,7 +98,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let tau = s
             .kendall_tau
             .map_or("undefined".to_string(), |t| format!("{t:.4}"));
-        eprintln!(
+        note!(
             "naap: {name} on {}: test MAE {:.4}, violations {}/{}, Kendall tau {tau} ({test_rows} test rows)",
             set.name(),
             s.mae,
@@ -99,7 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             s.max_violations,
         );
     }
-    eprintln!(
+    note!(
         "naap: fitted {name} on {} rows ({} features, seed {}): {}",
         report.predictor.training().rows,
         set.features().len(),

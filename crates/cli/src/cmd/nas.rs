@@ -46,8 +46,15 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct SimulateArgs {
     /// Study settings (a config.toml of an earlier run); flags override them.
+    ///
+    /// The config records the dataset's absolute path and SHA-256; a replay
+    /// on a dataset with another checksum is refused.
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
+    /// Replay a --config on a dataset whose checksum differs from the one
+    /// it recorded, with a warning.
+    #[arg(long, requires = "config")]
+    allow_changed_inputs: bool,
     // The dataset CSV [default: the config's, else <data>/naap440/naap440.csv].
     #[command(flatten)]
     data: DatasetArgs,
@@ -111,9 +118,13 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
         predictor: args.strategy.predictor.clone(),
         flags: args.strategy.flags(),
         no_figures: args.no_figures,
+        allow_changed_inputs: args.allow_changed_inputs,
     })?;
+    for warning in job.warnings() {
+        note!("naap: WARNING: {warning}");
+    }
     if let Some(file) = job.config().predictor_file() {
-        eprintln!(
+        note!(
             "naap: nas simulate ranks with the predictor file {}",
             file.describe()
         );
@@ -127,8 +138,8 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<Outcome> {
     let run_dir = naap_output::RunDir::claim(&args.output, &SimulateJob::claim(args.force))?;
     let bar = progress::Bars::with_notes(progress::bars_enabled(args.quiet), false, "naap: ");
     let report = simulate::run(&job, run_dir, &bar)?;
-    print!("{}", report.summary);
-    eprintln!(
+    crate::stdout(format_args!("{}", report.summary))?;
+    note!(
         "naap: nas simulate {} searches ({} strategies x {} repeats) in {:.1}s: {}",
         report.searches,
         report.strategies,

@@ -64,9 +64,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let report = job.run(&out)?;
     for s in &report.skipped {
-        eprintln!("naap: skipped {}", s.reason);
+        note!("naap: skipped {}", s.reason);
     }
-    eprintln!(
+    note!(
         "naap: {} predicted with {} ({}), {} skipped: {}",
         report.predicted,
         report.regressor,

@@ -67,7 +67,7 @@ mod enabled {
         let out = naap_output::OutputFile::prepare(&args.output, args.force)?;
         let rows = job.run(&out, &progress::Bars::new(args.quiet))?;
         let secs: f64 = rows.iter().map(|r| r.secs).sum();
-        eprintln!(
+        note!(
             "naap proxies: {} scheme(s), batch {}, seed {}, {:.2} s/scheme ({:.1} s in all): {}",
             rows.len(),
             args.batch,

@@ -190,14 +190,14 @@ mod enabled {
         )?;
         let run_dir = naap_output::RunDir::claim(&args.output, &SearchPlan::claim(args.force))?;
         for line in job.describe() {
-            eprintln!("naap search: {line}");
+            note!("naap search: {line}");
         }
         let bars = progress::bars_enabled(args.quiet);
         let bar = progress::Bars::with_notes(bars, !args.quiet, "naap search: ");
         let done = torch_job::run(&job, run_dir, args.resume_stale, &bar)?;
-        print!("{}", done.summary);
+        crate::stdout(format_args!("{}", done.summary))?;
         let o = &done.report.outcome;
-        eprintln!(
+        note!(
             "naap search: ModelId {} found with {} scheme-epochs ({} replayed batches) in {:.1} s; outputs in {}",
             o.found,
             o.epochs_spent,

@@ -55,7 +55,12 @@ pub struct Args {
     #[arg(long = "feature-set", value_name = "NAME")]
     feature_sets: Vec<String>,
     /// Seed of the neighbour choice and the prediction noise.
-    #[arg(long, value_name = "N", default_value_t = SelectConfig::default().seed)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = SelectConfig::default().seed,
+        value_parser = crate::args::seed_parser()
+    )]
     seed: u64,
     /// Skip the figures (scatter and rank confusion of each best subset).
     #[arg(long)]
@@ -118,9 +123,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let run_dir = naap_output::RunDir::claim(&args.output, &job.claim(args.force))?;
     let report = job.run(&inputs, run_dir, &progress::Bars::new(args.quiet))?;
     if let Some(e) = &report.checkpoint_warning {
-        eprintln!("naap: warning: the checkpoint could not be written: {e}");
+        note!("naap: warning: the checkpoint could not be written: {e}");
     }
-    eprintln!(
+    note!(
         "naap select-features: {} searches ({} resumed), {} subsets, {} figures in {:.1}s; outputs in {}",
         report.searches,
         report.resumed,

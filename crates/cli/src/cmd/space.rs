@@ -97,22 +97,18 @@ fn generate(args: GenerateArgs) -> anyhow::Result<Outcome> {
         Some(path) => SpaceConfig::from_file(path)?,
         None => SpaceConfig::default().validate()?,
     };
-    let schemes = naap_space::generate_at_most(&space, args.max_schemes)
+    let count = naap_space::count_at_most(&space, args.max_schemes)
         .with_context(|| format!("generating {}", space_name(&args.space)))?;
-    if schemes.is_empty() {
+    if count == 0 {
         return Err(exit::usage(anyhow::anyhow!(
             "{}: the space has no valid scheme (check residual and stride choices)",
             space_name(&args.space)
         )));
     }
-    dest.commit(&naap_space::to_published_json(&schemes))?;
-    summary(
-        "generated",
-        schemes.len(),
-        &space_summary(&space),
-        &args.out,
-        start,
-    );
+    // Streamed scheme by scheme: a space of long schemes writes gigabytes
+    // of JSON that need never be held in memory.
+    dest.commit_with(&mut |w| naap_space::write_generated_json(&space, w).map(drop))?;
+    summary("generated", count, &space_summary(&space), &args.out, start);
     Ok(Outcome::Done)
 }
 
@@ -195,7 +191,7 @@ fn summary(verb: &str, n: usize, detail: &str, out: &OutputArgs, start: Instant)
         Some(p) if p.as_os_str() != "-" => p.display().to_string(),
         _ => "stdout".into(),
     };
-    eprintln!(
+    note!(
         "naap space: {verb} {n} schemes ({detail}) in {:.2}s -> {dest}",
         start.elapsed().as_secs_f64()
     );

@@ -35,7 +35,12 @@ pub struct Args {
     #[arg(long, value_name = "N", help_heading = "Recipe")]
     epochs: Option<usize>,
     /// Seed of init and shuffling [default: 20220819]
-    #[arg(long, value_name = "N", help_heading = "Recipe")]
+    #[arg(
+        long,
+        value_name = "N",
+        help_heading = "Recipe",
+        value_parser = crate::args::seed_parser()
+    )]
     seed: Option<u64>,
     #[command(flatten)]
     training: TrainingArgs,
@@ -96,7 +101,7 @@ mod enabled {
             resume_stale: args.resume_stale,
         })?;
         let epochs = job.config().epochs();
-        eprintln!(
+        note!(
             "naap train: {} scheme(s), {epochs} epoch(s), data {}",
             job.schemes().len(),
             job.data().display()
@@ -112,9 +117,9 @@ mod enabled {
             .with_context(|| format!("training into {}", args.out.display()))?;
         display.finish();
         for (id, reason) in &summary.failed {
-            eprintln!("naap train: scheme {id} failed: {reason}");
+            note!("naap train: scheme {id} failed: {reason}");
         }
-        eprintln!(
+        note!(
             "naap train: {} trained, {} already done, {} failed in {:.1} s on {} ({:.0} img/s); outputs in {}",
             summary.trained.len(),
             summary.already_done.len(),
@@ -199,7 +204,7 @@ mod enabled {
                     if let Some(o) = &self.overall {
                         o.inc(1);
                     } else if !self.quiet {
-                        eprintln!(
+                        note!(
                             "scheme {id} epoch {epoch}/{}: lr {lr:.4}, loss mean {:.5} median {:.5}, accuracy {}, {secs:.1} s",
                             self.epochs, stats.loss_mean, stats.loss_median, stats.accuracy
                         );
@@ -225,7 +230,7 @@ mod enabled {
                         Some(m) => {
                             let _ = m.println(line);
                         }
-                        None if !self.quiet => eprintln!("{line}"),
+                        None if !self.quiet => note!("{line}"),
                         None => {}
                     }
                 }

@@ -258,9 +258,11 @@ impl RankThenTrain {
         let (mut picked, mut trained): (Vec<ModelId>, Vec<ModelId>) = (Vec::new(), Vec::new());
         while trained.len() < self.m && !remaining.is_empty() {
             let take = self.batch.min(self.m - trained.len());
-            let ranked = if trained.is_empty() {
-                // Nothing to learn from yet: the first batch is the best at
-                // epoch k, or a random draw when nothing was trained (k = 0).
+            let ranked = if trained.len() < model.min_rows().max(1) {
+                // Nothing to learn from yet, or too little for this model
+                // (9-NN after a batch of 5): rank as the first batch, by the
+                // accuracy at epoch k (a random draw for k = 0), until the
+                // model can be fitted.
                 first_batch(meter, &remaining, self.k, seed)?
             } else {
                 let rows = trained

@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use naap_dataset::Format;
 
-use super::{FeatureSet, SearchColumns, FEATURE_SET_NAMES};
+use super::{FeatureSet, SearchColumns, FEATURE_SET_NAMES, MAX_EPOCHS};
 use crate::{Error, Result};
 
 /// A named feature set, by its parameters.
@@ -141,6 +141,10 @@ impl FromStr for FeatureSetSpec {
         // K >= 1 in its one decimal spelling (no sign, no leading zero).
         let epochs = |k: &str| -> Result<u32> {
             match k.parse::<u32>() {
+                Ok(n) if n > MAX_EPOCHS => Err(Error::InvalidInput(format!(
+                    "feature set '{name}': {n} epochs is more than a set may read \
+                     (at most {MAX_EPOCHS}; the dataset decides how many it has)"
+                ))),
                 Ok(n) if n >= 1 && n.to_string() == k => Ok(n),
                 _ => Err(unknown()),
             }

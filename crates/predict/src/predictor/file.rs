@@ -128,9 +128,14 @@ impl Predictor {
                      ({NAAP_VERSION}) reads (version {FORMAT_VERSION})"
                 )))
             }
-            v => {
+            Some(v) => {
                 return Err(bad(format!(
-                    "unsupported predictor file format version {v:?}, expected {FORMAT_VERSION}"
+                    "unsupported predictor file format version {v}, expected {FORMAT_VERSION}"
+                )))
+            }
+            None => {
+                return Err(bad(format!(
+                    "not a predictor file: \"format_version\" is missing, expected {FORMAT_VERSION}"
                 )))
             }
         }

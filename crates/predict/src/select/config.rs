@@ -62,6 +62,18 @@ impl SelectConfig {
         if self.epochs.is_empty() && self.feature_sets.is_empty() {
             return bad("at least one feature set is needed".into());
         }
+        if let Some(k) = self
+            .epochs
+            .iter()
+            .find(|&&k| k > crate::features::MAX_EPOCHS)
+        {
+            // Checked before the sets of k epochs are built (3k columns each).
+            return bad(format!(
+                "--epochs {k} is more than a feature set may read (at most {}; the dataset \
+                 decides how many it has)",
+                crate::features::MAX_EPOCHS
+            ));
+        }
         for spec in &self.feature_sets {
             let set = spec.build()?;
             if set.features().len() > Flags::MAX_FEATURES {
