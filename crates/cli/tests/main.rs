@@ -3,6 +3,7 @@
 mod baseline;
 mod dataset;
 mod download;
+mod evaluate;
 mod install;
 mod nas;
 mod outputs;
