@@ -10,6 +10,7 @@ mod outputs;
 mod predictor;
 mod proxies;
 mod search;
+mod select_by_cv;
 mod select_features;
 mod space;
 mod train;
