@@ -51,6 +51,9 @@ enum Command {
     /// NAAP-440e: search feature subsets per regressor, in four split modes.
     #[command(long_about = cmd::select_features::LONG_ABOUT)]
     SelectFeatures(cmd::select_features::Args),
+    /// Score predictors over training-set sizes, fidelities and trials.
+    #[command(long_about = cmd::evaluate::LONG_ABOUT)]
+    Evaluate(cmd::evaluate::Args),
     /// Fit one predictor and save it as a file.
     #[command(long_about = cmd::fit::LONG_ABOUT)]
     Fit(cmd::fit::Args),
@@ -76,6 +79,7 @@ fn main() {
         Command::Dataset(c) => cmd::dataset::run(c),
         Command::Baseline(a) => cmd::baseline::run(a),
         Command::SelectFeatures(a) => cmd::select_features::run(a),
+        Command::Evaluate(a) => cmd::evaluate::run(a),
         Command::Fit(a) => cmd::fit::run(a),
         Command::Predict(a) => cmd::predict::run(a),
         Command::Nas(c) => cmd::nas::run(c),

@@ -3,6 +3,7 @@
 mod baseline;
 mod dataset;
 mod download;
+mod evaluate;
 mod ignored;
 mod install;
 mod join_names;
@@ -16,6 +17,7 @@ mod predictor;
 mod proxies;
 mod replay;
 mod search;
+mod select_by_cv;
 mod select_features;
 mod sizes;
 mod space;

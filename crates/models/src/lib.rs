@@ -25,6 +25,7 @@ mod knn;
 mod lcsvr;
 mod linear;
 mod numeric;
+mod rank;
 mod registry;
 mod regressor;
 mod saved;
@@ -45,6 +46,7 @@ pub use lcsvr::{FittedLcSvr, LcSvr, LcSvrChoice};
 pub use linear::{
     LinearModel, LinearRegression, TargetTransform, TransformedLinear, TransformedTarget,
 };
+pub use rank::{FittedPairwiseBoosting, FittedRankSvm, PairwiseBoosting, RankSvm};
 pub use registry::{all_regressors, baseline_regressors, extended_regressors};
 pub use regressor::{Ensemble, EnsembleFamily, FittedRegressor, Regressor};
 pub use saved::FittedModel;

@@ -21,7 +21,9 @@ use ndarray::ArrayView2;
 
 use crate::{BoostedMedian, BoostedTrees, FittedTree, Forest, Knn, LinearModel};
 use crate::{Error, FittedRegressor, Result};
-use crate::{FittedLcSvr, SupportVectors, TransformedLinear};
+use crate::{
+    FittedLcSvr, FittedPairwiseBoosting, FittedRankSvm, SupportVectors, TransformedLinear,
+};
 
 /// A fitted model of the registry, as saved in a predictor file.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -45,6 +47,10 @@ pub enum FittedModel {
     RandomForest(Forest),
     /// LcSVR: its random search's draws, the chosen one and its ν-SVR.
     LcSvr(FittedLcSvr),
+    /// Pairwise boosting: its trees and their calibration to accuracy.
+    PairwiseBoosting(FittedPairwiseBoosting),
+    /// RankSVM: the linear score's weights and its calibration.
+    RankSvm(FittedRankSvm),
 }
 
 impl FittedModel {
@@ -62,6 +68,8 @@ impl FittedModel {
             FittedModel::Svr(m) => m.check(n_features),
             FittedModel::RandomForest(m) => m.check(n_features),
             FittedModel::LcSvr(m) => m.check(n_features),
+            FittedModel::PairwiseBoosting(m) => m.check(n_features),
+            FittedModel::RankSvm(m) => m.check(n_features),
         }
     }
 
@@ -76,6 +84,8 @@ impl FittedModel {
             FittedModel::Svr(m) => m,
             FittedModel::RandomForest(m) => m,
             FittedModel::LcSvr(m) => m,
+            FittedModel::PairwiseBoosting(m) => m,
+            FittedModel::RankSvm(m) => m,
         }
     }
 }

@@ -13,7 +13,8 @@ use std::str::FromStr;
 
 use crate::{
     AdaBoost, DecisionTree, Error, GradientBoosting, Kernel, KnnRegressor, LcSvr, LinearRegression,
-    NuSvr, RandomForest, Regressor, Svr, TargetTransform, TransformedTarget,
+    NuSvr, PairwiseBoosting, RandomForest, RankSvm, Regressor, Svr, TargetTransform,
+    TransformedTarget,
 };
 
 /// One regressor of the registry, by its parameters.
@@ -53,6 +54,14 @@ pub enum RegressorSpec {
     NuSvr,
     /// ν-SVR tuned by a seeded random search (`LcSVR`).
     LcSvr,
+    /// Gradient-boosted trees on a pairwise ranking loss, calibrated
+    /// (`Pairwise Boosting (N={trees})`).
+    PairwiseBoosting {
+        /// Boosting rounds.
+        trees: usize,
+    },
+    /// A linear pairwise ranking model, calibrated (`RankSVM`).
+    RankSvm,
 }
 
 /// Tree counts of the boosting and forest regressors.
@@ -98,7 +107,17 @@ impl RegressorSpec {
     pub fn all() -> Vec<RegressorSpec> {
         let mut specs = RegressorSpec::extended();
         specs.extend([RegressorSpec::NuSvr, RegressorSpec::LcSvr]);
+        specs.extend(RegressorSpec::ranking());
         specs
+    }
+
+    /// The ranking-aware regressors: fitted on a pairwise loss, their
+    /// scores calibrated to accuracy.
+    pub fn ranking() -> Vec<RegressorSpec> {
+        vec![
+            RegressorSpec::PairwiseBoosting { trees: 100 },
+            RegressorSpec::RankSvm,
+        ]
     }
 
     /// The regressor itself, ready to fit.
@@ -116,6 +135,8 @@ impl RegressorSpec {
                 Box::new(NuSvr::new(1.0, 0.5, None).expect("scikit-learn's defaults are valid"))
             }
             RegressorSpec::LcSvr => Box::new(LcSvr),
+            RegressorSpec::PairwiseBoosting { trees } => Box::new(PairwiseBoosting::new(trees)),
+            RegressorSpec::RankSvm => Box::new(RankSvm),
         }
     }
 }
@@ -133,6 +154,8 @@ impl fmt::Display for RegressorSpec {
             RegressorSpec::RandomForest { trees } => write!(f, "Random Forest (N={trees})"),
             RegressorSpec::NuSvr => f.write_str("Nu-SVR (RBF kernel)"),
             RegressorSpec::LcSvr => f.write_str("LcSVR"),
+            RegressorSpec::PairwiseBoosting { trees } => write!(f, "Pairwise Boosting (N={trees})"),
+            RegressorSpec::RankSvm => f.write_str("RankSVM"),
         }
     }
 }
@@ -182,7 +205,7 @@ mod tests {
     #[test]
     fn every_spec_names_the_regressor_it_builds_and_parses_back() {
         let all = RegressorSpec::all();
-        assert_eq!(all.len(), 30);
+        assert_eq!(all.len(), 32);
         for spec in all {
             let name = spec.to_string();
             assert_eq!(spec.build().name(), name);

@@ -8,6 +8,7 @@
 pub mod baseline;
 pub mod curve;
 mod error;
+pub mod evaluate;
 pub mod extended;
 pub mod features;
 pub mod metrics;

@@ -1,5 +1,5 @@
-//! Scores of a prediction against the truth: MAE, monotonicity violations,
-//! Kendall τ-b and Spearman ρ.
+//! Scores of a prediction against the truth: MAE, RMSE, monotonicity
+//! violations, Pearson r, Kendall τ-b, Spearman ρ, precision@k and NDCG@k.
 //!
 //! Every metric is a plain function over (truth, prediction) that fails on
 //! empty, mismatched or non-finite input rather than returning NaN.
@@ -133,7 +133,91 @@ pub fn spearman_rho(truth: &[f64], pred: &[f64]) -> Result<Option<f64>> {
     Ok(pearson(&average_ranks(truth), &average_ranks(pred)))
 }
 
+/// Root mean squared error.
+pub fn rmse(truth: &[f64], pred: &[f64]) -> Result<f64> {
+    check(truth, pred)?;
+    let sum: f64 = truth.iter().zip(pred).map(|(t, p)| (t - p).powi(2)).sum();
+    Ok((sum / truth.len() as f64).sqrt())
+}
+
+/// Pearson r (as `scipy.stats.pearsonr`); `None` when either side is
+/// constant.
+pub fn pearson_r(truth: &[f64], pred: &[f64]) -> Result<Option<f64>> {
+    check(truth, pred)?;
+    Ok(pearson(truth, pred))
+}
+
+/// Indices of the `k` largest values, largest first; ties go to the lower
+/// index (callers order rows by ModelId, so a tie goes to the lower id).
+fn top_k(values: &[f64], k: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    // Stable: tied values keep index order.
+    order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+    order.truncate(k);
+    order
+}
+
+/// Precision@k: the share of the true top `k` among the predicted top `k`
+/// (each top by value, ties to the lower index); `k` is capped at the rows.
+pub fn precision_at_k(truth: &[f64], pred: &[f64], k: usize) -> Result<f64> {
+    check(truth, pred)?;
+    let k = k.clamp(1, truth.len());
+    let best = top_k(truth, k);
+    let hits = top_k(pred, k).iter().filter(|i| best.contains(i)).count();
+    Ok(hits as f64 / k as f64)
+}
+
+/// NDCG@k with the true values as gains (as `sklearn.metrics.ndcg_score`
+/// with `k`): the predicted order's DCG, `Σ gain / log2(rank + 1)` over the
+/// first `k` ranks, over the best order's. Rows tied in the prediction share
+/// the mean discount of the ranks they span (sklearn's default,
+/// `ignore_ties=False`). 0 when every gain is 0. Gains must be non-negative.
+pub fn ndcg_at_k(truth: &[f64], pred: &[f64], k: usize) -> Result<f64> {
+    check(truth, pred)?;
+    if let Some(g) = truth.iter().find(|g| **g < 0.0) {
+        return Err(Error::InvalidInput(format!(
+            "NDCG needs non-negative gains, got {g}"
+        )));
+    }
+    let k = k.clamp(1, truth.len());
+    let discount = |rank: usize| match rank < k {
+        true => 1.0 / ((rank + 2) as f64).log2(),
+        false => 0.0,
+    };
+    let dcg = tie_averaged_dcg(truth, pred, &discount);
+    let mut ideal: Vec<f64> = truth.to_vec();
+    ideal.sort_by(|a, b| b.total_cmp(a));
+    let idcg: f64 = ideal.iter().enumerate().map(|(r, g)| g * discount(r)).sum();
+    Ok(if idcg > 0.0 { dcg / idcg } else { 0.0 })
+}
+
+/// DCG of `gains` ranked by `scores`, a group of tied scores spanning ranks
+/// a..b contributing its mean gain times the sum of their discounts.
+fn tie_averaged_dcg(gains: &[f64], scores: &[f64], discount: &dyn Fn(usize) -> f64) -> f64 {
+    let order = top_k(scores, scores.len());
+    let mut dcg = 0.0;
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && scores[order[end]] == scores[order[start]] {
+            end += 1;
+        }
+        let mean_gain =
+            order[start..end].iter().map(|&i| gains[i]).sum::<f64>() / (end - start) as f64;
+        let discounts: f64 = (start..end).map(discount).sum();
+        dcg += mean_gain * discounts;
+        start = end;
+    }
+    dcg
+}
+
 fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
+    // Checked exactly: the mean of equal values can differ from them in the
+    // last bit, which would make a constant side look like noise.
+    let constant = |v: &[f64]| v.iter().all(|x| *x == v[0]);
+    if constant(a) || constant(b) {
+        return None;
+    }
     let n = a.len() as f64;
     let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
     let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);

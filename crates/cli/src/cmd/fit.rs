@@ -3,7 +3,7 @@
 use crate::exit::Outcome;
 use naap_predict::features::{Feature, FEATURE_SET_NAMES};
 use naap_predict::models::RegressorSpec;
-use naap_predict::predictor::{FitColumns, FitJob};
+use naap_predict::predictor::{CvFitJob, CvSelect, FitColumns, FitJob};
 use naap_predict::protocol::PAPER_SEEDS;
 use std::path::PathBuf;
 
@@ -25,12 +25,19 @@ pub struct Args {
     /// Dataset CSV to fit on.
     #[arg(long, value_name = "PATH")]
     dataset: PathBuf,
-    /// Regressor, as `naap baseline` and `naap select-features` name it.
-    #[arg(long, value_name = "NAME", value_parser = regressors())]
-    model: RegressorSpec,
-    /// Feature set by name (with --from-selection: the searched set).
+    /// Regressor, as `naap baseline` and `naap select-features` name it
+    /// (with --select-by: the candidates, comma-separated or repeated).
+    #[arg(long, value_name = "NAME", value_parser = regressors(), value_delimiter = ',', required = true)]
+    model: Vec<RegressorSpec>,
+    /// Feature set by name (with --from-selection: the searched set; with
+    /// --select-by: repeated, the candidates).
     #[arg(long, value_name = "NAME", long_help = set_help())]
-    feature_set: Option<String>,
+    feature_set: Vec<String>,
+    /// Choose among the --model and --feature-set candidates by K-fold
+    /// cross-validation on the fitting rows only (never the test rows):
+    /// `--select-by cv 5`. The file records every candidate's scores.
+    #[arg(long, num_args = 2, value_names = ["cv", "K"], conflicts_with_all = ["features", "from_selection"])]
+    select_by: Vec<String>,
     /// Feature columns, comma-separated (e.g. NumParams,NumStages,e3Accuracy).
     // With --from-selection the selection names the columns: both at once
     // would silently drop one of them.
@@ -81,15 +88,39 @@ fn set_help() -> String {
 
 /// Runs `naap fit`.
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let select = select(&args)?;
     let out = naap_output::OutputFile::prepare(&args.output, args.force)?;
-    let job = FitJob {
-        regressor: args.model,
-        columns: columns(&args)?,
-        dataset: args.dataset,
-        seed: args.seed,
-        all_rows: args.all_rows,
+    let report = match select {
+        Some(select) => CvFitJob {
+            dataset: args.dataset.clone(),
+            select,
+        }
+        .run(&out)?,
+        None => FitJob {
+            regressor: args.model[0],
+            columns: columns(&args)?,
+            dataset: args.dataset.clone(),
+            seed: args.seed,
+            all_rows: args.all_rows,
+            selection: None,
+        }
+        .run(&out)?,
     };
-    let report = job.run(&out)?;
+    if let Some(s) = &report.predictor.training().selection {
+        let c = &s.candidates[s.chosen];
+        eprintln!(
+            "naap: chose {} on {} of {} candidates by {}-fold cross-validation on {} rows: \
+             {} violations of {} held-out pairs, MAE {:.4}",
+            c.model,
+            c.feature_set,
+            s.candidates.len(),
+            s.folds,
+            s.rows,
+            c.violations,
+            c.max_violations,
+            c.mae
+        );
+    }
     let (name, set) = (
         &report.predictor.model().name,
         report.predictor.feature_set(),
@@ -110,10 +141,49 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         "naap: fitted {name} on {} rows ({} features, seed {}): {}",
         report.predictor.training().rows,
         set.features().len(),
-        job.seed,
+        args.seed,
         out.display()
     );
     Ok(Outcome::Done)
+}
+
+/// The cross-validated choice the flags ask for, if any; several
+/// candidates without `--select-by` are refused, not cut to the first.
+fn select(args: &Args) -> naap_predict::Result<Option<CvSelect>> {
+    let bad = |m: String| naap_predict::Error::InvalidInput(m);
+    if args.select_by.is_empty() {
+        if args.model.len() > 1 || args.feature_set.len() > 1 {
+            return Err(bad(format!(
+                "{} models and {} feature sets given: choosing among several needs --select-by cv K",
+                args.model.len(),
+                args.feature_set.len()
+            )));
+        }
+        return Ok(None);
+    }
+    let (method, k) = (&args.select_by[0], &args.select_by[1]);
+    if method != "cv" {
+        return Err(bad(format!(
+            "--select-by: expected `cv K`, got method '{method}'"
+        )));
+    }
+    let folds = k.parse::<usize>().map_err(|_| {
+        bad(format!(
+            "--select-by cv: K must be a whole number, got '{k}'"
+        ))
+    })?;
+    let sets = args
+        .feature_set
+        .iter()
+        .map(|s| s.parse())
+        .collect::<naap_predict::Result<Vec<_>>>()?;
+    Ok(Some(CvSelect {
+        models: args.model.clone(),
+        sets,
+        folds,
+        seed: args.seed,
+        all_rows: args.all_rows,
+    }))
 }
 
 /// The columns the flags name.
@@ -124,7 +194,8 @@ fn columns(args: &Args) -> naap_predict::Result<FitColumns> {
     }
     let set = args
         .feature_set
-        .as_deref()
+        .first()
+        .map(String::as_str)
         .expect("clap requires a set or columns")
         .parse()?;
     Ok(match (&args.from_selection, &args.mode) {

@@ -3,6 +3,7 @@
 pub mod baseline;
 pub mod dataset;
 pub mod download;
+pub mod evaluate;
 pub mod fit;
 pub mod nas;
 pub mod predict;

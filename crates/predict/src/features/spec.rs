@@ -71,6 +71,46 @@ impl FeatureSetSpec {
         }
     }
 
+    /// The same family of set with `k` epochs, for a sweep over
+    /// fidelities: `Scheme` gives `Scheme` at 0 and `Scheme + Quantitative k
+    /// epochs` above; `Scheme + ZeroCost` likewise; `Scheme6`/`Scheme8`
+    /// (with or without `+ZeroCost`) their `+Quant.k`. Any epochs the base
+    /// set names are replaced. The curve-only sets need at least one epoch.
+    pub fn with_epochs(&self, k: u32) -> Result<FeatureSetSpec> {
+        use FeatureSetSpec as S;
+        let curve_needs_epochs = || {
+            Error::InvalidInput(format!(
+                "--base-set {self}: a set of curve features has no 0-epoch form"
+            ))
+        };
+        Ok(match *self {
+            S::Scheme | S::SchemeQuantitative { .. } if k == 0 => S::Scheme,
+            S::Scheme | S::SchemeQuantitative { .. } => S::SchemeQuantitative { epochs: k },
+            S::SchemeZeroCost | S::SchemeZeroCostQuantitative { .. } if k == 0 => S::SchemeZeroCost,
+            S::SchemeZeroCost | S::SchemeZeroCostQuantitative { .. } => {
+                S::SchemeZeroCostQuantitative { epochs: k }
+            }
+            S::SchemeCurve { .. } | S::Sotl { .. } | S::CurveExtrapolation { .. } if k == 0 => {
+                return Err(curve_needs_epochs())
+            }
+            S::SchemeCurve { .. } => S::SchemeCurve { epochs: k },
+            S::Sotl { .. } => S::Sotl { epochs: k },
+            S::CurveExtrapolation { .. } => S::CurveExtrapolation { epochs: k },
+            S::Search { format, columns } => {
+                if columns.curve && k == 0 {
+                    return Err(curve_needs_epochs());
+                }
+                S::Search {
+                    format,
+                    columns: SearchColumns {
+                        epochs: k,
+                        ..columns
+                    },
+                }
+            }
+        })
+    }
+
     /// The set's columns.
     pub fn build(&self) -> Result<FeatureSet> {
         Ok(match *self {

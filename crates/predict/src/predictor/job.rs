@@ -47,6 +47,9 @@ pub struct FitJob {
     pub seed: u64,
     /// Fit on every row (no test score) instead of the published train rows.
     pub all_rows: bool,
+    /// How the regressor and columns were chosen, recorded in the file
+    /// ([`super::CvFitJob`] sets it).
+    pub selection: Option<super::SelectionRecord>,
 }
 
 /// What a [`FitJob`] did.
@@ -80,7 +83,10 @@ impl FitJob {
             let test_rows = dataset.rows.iter().filter(|r| r.is_test).count();
             (p, Some((scores, test_rows)))
         };
-        let predictor = predictor.with_source(source);
+        let predictor = match &self.selection {
+            Some(record) => predictor.with_source(source).with_selection(record.clone()),
+            None => predictor.with_source(source),
+        };
         out.commit(predictor.to_json()?.as_bytes())?;
         Ok(FitReport { predictor, test })
     }
@@ -195,7 +201,7 @@ impl PredictJob {
     }
 }
 
-fn read_dataset(path: &Path) -> Result<Dataset> {
+pub(super) fn read_dataset(path: &Path) -> Result<Dataset> {
     Dataset::read(path).map_err(|source| Error::Dataset {
         path: path.to_owned(),
         source,

@@ -26,10 +26,12 @@
 mod batch;
 mod file;
 mod job;
+mod select_by;
 
 pub use batch::{predict_schemes, predictions_csv, Batch, Curves, Prediction, Skipped};
 pub use file::{DatasetSource, FORMAT_VERSION};
 pub use job::{CurveSource, FitColumns, FitJob, FitReport, PredictJob, PredictReport};
+pub use select_by::{CvCandidate, CvFitJob, CvSelect, SelectionRecord};
 
 use crate::features::{Feature, FeatureSet};
 use crate::metrics::Scores;
@@ -71,6 +73,10 @@ pub struct TrainingRecord {
     pub model_ids: Vec<u32>,
     /// The fitting seed.
     pub seed: u64,
+    /// How the model and feature set were chosen, when `naap fit
+    /// --select-by cv K` chose them among several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<SelectionRecord>,
 }
 
 impl Predictor {
@@ -158,12 +164,19 @@ impl Predictor {
                 rows: rows.len(),
                 model_ids: rows.iter().map(|r| r.id.get()).collect(),
                 seed,
+                selection: None,
             },
         };
         Ok(Predictor {
             body,
             set: set.clone(),
         })
+    }
+
+    /// Records how the model and feature set were chosen.
+    pub fn with_selection(mut self, selection: SelectionRecord) -> Self {
+        self.body.training.selection = Some(selection);
+        self
     }
 
     /// Records the dataset file the predictor was fitted on.

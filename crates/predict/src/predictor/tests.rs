@@ -33,9 +33,9 @@ fn every_registry_model_saves_and_loads_bit_exactly() {
     far.scheme.num_layers = 9;
     far.epochs[2].accuracy = 0.99;
     candidates.push(far);
-    // Every model a name selects, LcSVR and the plain ν-SVR included.
+    // Every model a name selects, LcSVR, the plain ν-SVR and the ranking models included.
     let specs = all_regressors();
-    assert_eq!(specs.len(), 30);
+    assert_eq!(specs.len(), 32);
     for spec in &specs {
         let fitted = Predictor::fit_published_train(&d, &**spec, &set, 7).unwrap();
         let before = fitted.predict(&candidates).unwrap();
