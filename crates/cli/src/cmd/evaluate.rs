@@ -110,7 +110,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let run_dir = naap_output::RunDir::claim(&args.output, &EvaluateJob::claim(args.force))?;
     let bars = progress::Bars::new(args.quiet);
     let done = evaluate::run(&job, run_dir, &bars)?;
-    eprintln!(
+    note!(
         "naap evaluate: {} cells ({} resumed); outputs in {}",
         done.cells,
         done.resumed,

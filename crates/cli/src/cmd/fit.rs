@@ -108,7 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     if let Some(s) = &report.predictor.training().selection {
         let c = &s.candidates[s.chosen];
-        eprintln!(
+        note!(
             "naap: chose {} on {} of {} candidates by {}-fold cross-validation on {} rows: \
              {} violations of {} held-out pairs, MAE {:.4}",
             c.model,
