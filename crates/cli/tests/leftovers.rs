@@ -89,5 +89,8 @@ fn refused_and_killed_runs_leave_nothing_the_next_run_does_not_clean() {
         "{}",
         String::from_utf8_lossy(&res.stderr)
     );
-    assert_eq!(names(&killed), ["config.toml", "results.csv", "summary.md"]);
+    assert_eq!(
+        names(&killed),
+        ["config.toml", "results.csv", "summary.md", "trajectory.csv"]
+    );
 }
