@@ -16,6 +16,7 @@ use crate::{Error, Result};
 use naap_dataset::Architecture;
 use naap_dataset::EpochRecord;
 use naap_space::ModelId;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The state of a search after one paid batch: what it has spent and the
@@ -31,10 +32,17 @@ pub struct Spent {
     pub incumbent: ModelId,
 }
 
+/// The source a meter trains through: a search's, borrowed, or its own
+/// (an oracle that outlives any caller's frame, as the Python package's).
+enum Source<'s> {
+    Borrowed(&'s mut dyn CurveSource),
+    Owned(Box<dyn CurveSource + Send + 's>),
+}
+
 /// Trains candidates through a source on request and charges for it.
 pub struct Meter<'s> {
-    source: &'s mut dyn CurveSource,
-    cost: &'s CostModel,
+    source: Source<'s>,
+    cost: Cow<'s, CostModel>,
     ids: Vec<ModelId>,
     index: BTreeMap<ModelId, usize>,
     curves: Vec<Vec<EpochRecord>>,
@@ -49,9 +57,24 @@ impl<'s> Meter<'s> {
     /// A meter with nothing paid yet; an error if a member's id is not a
     /// ModelId (0).
     pub fn new(source: &'s mut dyn CurveSource, cost: &'s CostModel) -> Result<Meter<'s>> {
-        let ids: Vec<ModelId> = source.members().iter().map(|m| m.id).collect();
+        Meter::with_source(Source::Borrowed(source), Cow::Borrowed(cost))
+    }
+
+    /// [`Meter::new`] owning its source and cost model: a meter that can
+    /// be kept (the Python package's oracle) and charges exactly as a
+    /// search's does.
+    pub fn owning(source: Box<dyn CurveSource + Send + 's>, cost: CostModel) -> Result<Meter<'s>> {
+        Meter::with_source(Source::Owned(source), Cow::Owned(cost))
+    }
+
+    fn with_source(source: Source<'s>, cost: Cow<'s, CostModel>) -> Result<Meter<'s>> {
+        let members = match &source {
+            Source::Borrowed(s) => s.members(),
+            Source::Owned(s) => s.members(),
+        };
+        let ids: Vec<ModelId> = members.iter().map(|m| m.id).collect();
         let index = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-        let curves = vec![Vec::new(); source.members().len()];
+        let curves = vec![Vec::new(); members.len()];
         let diverged = vec![None; curves.len()];
         Ok(Meter {
             source,
@@ -74,9 +97,16 @@ impl<'s> Meter<'s> {
         self
     }
 
+    fn source(&self) -> &dyn CurveSource {
+        match &self.source {
+            Source::Borrowed(s) => &**s,
+            Source::Owned(s) => &**s,
+        }
+    }
+
     /// The schemes of the search, in ModelId order, with their free features.
     pub fn members(&self) -> &[Architecture] {
-        self.source.members()
+        self.source().members()
     }
 
     /// The ModelIds of the search that have not diverged, ascending.
@@ -113,7 +143,7 @@ impl<'s> Meter<'s> {
 
     /// The longest training a scheme can get.
     pub fn max_epochs(&self) -> u32 {
-        self.source.max_epochs()
+        self.source().max_epochs()
     }
 
     fn position(&self, model_id: ModelId) -> Result<usize> {
@@ -169,7 +199,10 @@ impl<'s> Meter<'s> {
                 )));
             }
         }
-        let answers = self.source.advance(&work)?;
+        let answers = match &mut self.source {
+            Source::Borrowed(s) => s.advance(&work)?,
+            Source::Owned(s) => s.advance(&work)?,
+        };
         if answers.len() != work.len() {
             return Err(Error::InvalidInput(format!(
                 "the curve source answered {} of {} training requests",
