@@ -206,7 +206,7 @@ impl Oracle {
 #[pymethods]
 impl Oracle {
     /// An oracle over every row of `benchmark`. `cost`: `"epochs"` (one per
-    /// scheme-epoch), `"macs"` (NumMACs per epoch) or `"logged"` (the
+    /// scheme-epoch), `"macs"` (millions of MACs per image, per epoch) or `"logged"` (the
     /// logged seconds per epoch, read from `logs`, default the published
     /// raw_data.tar.gz); `budget`: the most it may spend, in that unit.
     #[new]
