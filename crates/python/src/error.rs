@@ -24,12 +24,8 @@ pub fn message(err: &(dyn StdError + 'static)) -> String {
     let mut text = err.to_string();
     let mut cause = err.source();
     while let Some(c) = cause {
-        let next = c.to_string();
-        // thiserror's `transparent` repeats its source's text; say it once.
-        if !text.ends_with(&next) {
-            text.push_str(": ");
-            text.push_str(&next);
-        }
+        text.push_str(": ");
+        text.push_str(&c.to_string());
         cause = c.source();
     }
     text

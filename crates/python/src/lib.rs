@@ -29,5 +29,14 @@ fn _naap(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(space::space_default_config, m)?)?;
     m.add_function(wrap_pyfunction!(nas::nas_simulate, m)?)?;
     m.add_function(wrap_pyfunction!(benchmark::published_path, m)?)?;
+    m.add_function(wrap_pyfunction!(panic_for_tests, m)?)?;
     Ok(())
+}
+
+/// Panics inside the guard every long call runs in: the test suite checks
+/// with it that a bug in naap is a `RuntimeError`, not a dead interpreter.
+#[pyfunction]
+#[pyo3(name = "_panic_for_tests")]
+fn panic_for_tests(py: Python<'_>) -> PyResult<()> {
+    error::detached(py, || panic!("a deliberate panic"))
 }
