@@ -209,7 +209,7 @@ impl Feature {
         if !self.is_log() {
             return Ok(raw);
         }
-        if !(raw > 0.0) {
+        if raw.is_nan() || raw <= 0.0 {
             return Err(Error::InvalidInput(format!(
                 "{self} must be a positive count (the raw CSV value, not its log), got {raw}"
             )));

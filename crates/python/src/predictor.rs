@@ -38,7 +38,7 @@ fn matrix<'py>(x: &Bound<'py, PyAny>) -> PyResult<PyReadonlyArray2<'py, f64>> {
             "expected a 2-D array (rows x features), got {ndim} dimension(s)"
         )));
     }
-    Ok(a.extract()?)
+    a.extract()
 }
 
 /// A fitted predictor: the features it reads, their scaler and the model,
@@ -59,7 +59,10 @@ impl Predictor {
     /// published train rows.
     #[staticmethod]
     #[pyo3(signature = (dataset, model, feature_set=None, features=None, seed=None, all_rows=false, data_dir=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the Python signature is the issue's, keyword arguments with defaults"
+    )]
     fn fit(
         py: Python<'_>,
         dataset: Option<&Bound<'_, PyAny>>,
