@@ -5,6 +5,7 @@ use crate::benchmark::{dataset_path, features_of};
 use crate::error::{detached, to_py, value_error};
 use naap_dataset::{Architecture, EpochRecord};
 use naap_predict::features::FeatureSetSpec;
+use naap_predict::models::FittedModel;
 use naap_predict::models::RegressorSpec;
 use naap_predict::predictor::{FitColumns, FitJob, Predictor as Inner};
 use naap_predict::protocol::PAPER_SEEDS;
@@ -115,6 +116,22 @@ impl Predictor {
     /// The file's text (JSON).
     fn to_json(&self) -> PyResult<String> {
         self.inner.to_json().map_err(to_py)
+    }
+
+    /// A predictor from a file's text (`to_json`), checked as `load` checks a file.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Predictor> {
+        Ok(Predictor {
+            inner: Arc::new(Inner::from_json(text).map_err(to_py)?),
+            test: None,
+        })
+    }
+
+    /// Pickles as its file's text, so a predictor crosses processes
+    /// (multiprocessing, joblib) as the file would.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = py.get_type::<Predictor>().getattr("from_json")?;
+        Ok((from_json, (self.to_json()?,)))
     }
 
     /// The columns `predict` reads, in order, as CSV names.
@@ -296,9 +313,9 @@ fn epoch_records(value: &Bound<'_, PyAny>, scheme: usize) -> PyResult<Option<Vec
 
 /// Any naap regressor fitted on a plain matrix (no scaling, no log
 /// transform): what `naap.sklearn.NaapRegressor` wraps.
-#[pyclass(module = "naap", frozen)]
+#[pyclass(module = "naap._naap", frozen)]
 pub struct Regressor {
-    fitted: Box<dyn FittedRegressor>,
+    fitted: FittedModel,
     features: usize,
 }
 
@@ -333,9 +350,34 @@ impl Regressor {
         let (xo, yo) = (xv.to_owned(), yv.to_owned());
         let features = xo.ncols();
         let fitted = detached(py, move || {
-            spec.build().fit(xo.view(), yo.view(), seed).map_err(to_py)
+            let fitted = spec
+                .build()
+                .fit(xo.view(), yo.view(), seed)
+                .map_err(to_py)?;
+            fitted.to_model().ok_or_else(|| {
+                pyo3::exceptions::PyRuntimeError::new_err(format!("{spec} has no saved form"))
+            })
         })?;
         Ok(Regressor { fitted, features })
+    }
+
+    /// A regressor from `to_json`'s text and its number of features.
+    #[staticmethod]
+    fn from_json(text: &str, features: usize) -> PyResult<Regressor> {
+        let fitted = serde_json::from_str(text)
+            .map_err(|e| value_error(format!("not a fitted naap regressor: {e}")))?;
+        Ok(Regressor { fitted, features })
+    }
+
+    /// The fitted model as JSON (the `fitted` object of a predictor file).
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.fitted).map_err(|e| value_error(e.to_string()))
+    }
+
+    /// Pickles as its JSON, so the estimator crosses processes (joblib).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String, usize))> {
+        let from_json = py.get_type::<Regressor>().getattr("from_json")?;
+        Ok((from_json, (self.to_json()?, self.features)))
     }
 
     /// Predictions for rows `x`.

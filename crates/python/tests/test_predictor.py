@@ -130,3 +130,15 @@ def test_bad_predictor_input_raises_the_named_exception(naap440, tmp_path):
 def test_predict_of_no_rows_is_empty(naap440):
     p = naap.Predictor.fit(naap440 / "naap440.csv", "Linear Regression", feature_set="Scheme")
     assert p.predict(np.zeros((0, 2))).shape == (0,)
+
+
+def test_a_pickled_predictor_predicts_the_same(naap440):
+    import pickle
+
+    b = naap.Benchmark(naap440 / "naap440.csv")
+    p = naap.Predictor.fit(b, "Gradient Boosting (N=25)", feature_set="Scheme+Quant.3")
+    q = pickle.loads(pickle.dumps(p))
+    x, _ = b.features(p.feature_names)
+    assert q.checksum == p.checksum and np.array_equal(q.predict(x), p.predict(x))
+    with pytest.raises(ValueError):
+        naap.Predictor.from_json("{}")

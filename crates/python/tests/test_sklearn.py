@@ -66,3 +66,13 @@ def test_bad_estimator_input_raises_value_error(xy):
         r.predict(x[:, :3])
     with pytest.raises(sklearn.exceptions.NotFittedError):
         NaapRegressor().predict(x)
+
+
+def test_the_estimator_pickles_and_runs_in_parallel_jobs(xy):
+    import pickle
+
+    x, y = xy
+    r = NaapRegressor("Decision Tree", seed=2).fit(x, y)
+    assert np.array_equal(pickle.loads(pickle.dumps(r)).predict(x), r.predict(x))
+    pipe = make_pipeline(StandardScaler(), NaapRegressor("SVR (RBF kernel)"))
+    assert np.array_equal(cross_val_score(pipe, x, y, cv=3, n_jobs=2), cross_val_score(pipe, x, y, cv=3))
