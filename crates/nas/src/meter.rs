@@ -344,3 +344,68 @@ impl<'s> Meter<'s> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::TableSource;
+    use naap_dataset::{Row, SchemeFeatures};
+
+    fn rows() -> Vec<Row> {
+        (1..=4u32)
+            .map(|i| Row {
+                is_test: false,
+                max_accuracy: 0.1 * f64::from(i) + 0.3,
+                architecture: Architecture::new(
+                    ModelId::new(i).unwrap(),
+                    SchemeFeatures {
+                        num_params: 1000,
+                        num_macs: 10_000 * u64::from(i),
+                        num_layers: 3,
+                        num_stages: 1,
+                        first_layer_width: 8,
+                        last_layer_width: 8,
+                        num_skip_connections: None,
+                        num_partial_rf_layers: None,
+                    },
+                )
+                .with_epochs(
+                    (1..=5)
+                        .map(|e| EpochRecord {
+                            loss_mean: 1.0,
+                            loss_median: 1.0,
+                            accuracy: 0.1 * f64::from(i) + 0.06 * f64::from(e),
+                        })
+                        .collect(),
+                ),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_owning_meter_charges_and_answers_as_a_borrowing_one() {
+        let rows = rows();
+        let cost = CostModel::macs(&rows);
+        let batches: [&[(u32, u32)]; 3] = [&[(1, 2), (3, 1)], &[(1, 4), (2, 5)], &[(3, 1), (4, 3)]];
+        let run = |meter: &mut Meter<'_>| {
+            for batch in batches {
+                let batch: Vec<_> = batch
+                    .iter()
+                    .map(|&(i, e)| (ModelId::new(i).unwrap(), e))
+                    .collect();
+                meter.train(&batch).unwrap();
+            }
+            (
+                meter.trajectory().to_vec(),
+                meter.paid(),
+                meter.cost_spent(),
+            )
+        };
+        let mut source = TableSource::new(&rows).unwrap();
+        let borrowed = run(&mut Meter::new(&mut source, &cost).unwrap());
+        let owned_source = TableSource::owned(rows.clone()).unwrap();
+        let owned = run(&mut Meter::owning(Box::new(owned_source), cost.clone()).unwrap());
+        assert_eq!(borrowed, owned);
+        assert_eq!(owned.1.len(), 4);
+    }
+}

@@ -232,6 +232,23 @@ mod tests {
     }
 
     #[test]
+    fn toml_and_json_text_read_as_their_files_do() {
+        assert_eq!(
+            SpaceConfig::from_toml(DEFAULT_CONFIG_TOML).unwrap(),
+            SpaceConfig::default().validate().unwrap()
+        );
+        let json = serde_json::to_string(&SpaceConfig::default()).unwrap();
+        assert_eq!(
+            SpaceConfig::from_json(&json).unwrap(),
+            SpaceConfig::default().validate().unwrap()
+        );
+        let typo = DEFAULT_CONFIG_TOML.replace("min_depth", "min_dept");
+        let err = SpaceConfig::from_toml(&typo).unwrap_err().to_string();
+        assert!(err.contains("min_dept"), "{err}");
+        assert!(SpaceConfig::from_json("{}").is_err());
+    }
+
+    #[test]
     fn loads_toml_and_json_by_extension() {
         let dir = tempfile::tempdir().unwrap();
         let toml_path = dir.path().join("s.toml");
