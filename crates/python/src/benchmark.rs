@@ -1,6 +1,6 @@
 //! `naap.Benchmark`: the NAAP-440 table, read once, queried by ModelId.
 
-use crate::error::{detached, to_py, value_error};
+use crate::error::{detached, int_arg, to_py, value_error};
 use naap_dataset::{data_dir, Dataset, Row};
 use naap_predict::features::{Feature, FeatureSet, FeatureSetSpec};
 use numpy::{PyArray1, PyArray2};
@@ -162,10 +162,11 @@ impl Benchmark {
     fn query<'py>(
         &self,
         py: Python<'py>,
-        model_id: i64,
-        epoch: Option<i64>,
+        model_id: &Bound<'py, PyAny>,
+        epoch: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let row = self.row(model_id)?;
+        let row = self.row(int_arg(model_id, "model_id")?)?;
+        let epoch = epoch.map(|e| int_arg(e, "epoch")).transpose()?;
         let d = PyDict::new(py);
         if let Some(e) = epoch {
             let rec = usize::try_from(e)

@@ -74,6 +74,20 @@ fn is_budget(err: &(dyn StdError + 'static)) -> bool {
     false
 }
 
+/// An integer argument, or a ValueError naming it (a ModelId given as
+/// `"7"` or `7.5` is bad input, as `--ids 7.5` is to the CLI).
+pub fn int_arg(value: &pyo3::Bound<'_, pyo3::PyAny>, name: &str) -> pyo3::PyResult<i64> {
+    use pyo3::types::{PyAnyMethods, PyBool};
+    if value.is_instance_of::<PyBool>() {
+        return Err(value_error(format!(
+            "{name} must be an integer, got {value}"
+        )));
+    }
+    value
+        .extract::<i64>()
+        .map_err(|_| value_error(format!("{name} must be an integer, got {value}")))
+}
+
 /// A `ValueError` with this message: bad input found by the binding itself.
 pub fn value_error(text: impl Into<String>) -> PyErr {
     PyValueError::new_err(text.into())

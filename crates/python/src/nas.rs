@@ -3,7 +3,7 @@
 //! the simulator's own meter).
 
 use crate::benchmark::{dataset_path, Benchmark};
-use crate::error::{detached, to_py, value_error};
+use crate::error::{detached, int_arg, to_py, value_error};
 use naap_dataset::data_dir;
 use naap_nas::report::RESULTS_COLUMNS;
 use naap_nas::simulate::{SimulateJob, SimulateRequest};
@@ -262,10 +262,11 @@ impl Oracle {
     fn train<'py>(
         &mut self,
         py: Python<'py>,
-        model_id: i64,
-        epochs: i64,
+        model_id: &Bound<'py, PyAny>,
+        epochs: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let id = self::model_id(model_id)?;
+        let id = self::model_id(int_arg(model_id, "model_id")?)?;
+        let epochs = int_arg(epochs, "epochs")?;
         let to = u32::try_from(epochs)
             .ok()
             .filter(|&e| e >= 1)
@@ -348,14 +349,20 @@ impl Oracle {
     }
 
     /// Epochs of `model_id` paid so far.
-    fn trained(&self, model_id: i64) -> PyResult<u32> {
+    fn trained(&self, model_id: &Bound<'_, PyAny>) -> PyResult<u32> {
+        let model_id = int_arg(model_id, "model_id")?;
         self.meter
             .trained_epochs(self::model_id(model_id)?)
             .map_err(to_py)
     }
 
     /// Every paid record of `model_id`, epoch 1 first (free to read again).
-    fn curve<'py>(&self, py: Python<'py>, model_id: i64) -> PyResult<Bound<'py, PyList>> {
+    fn curve<'py>(
+        &self,
+        py: Python<'py>,
+        model_id: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let model_id = int_arg(model_id, "model_id")?;
         self.records(py, self::model_id(model_id)?, 0)
     }
 

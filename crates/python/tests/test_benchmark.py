@@ -83,6 +83,11 @@ def test_bad_benchmark_input_raises_the_named_exception(naap440, tmp_path):
     for model_id in (0, -1, 441, 10**12):
         with pytest.raises(ValueError, match="ModelId"):
             b.query(model_id)
+    for model_id in ("7", 7.5, None, True):
+        with pytest.raises(ValueError, match="model_id must be an integer"):
+            b.query(model_id)
+    with pytest.raises(ValueError, match="epoch must be an integer"):
+        b.query(1, epoch="3")
     for epoch in (0, 91, -3):
         with pytest.raises(ValueError, match="epoch"):
             b.query(1, epoch=epoch)

@@ -124,6 +124,12 @@ def test_bad_nas_input_raises_value_error(naap440, tmp_path):
         o.train(1, 0)
     with pytest.raises(ValueError, match="91 epochs"):
         o.train(1, 91)
+    with pytest.raises(ValueError, match="must be an integer"):
+        o.train("1", 3)
+    with pytest.raises(ValueError, match="must be an integer"):
+        o.train(1, 2.5)
+    with pytest.raises(ValueError, match="must be an integer"):
+        o.curve("x")
     assert o.spent == 0
     with pytest.raises(ValueError, match="strateg"):
         naap.nas.simulate(dataset, ["no-such-strategy"], repeats=1)
