@@ -9,9 +9,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::ensemble::{EnsembleSize, FittedTrees};
-use crate::input::{check_fit, check_predict};
+use crate::input::check_fit;
 use crate::saved::FittedModel;
-use crate::tree::{to_f32_rows, Presorted, Tree};
+use crate::tree::{Presorted, Tree};
 use crate::{FittedRegressor, Regressor, Result};
 
 /// A random forest of `n_trees` trees: `Random Forest (N=…)`.
@@ -82,31 +82,10 @@ impl Forest {
     }
 
     /// The mean of the first `members` trees.
-    ///
-    /// Tree by tree over blocks of rows, so that one tree stays in cache while
-    /// it walks a block (row by row, every row walked all the trees, which
-    /// outgrow the cache at 200 trees). Each row still adds its trees in
-    /// order from -0.0, as `Iterator::sum` does, so the means are bit for bit
-    /// those of the row-by-row walk.
     fn predict_members(&self, x: ArrayView2<'_, f64>, members: usize) -> Result<Vec<f64>> {
-        const BLOCK_ROWS: usize = 256;
-        check_predict(self.0.n_features, x)?;
-        let trees = &self.0.trees[..members.min(self.0.trees.len())];
-        let n_features = self.0.n_features;
-        let rows = to_f32_rows(x);
-        let mut sums = vec![-0.0_f64; x.nrows()];
-        for (block_sums, block) in sums
-            .chunks_mut(BLOCK_ROWS)
-            .zip(rows.chunks(BLOCK_ROWS * n_features))
-        {
-            for tree in trees {
-                for (sum, row) in block_sums.iter_mut().zip(block.chunks_exact(n_features)) {
-                    *sum += tree.predict_row(row);
-                }
-            }
-        }
-        let n = trees.len() as f64;
-        Ok(sums.into_iter().map(|s| s / n).collect())
+        self.0.predict_first(x, members, |trees, row| {
+            trees.iter().map(|t| t.predict_row(row)).sum::<f64>() / trees.len() as f64
+        })
     }
 }
 
