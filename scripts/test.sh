@@ -50,6 +50,20 @@ cargo fmt --all --check
 cargo clippy --workspace --exclude naap-train --all-targets -- -D warnings
 cargo nextest run --workspace --exclude naap-train --no-fail-fast
 
+# The Python package (crates/python): a wheel built by maturin and installed into a fresh
+# virtual environment with the pinned tools (crates/python/requirements-dev.txt, from PyPI),
+# then pytest checks it against the CLI the tests above built (target/debug/naap). The wheel
+# is a dev-profile build, which reuses the dependencies already compiled above.
+target_dir="${CARGO_TARGET_DIR:-target}"
+py_venv="$target_dir/py-venv"
+rm -rf "$py_venv" "$target_dir/py-wheels"
+python3 -m venv "$py_venv"
+"$py_venv/bin/pip" install --quiet --disable-pip-version-check -r crates/python/requirements-dev.txt
+"$py_venv/bin/maturin" build --quiet -m crates/python/Cargo.toml -i "$py_venv/bin/python" \
+    --out "$target_dir/py-wheels"
+"$py_venv/bin/pip" install --quiet --disable-pip-version-check --no-deps "$target_dir"/py-wheels/naap-*.whl
+NAAP_BIN="$target_dir/debug/naap" "$py_venv/bin/python" -m pytest -q crates/python/tests
+
 # Training: naap-train links libtorch (torch 2.11.0 from PyPI, installed once by the setup
 # script into ~/.cache/naap), so it and the feature-gated `naap train` tests run here, with
 # the environment that the setup script prints (`naap search` trains too). NAAP_SKIP_TRAIN=1 skips this part.

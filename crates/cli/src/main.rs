@@ -21,9 +21,11 @@ macro_rules! note_raw {
 
 mod args;
 mod cmd;
-mod data_dir;
 mod exit;
 mod progress;
+
+// Where the published data lives is the library's decision, shared with the Python package.
+use naap_dataset::data_dir;
 
 use clap::{Parser, Subcommand};
 

@@ -11,6 +11,7 @@ mod build;
 mod build_job;
 pub mod column;
 mod convert;
+pub mod data_dir;
 mod error;
 mod excerpt;
 mod join;

@@ -16,6 +16,7 @@ use crate::{Error, Result};
 use naap_dataset::Architecture;
 use naap_dataset::EpochRecord;
 use naap_space::ModelId;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The state of a search after one paid batch: what it has spent and the
@@ -31,10 +32,17 @@ pub struct Spent {
     pub incumbent: ModelId,
 }
 
+/// The source a meter trains through: a search's, borrowed, or its own
+/// (an oracle that outlives any caller's frame, as the Python package's).
+enum Source<'s> {
+    Borrowed(&'s mut dyn CurveSource),
+    Owned(Box<dyn CurveSource + Send + 's>),
+}
+
 /// Trains candidates through a source on request and charges for it.
 pub struct Meter<'s> {
-    source: &'s mut dyn CurveSource,
-    cost: &'s CostModel,
+    source: Source<'s>,
+    cost: Cow<'s, CostModel>,
     ids: Vec<ModelId>,
     index: BTreeMap<ModelId, usize>,
     curves: Vec<Vec<EpochRecord>>,
@@ -49,9 +57,24 @@ impl<'s> Meter<'s> {
     /// A meter with nothing paid yet; an error if a member's id is not a
     /// ModelId (0).
     pub fn new(source: &'s mut dyn CurveSource, cost: &'s CostModel) -> Result<Meter<'s>> {
-        let ids: Vec<ModelId> = source.members().iter().map(|m| m.id).collect();
+        Meter::with_source(Source::Borrowed(source), Cow::Borrowed(cost))
+    }
+
+    /// [`Meter::new`] owning its source and cost model: a meter that can
+    /// be kept (the Python package's oracle) and charges exactly as a
+    /// search's does.
+    pub fn owning(source: Box<dyn CurveSource + Send + 's>, cost: CostModel) -> Result<Meter<'s>> {
+        Meter::with_source(Source::Owned(source), Cow::Owned(cost))
+    }
+
+    fn with_source(source: Source<'s>, cost: Cow<'s, CostModel>) -> Result<Meter<'s>> {
+        let members = match &source {
+            Source::Borrowed(s) => s.members(),
+            Source::Owned(s) => s.members(),
+        };
+        let ids: Vec<ModelId> = members.iter().map(|m| m.id).collect();
         let index = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-        let curves = vec![Vec::new(); source.members().len()];
+        let curves = vec![Vec::new(); members.len()];
         let diverged = vec![None; curves.len()];
         Ok(Meter {
             source,
@@ -74,9 +97,16 @@ impl<'s> Meter<'s> {
         self
     }
 
+    fn source(&self) -> &dyn CurveSource {
+        match &self.source {
+            Source::Borrowed(s) => &**s,
+            Source::Owned(s) => &**s,
+        }
+    }
+
     /// The schemes of the search, in ModelId order, with their free features.
     pub fn members(&self) -> &[Architecture] {
-        self.source.members()
+        self.source().members()
     }
 
     /// The ModelIds of the search that have not diverged, ascending.
@@ -113,7 +143,7 @@ impl<'s> Meter<'s> {
 
     /// The longest training a scheme can get.
     pub fn max_epochs(&self) -> u32 {
-        self.source.max_epochs()
+        self.source().max_epochs()
     }
 
     fn position(&self, model_id: ModelId) -> Result<usize> {
@@ -169,7 +199,10 @@ impl<'s> Meter<'s> {
                 )));
             }
         }
-        let answers = self.source.advance(&work)?;
+        let answers = match &mut self.source {
+            Source::Borrowed(s) => s.advance(&work)?,
+            Source::Owned(s) => s.advance(&work)?,
+        };
         if answers.len() != work.len() {
             return Err(Error::InvalidInput(format!(
                 "the curve source answered {} of {} training requests",
@@ -309,5 +342,70 @@ impl<'s> Meter<'s> {
             .filter(|(_, c)| !c.is_empty())
             .map(|(&id, c)| (id, c.len() as u32))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::TableSource;
+    use naap_dataset::{Row, SchemeFeatures};
+
+    fn rows() -> Vec<Row> {
+        (1..=4u32)
+            .map(|i| Row {
+                is_test: false,
+                max_accuracy: 0.1 * f64::from(i) + 0.3,
+                architecture: Architecture::new(
+                    ModelId::new(i).unwrap(),
+                    SchemeFeatures {
+                        num_params: 1000,
+                        num_macs: 10_000 * u64::from(i),
+                        num_layers: 3,
+                        num_stages: 1,
+                        first_layer_width: 8,
+                        last_layer_width: 8,
+                        num_skip_connections: None,
+                        num_partial_rf_layers: None,
+                    },
+                )
+                .with_epochs(
+                    (1..=5)
+                        .map(|e| EpochRecord {
+                            loss_mean: 1.0,
+                            loss_median: 1.0,
+                            accuracy: 0.1 * f64::from(i) + 0.06 * f64::from(e),
+                        })
+                        .collect(),
+                ),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_owning_meter_charges_and_answers_as_a_borrowing_one() {
+        let rows = rows();
+        let cost = CostModel::macs(&rows);
+        let batches: [&[(u32, u32)]; 3] = [&[(1, 2), (3, 1)], &[(1, 4), (2, 5)], &[(3, 1), (4, 3)]];
+        let run = |meter: &mut Meter<'_>| {
+            for batch in batches {
+                let batch: Vec<_> = batch
+                    .iter()
+                    .map(|&(i, e)| (ModelId::new(i).unwrap(), e))
+                    .collect();
+                meter.train(&batch).unwrap();
+            }
+            (
+                meter.trajectory().to_vec(),
+                meter.paid(),
+                meter.cost_spent(),
+            )
+        };
+        let mut source = TableSource::new(&rows).unwrap();
+        let borrowed = run(&mut Meter::new(&mut source, &cost).unwrap());
+        let owned_source = TableSource::owned(rows.clone()).unwrap();
+        let owned = run(&mut Meter::owning(Box::new(owned_source), cost.clone()).unwrap());
+        assert_eq!(borrowed, owned);
+        assert_eq!(owned.1.len(), 4);
     }
 }

@@ -213,6 +213,15 @@ impl SimulateJob {
     pub fn dataset_path(&self) -> &Path {
         &self.dataset_path
     }
+
+    /// Replays the study and returns its records, writing nothing: the rows
+    /// of `results.csv` that [`run`] writes. `on_search` is called after
+    /// each search.
+    pub fn replay(&self, on_search: &(dyn Fn() + Sync)) -> Result<crate::StudyResults> {
+        crate::run_study(&self.dataset, &self.cost, &self.config, on_search).map_err(Error::within(
+            format!("replaying the study on {}", self.dataset_path.display()),
+        ))
+    }
 }
 
 /// The settings file of an earlier run.
@@ -280,12 +289,9 @@ fn file_sha256(path: &Path) -> Option<String> {
 pub fn run(job: &SimulateJob, run_dir: RunDir, progress: &dyn Progress) -> Result<SimulateReport> {
     let config = &job.config;
     progress.start(crate::run_count(config)? as u64, "searching");
-    let results = crate::run_study(&job.dataset, &job.cost, config, &|| progress.advance(1));
+    let results = job.replay(&|| progress.advance(1));
     progress.finish();
-    let results = results.map_err(Error::within(format!(
-        "replaying the study on {}",
-        job.dataset_path.display()
-    )))?;
+    let results = results?;
 
     let title = format!(
         "NAS replay on {}: {} repeats, pool {}, seed {}",

@@ -5,6 +5,7 @@ use crate::{Error, Result};
 use naap_dataset::Architecture;
 use naap_dataset::Row;
 use naap_space::ModelId;
+use std::borrow::Cow;
 
 /// Serves the curves of dataset rows as if training them, epoch by epoch.
 ///
@@ -12,7 +13,7 @@ use naap_space::ModelId;
 /// [`crate::Meter`] that wraps it and charges for each new epoch.
 #[derive(Debug, Clone)]
 pub struct TableSource<'a> {
-    rows: Vec<&'a Row>,
+    rows: Vec<Cow<'a, Row>>,
     members: Vec<Architecture>,
     max_epochs: u32,
 }
@@ -21,7 +22,16 @@ impl<'a> TableSource<'a> {
     /// A source over `rows` (any order; served in ModelId order). Every row
     /// needs the same, non-zero number of epochs and a distinct ModelId.
     pub fn new(rows: impl IntoIterator<Item = &'a Row>) -> Result<TableSource<'a>> {
-        let mut rows: Vec<&Row> = rows.into_iter().collect();
+        TableSource::of(rows.into_iter().map(Cow::Borrowed).collect())
+    }
+
+    /// [`TableSource::new`] owning its rows, for a source that outlives the
+    /// dataset it came from.
+    pub fn owned(rows: Vec<Row>) -> Result<TableSource<'static>> {
+        TableSource::of(rows.into_iter().map(Cow::Owned).collect())
+    }
+
+    fn of(mut rows: Vec<Cow<'a, Row>>) -> Result<TableSource<'a>> {
         rows.sort_by_key(|r| r.id);
         if rows.is_empty() {
             return Err(Error::InvalidInput(
@@ -54,10 +64,10 @@ impl<'a> TableSource<'a> {
         })
     }
 
-    fn row(&self, model_id: ModelId) -> Result<&'a Row> {
+    fn row(&self, model_id: ModelId) -> Result<&Row> {
         self.rows
             .binary_search_by_key(&model_id, |r| r.id)
-            .map(|i| self.rows[i])
+            .map(|i| &*self.rows[i])
             .map_err(|_| Error::InvalidInput(format!("ModelId {model_id} is not in the pool")))
     }
 }

@@ -192,6 +192,31 @@ impl Feature {
         })
     }
 
+    /// The column in its raw unit (the CSV's: a count, not its log), as a
+    /// caller outside the protocol supplies it; [`Feature::model_input`]
+    /// turns it into what [`Feature::value_of`] gives.
+    pub fn raw_value_of(&self, source: &Architecture, who: impl Fn() -> String) -> Result<f64> {
+        Ok(match self {
+            Feature::NumParams => source.scheme.num_params as f64,
+            Feature::NumMacs => source.scheme.num_macs as f64,
+            _ => self.value_of(source, who)?,
+        })
+    }
+
+    /// The model input for a raw value of this column: its natural log for
+    /// `NumParams` and `NumMACs` (which must then be > 0), else the value.
+    pub fn model_input(&self, raw: f64) -> Result<f64> {
+        if !self.is_log() {
+            return Ok(raw);
+        }
+        if raw.is_nan() || raw <= 0.0 {
+            return Err(Error::InvalidInput(format!(
+                "{self} must be a positive count (the raw CSV value, not its log), got {raw}"
+            )));
+        }
+        Ok(raw.ln())
+    }
+
     /// Whether the model sees the natural log of the column, not the column.
     pub fn is_log(&self) -> bool {
         matches!(self, Feature::NumParams | Feature::NumMacs)
@@ -625,6 +650,23 @@ impl FeatureSet {
     /// Rows to a samples × features matrix (raw, not yet scaled).
     pub fn matrix(&self, rows: &[&Row]) -> Result<Array2<f64>> {
         self.matrix_of(rows, |i| format!("model {}", rows[i].id))
+    }
+
+    /// Architectures to a samples × features matrix in raw units (counts,
+    /// not their logs; [`Feature::raw_value_of`]): what a caller outside the
+    /// protocol hands to [`crate::predictor::Predictor::predict_raw`].
+    pub fn raw_matrix_of<S: AsRef<Architecture>>(
+        &self,
+        sources: &[S],
+        who: impl Fn(usize) -> String,
+    ) -> Result<Array2<f64>> {
+        let mut x = Array2::zeros((sources.len(), self.features.len()));
+        for (i, source) in sources.iter().enumerate() {
+            for (j, feature) in self.features.iter().enumerate() {
+                x[[i, j]] = feature.raw_value_of(source.as_ref(), || who(i))?;
+            }
+        }
+        Ok(x)
     }
 
     /// [`FeatureSet::matrix`] for any architectures (rows or not); `who(i)`

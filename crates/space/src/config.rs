@@ -87,16 +87,39 @@ impl SpaceConfig {
             message,
         };
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let config: SpaceConfig = match ext.to_ascii_lowercase().as_str() {
-            "toml" => toml::from_str(&text).map_err(|e| parse_error(toml_message(&text, &e)))?,
-            "json" => serde_json::from_str(&text).map_err(|e| parse_error(e.to_string()))?,
-            _ => {
-                return Err(parse_error(format!(
-                    "unknown config format {ext:?}; use a .toml or .json file"
-                )))
-            }
-        };
+        let config = match ext.to_ascii_lowercase().as_str() {
+            "toml" => SpaceConfig::parse_toml(&text),
+            "json" => SpaceConfig::parse_json(&text),
+            _ => Err(format!(
+                "unknown config format {ext:?}; use a .toml or .json file"
+            )),
+        }
+        .map_err(parse_error)?;
         config.validate().map_err(|e| e.in_file(path))
+    }
+
+    /// Reads a config from TOML text (the format of `naap space
+    /// default-config`) and validates it; errors name the line and key.
+    pub fn from_toml(text: &str) -> Result<SpaceValidConfig> {
+        SpaceConfig::parse_toml(text)
+            .map_err(|m| Error::Invalid(format!("space config: {m}")))?
+            .validate()
+    }
+
+    /// Reads a config from JSON text (the same keys as the TOML) and
+    /// validates it.
+    pub fn from_json(text: &str) -> Result<SpaceValidConfig> {
+        SpaceConfig::parse_json(text)
+            .map_err(|m| Error::Invalid(format!("space config: {m}")))?
+            .validate()
+    }
+
+    fn parse_toml(text: &str) -> std::result::Result<SpaceConfig, String> {
+        toml::from_str(text).map_err(|e| toml_message(text, &e))
+    }
+
+    fn parse_json(text: &str) -> std::result::Result<SpaceConfig, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
     }
 
     /// Checks every documented range; errors name the 1-based layer and field.
@@ -206,6 +229,23 @@ mod tests {
     fn shipped_toml_is_the_default() {
         let parsed: SpaceConfig = toml::from_str(DEFAULT_CONFIG_TOML).unwrap();
         assert_eq!(parsed, SpaceConfig::default());
+    }
+
+    #[test]
+    fn toml_and_json_text_read_as_their_files_do() {
+        assert_eq!(
+            SpaceConfig::from_toml(DEFAULT_CONFIG_TOML).unwrap(),
+            SpaceConfig::default().validate().unwrap()
+        );
+        let json = serde_json::to_string(&SpaceConfig::default()).unwrap();
+        assert_eq!(
+            SpaceConfig::from_json(&json).unwrap(),
+            SpaceConfig::default().validate().unwrap()
+        );
+        let typo = DEFAULT_CONFIG_TOML.replace("min_depth", "min_dept");
+        let err = SpaceConfig::from_toml(&typo).unwrap_err().to_string();
+        assert!(err.contains("min_dept"), "{err}");
+        assert!(SpaceConfig::from_json("{}").is_err());
     }
 
     #[test]

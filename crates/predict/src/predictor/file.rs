@@ -57,7 +57,7 @@ pub struct DatasetSource {
 impl DatasetSource {
     /// Reads and fingerprints a file.
     pub fn of_file(path: &Path) -> Result<DatasetSource> {
-        let bytes = std::fs::read(path).map_err(|e| io_error(path, "reading", e))?;
+        let bytes = std::fs::read(path).map_err(|e| reading(path, e))?;
         Ok(DatasetSource {
             path: path.display().to_string(),
             sha256: hex(&Sha256::digest(&bytes)),
@@ -214,7 +214,7 @@ impl Predictor {
 
     /// Reads a predictor file; errors name the file.
     pub fn load(path: &Path) -> Result<Predictor> {
-        let text = std::fs::read_to_string(path).map_err(|e| io_error(path, "reading", e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| reading(path, e))?;
         Predictor::from_json(&text)
             .map_err(|e| Error::InvalidInput(format!("{}: {e}", path.display())))
     }
@@ -232,6 +232,15 @@ fn hex(bytes: &[u8]) -> String {
 
 fn names(features: &[Feature]) -> Vec<String> {
     features.iter().map(Feature::to_string).collect()
+}
+
+/// A file that could not be read, its cause kept (a caller tells a missing
+/// file from a bad one by it; the message is the same either way).
+fn reading(path: &Path, source: std::io::Error) -> Error {
+    Error::Reading {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 fn io_error(path: &Path, doing: &str, e: std::io::Error) -> Error {

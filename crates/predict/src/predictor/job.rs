@@ -64,6 +64,15 @@ pub struct FitReport {
 impl FitJob {
     /// Reads the dataset, fits, and writes the predictor file to `out`.
     pub fn run(&self, out: &OutputFile) -> Result<FitReport> {
+        let report = self.fit()?;
+        out.commit(report.predictor.to_json()?.as_bytes())?;
+        Ok(report)
+    }
+
+    /// Reads the dataset and fits, writing nothing: the predictor that
+    /// [`FitJob::run`] saves (its file, [`Predictor::to_json`], is the same
+    /// bytes).
+    pub fn fit(&self) -> Result<FitReport> {
         let set = self.feature_set()?;
         let dataset = read_dataset(&self.dataset)?;
         let source = DatasetSource::of_file(&self.dataset)?;
@@ -87,7 +96,6 @@ impl FitJob {
             Some(record) => predictor.with_source(source).with_selection(record.clone()),
             None => predictor.with_source(source),
         };
-        out.commit(predictor.to_json()?.as_bytes())?;
         Ok(FitReport { predictor, test })
     }
 

@@ -205,6 +205,36 @@ impl Predictor {
         Ok(self.body.fitted.predict(x.view())?)
     }
 
+    /// Predicts from a samples × features matrix in raw units, columns in
+    /// [`Predictor::feature_names`] order (`NumParams` and `NumMACs` as
+    /// counts, as in the CSV; the predictor takes their logs and scales as
+    /// it was fitted). Errors name the row and column.
+    pub fn predict_raw(&self, raw: ndarray::ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+        let features = self.set.features();
+        if raw.ncols() != features.len() {
+            return Err(Error::InvalidInput(format!(
+                "the predictor reads {} features ({}), got {} columns",
+                features.len(),
+                self.feature_names().join(", "),
+                raw.ncols()
+            )));
+        }
+        if raw.nrows() == 0 {
+            return Ok(Vec::new());
+        }
+        let mut x = ndarray::Array2::zeros(raw.raw_dim());
+        for ((i, j), &v) in raw.indexed_iter() {
+            let at =
+                |m: String| Error::InvalidInput(format!("row {}, column {}: {m}", i + 1, j + 1));
+            if !v.is_finite() {
+                return Err(at(format!("{} is not finite ({v})", features[j])));
+            }
+            x[[i, j]] = features[j].model_input(v).map_err(|e| at(e.to_string()))?;
+        }
+        let x = self.body.scaler.transform(x.view())?;
+        Ok(self.body.fitted.predict(x.view())?)
+    }
+
     /// Predicts dataset rows and scores the predictions against their
     /// MaxAccuracy (MAE, monotonicity violations, Kendall τ, ...).
     pub fn score(&self, rows: &[&Row]) -> Result<(Vec<f64>, Scores)> {

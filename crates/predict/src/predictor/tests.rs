@@ -182,3 +182,27 @@ fn hold_out_predictions_from_logs_equal_the_baseline_for_every_model() {
         );
     }
 }
+
+#[test]
+fn predict_raw_on_raw_columns_equals_predict_on_the_rows() {
+    let d = synthetic();
+    let set = FeatureSet::scheme_quantitative(3);
+    let spec: RegressorSpec = "SVR (RBF kernel)".parse().unwrap();
+    let p = Predictor::fit(&d, &*spec.build(), &set, 3).unwrap();
+    let raw = set.raw_matrix_of(&d.rows, |i| format!("row {i}")).unwrap();
+    // Raw units: counts, not their logs.
+    assert_eq!(raw[[0, 0]], d.rows[0].scheme.num_params as f64);
+    assert_eq!(
+        p.predict_raw(raw.view()).unwrap(),
+        p.predict(&d.rows).unwrap()
+    );
+    let narrow = ndarray::Array2::<f64>::ones((2, 3));
+    assert!(p.predict_raw(narrow.view()).is_err());
+    let mut zero = raw.clone();
+    zero[[1, 0]] = 0.0;
+    let err = p.predict_raw(zero.view()).unwrap_err().to_string();
+    assert!(
+        err.contains("row 2, column 1") && err.contains("positive count"),
+        "{err}"
+    );
+}

@@ -1,8 +1,9 @@
 //! The one place that decides where data files live.
 //!
-//! Precedence never changes: an explicit `--data-dir` flag, else
-//! `$NAAP_DATA_DIR`, else `./data`. Every command that reads published data
-//! (the NAAP-440 CSVs, schemes, CIFAR-10) resolves its defaults here.
+//! Precedence never changes: an explicit `--data-dir` flag (a `data_dir`
+//! argument in Python), else `$NAAP_DATA_DIR`, else `./data`. Every `naap`
+//! command and the Python package resolve the published data (the NAAP-440
+//! CSVs, schemes, CIFAR-10) here, so both find the same file.
 
 use std::path::{Path, PathBuf};
 
