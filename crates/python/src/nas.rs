@@ -7,7 +7,7 @@ use crate::error::{detached, int_arg, to_py, value_error};
 use naap_dataset::data_dir;
 use naap_nas::report::RESULTS_COLUMNS;
 use naap_nas::simulate::{SimulateJob, SimulateRequest};
-use naap_nas::strategy::Known;
+use naap_nas::strategy::{Acquisition, Known};
 use naap_nas::{CostKind, CostModel, Meter, StrategyFlags, TableSource};
 use naap_space::ModelId;
 use pyo3::prelude::*;
@@ -53,6 +53,20 @@ fn strategy_flags(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<StrategyFlags>
             "zero_shot_features" => {
                 flags.zero_shot_features = Some(value.extract().map_err(|_| bad("a feature-set name"))?)
             }
+            "eval_epochs" => flags.eval_epochs = Some(value.extract().map_err(|_| bad("an integer >= 0"))?),
+            "evaluations" => flags.evaluations = Some(value.extract().map_err(|_| bad("an integer >= 0"))?),
+            "population" => flags.population = Some(value.extract().map_err(|_| bad("an integer >= 0"))?),
+            "sample" => flags.sample = Some(value.extract().map_err(|_| bad("an integer >= 0"))?),
+            "init" => flags.init = Some(value.extract().map_err(|_| bad("an integer >= 0"))?),
+            "ensemble" => flags.ensemble = Some(value.extract().map_err(|_| bad("an integer >= 0"))?),
+            "surrogate" => flags.surrogate = Some(value.extract().map_err(|_| bad("a regressor name"))?),
+            "acquisition" => {
+                let name: String = value.extract().map_err(|_| bad("\"its\" or \"ucb\""))?;
+                flags.acquisition = Some(
+                    name.parse::<Acquisition>()
+                        .map_err(|e| value_error(format!("acquisition: {e}")))?,
+                );
+            }
             "known" => {
                 let names: Vec<String> = match value.extract::<String>() {
                     Ok(one) => one.split(',').map(str::to_owned).collect(),
@@ -68,7 +82,8 @@ fn strategy_flags(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<StrategyFlags>
             _ => {
                 return Err(value_error(format!(
                     "unknown strategy setting {key:?}; the settings are eta, min_epochs, max_epochs, \
-                     random_n, k_epochs, top_m, known, online_batch, model, features, zero_shot_features"
+                     random_n, k_epochs, top_m, known, online_batch, model, features, zero_shot_features, \
+                     eval_epochs, evaluations, population, sample, init, ensemble, acquisition, surrogate"
                 )))
             }
         }
@@ -132,6 +147,7 @@ pub fn nas_simulate<'py>(
         predictor,
         flags: strategy_flags(flags)?,
         no_figures: true,
+        allow_changed_inputs: false,
     };
     let results = detached(py, move || {
         let job = SimulateJob::resolve(&request).map_err(to_py)?;

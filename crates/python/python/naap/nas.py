@@ -31,11 +31,14 @@ def simulate(
     dicts keyed by the CSV's columns (``Strategy``, ``Repeat``, ..., ``Regret``, ``BudgetHit``).
 
     ``strategies``: names (``successive-halving``, ``random``, ``hyperband``, ``last-accuracy``,
-    ``predictor``, ``zero-shot``, ``exhaustive``, or ``all``); ``pool``: ``"all"`` or a number of
+    ``predictor``, ``zero-shot``, ``exhaustive``, ``regularized-evolution``, ``local-search``,
+    ``bananas``, ``bohb``, ``reinforce``, or ``all``); ``pool``: ``"all"`` or a number of
     schemes per repeat; ``cost``: ``epochs``, ``macs`` or ``logged``; ``flags``: the CLI's
     strategy flags in snake case (``eta``, ``min_epochs``, ``max_epochs``, ``random_n``,
     ``k_epochs``, ``top_m``, ``known``, ``online_batch``, ``model``, ``features``,
-    ``zero_shot_features``). Unset settings take the CLI's defaults.
+    ``zero_shot_features``, ``eval_epochs``, ``evaluations``, ``population``, ``sample``,
+    ``init``, ``ensemble``, ``acquisition``, ``surrogate``). Unset settings take the CLI's
+    defaults.
     """
     if isinstance(strategies, str):
         strategies = [strategies]
