@@ -24,6 +24,14 @@ stop() {
     if [ -f "$dir/munged.pid" ] && kill -0 "$(cat "$dir/munged.pid")" 2>/dev/null; then
         kill "$(cat "$dir/munged.pid")"
     fi
+    # Wait for them to exit: a cluster started right after (the next test) must not meet a
+    # munged still holding its socket, or slurmd cannot authenticate and never registers.
+    for d in slurmd slurmctld munged; do
+        for _ in $(seq 1 100); do
+            [ -f "$dir/$d.pid" ] && kill -0 "$(cat "$dir/$d.pid")" 2>/dev/null || break
+            sleep 0.1
+        done
+    done
 }
 
 if [ "$mode" = --down ]; then
@@ -85,7 +93,8 @@ running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 if ! running "$dir/munged.pid"; then
     chown munge:munge /run/munge
     chmod 0755 /run/munge
-    runuser -u munge -- /usr/sbin/munged --pid-file=/run/munge/munged.pid
+    # --force: start over a socket or pid file a killed munged left behind.
+    runuser -u munge -- /usr/sbin/munged --force --pid-file=/run/munge/munged.pid
     cp /run/munge/munged.pid "$dir/munged.pid"
 fi
 if ! running "$dir/slurmctld.pid"; then
