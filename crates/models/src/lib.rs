@@ -24,6 +24,7 @@ mod input;
 mod knn;
 mod lcsvr;
 mod linear;
+mod mean;
 mod numeric;
 mod rank;
 mod registry;
@@ -46,6 +47,7 @@ pub use lcsvr::{FittedLcSvr, LcSvr, LcSvrChoice};
 pub use linear::{
     LinearModel, LinearRegression, TargetTransform, TransformedLinear, TransformedTarget,
 };
+pub use mean::{FittedMean, MeanEnsemble};
 pub use rank::{FittedPairwiseBoosting, FittedRankSvm, PairwiseBoosting, RankSvm};
 pub use registry::{all_regressors, baseline_regressors, extended_regressors};
 pub use regressor::{Ensemble, EnsembleFamily, FittedRegressor, Regressor};

@@ -20,7 +20,7 @@
 use ndarray::ArrayView2;
 
 use crate::{BoostedMedian, BoostedTrees, FittedTree, Forest, Knn, LinearModel};
-use crate::{Error, FittedRegressor, Result};
+use crate::{Error, FittedMean, FittedRegressor, Result};
 use crate::{
     FittedLcSvr, FittedPairwiseBoosting, FittedRankSvm, SupportVectors, TransformedLinear,
 };
@@ -51,6 +51,8 @@ pub enum FittedModel {
     PairwiseBoosting(FittedPairwiseBoosting),
     /// RankSVM: the linear score's weights and its calibration.
     RankSvm(FittedRankSvm),
+    /// The mean of several fitted models.
+    Mean(FittedMean),
 }
 
 impl FittedModel {
@@ -70,6 +72,7 @@ impl FittedModel {
             FittedModel::LcSvr(m) => m.check(n_features),
             FittedModel::PairwiseBoosting(m) => m.check(n_features),
             FittedModel::RankSvm(m) => m.check(n_features),
+            FittedModel::Mean(m) => m.check(n_features),
         }
     }
 
@@ -86,6 +89,7 @@ impl FittedModel {
             FittedModel::LcSvr(m) => m,
             FittedModel::PairwiseBoosting(m) => m,
             FittedModel::RankSvm(m) => m,
+            FittedModel::Mean(m) => m,
         }
     }
 }

@@ -13,12 +13,12 @@ use std::str::FromStr;
 
 use crate::{
     AdaBoost, DecisionTree, Error, GradientBoosting, Kernel, KnnRegressor, LcSvr, LinearRegression,
-    NuSvr, PairwiseBoosting, RandomForest, RankSvm, Regressor, Svr, TargetTransform,
+    MeanEnsemble, NuSvr, PairwiseBoosting, RandomForest, RankSvm, Regressor, Svr, TargetTransform,
     TransformedTarget,
 };
 
 /// One regressor of the registry, by its parameters.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RegressorSpec {
     /// k-nearest neighbours (`{k}-NN`).
     Knn {
@@ -62,6 +62,10 @@ pub enum RegressorSpec {
     },
     /// A linear pairwise ranking model, calibrated (`RankSVM`).
     RankSvm,
+    /// The mean of the predictions of two or more regressors
+    /// (`Mean(A + B + ...)`), each fitted with the same seed. Any names of
+    /// the registry; not itself listed in [`RegressorSpec::all`].
+    Mean(Vec<RegressorSpec>),
 }
 
 /// Tree counts of the boosting and forest regressors.
@@ -123,6 +127,10 @@ impl RegressorSpec {
     /// The regressor itself, ready to fit.
     pub fn build(&self) -> Box<dyn Regressor> {
         match *self {
+            RegressorSpec::Mean(ref members) => Box::new(MeanEnsemble::new(
+                members.iter().map(RegressorSpec::build).collect(),
+                self.to_string(),
+            )),
             RegressorSpec::Knn { k } => Box::new(KnnRegressor::new(k)),
             RegressorSpec::LinearRegression => Box::new(LinearRegression),
             RegressorSpec::TransformedTarget(t) => Box::new(TransformedTarget::new(t)),
@@ -156,6 +164,16 @@ impl fmt::Display for RegressorSpec {
             RegressorSpec::LcSvr => f.write_str("LcSVR"),
             RegressorSpec::PairwiseBoosting { trees } => write!(f, "Pairwise Boosting (N={trees})"),
             RegressorSpec::RankSvm => f.write_str("RankSVM"),
+            RegressorSpec::Mean(members) => {
+                f.write_str("Mean(")?;
+                for (i, m) in members.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" + ")?;
+                    }
+                    write!(f, "{m}")?;
+                }
+                f.write_str(")")
+            }
         }
     }
 }
@@ -173,6 +191,23 @@ impl FromStr for RegressorSpec {
 
     /// A name of [`RegressorSpec::all`], exactly as the outputs write it.
     fn from_str(name: &str) -> Result<Self, Error> {
+        if let Some(inner) = name.strip_prefix("Mean(").and_then(|r| r.strip_suffix(')')) {
+            let members = inner
+                .split(" + ")
+                .map(|m| match m.starts_with("Mean(") {
+                    true => Err(Error::InvalidInput(format!(
+                        "'{name}': a mean of means is not a model; list the members once"
+                    ))),
+                    false => m.parse::<RegressorSpec>(),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if members.len() < 2 {
+                return Err(Error::InvalidInput(format!(
+                    "'{name}': a mean needs at least two models, `Mean(A + B)`"
+                )));
+            }
+            return Ok(RegressorSpec::Mean(members));
+        }
         RegressorSpec::all()
             .into_iter()
             .find(|spec| spec.to_string() == name)

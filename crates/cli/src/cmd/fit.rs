@@ -25,8 +25,9 @@ pub struct Args {
     /// Dataset CSV to fit on.
     #[arg(long, value_name = "PATH")]
     dataset: PathBuf,
-    /// Regressor, as `naap baseline` and `naap select-features` name it
-    /// (with --select-by: the candidates, comma-separated or repeated).
+    /// Regressor, as `naap baseline` and `naap select-features` name it, or
+    /// the mean of several, `Mean(A + B)` (with --select-by: the
+    /// candidates, comma-separated or repeated).
     #[arg(long, value_name = "NAME", value_parser = regressors(), value_delimiter = ',', required = true)]
     model: Vec<RegressorSpec>,
     /// Feature set by name (with --from-selection: the searched set; with
@@ -69,17 +70,10 @@ pub struct Args {
     force: bool,
 }
 
-/// The registry's names, listed by `--help` and checked by clap, parsed to
-/// their spec. clap (without its `string` feature) wants `'static` names:
-/// the few dozen bytes are leaked once per process.
+/// A regressor by name: a registry name (the error lists them) or a mean
+/// of several, `Mean(A + B)`.
 fn regressors() -> impl clap::builder::TypedValueParser<Value = RegressorSpec> {
-    use clap::builder::TypedValueParser;
-    let names: Vec<&'static str> = naap_predict::models::regressor_names()
-        .into_iter()
-        .map(|name| &*Box::leak(name.into_boxed_str()))
-        .collect();
-    clap::builder::PossibleValuesParser::new(names)
-        .map(|name| name.parse().expect("a registry name parses"))
+    |name: &str| name.parse::<RegressorSpec>().map_err(|e| e.to_string())
 }
 
 fn set_help() -> String {
@@ -97,7 +91,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
         .run(&out)?,
         None => FitJob {
-            regressor: args.model[0],
+            regressor: args.model[0].clone(),
             columns: columns(&args)?,
             dataset: args.dataset.clone(),
             seed: args.seed,

@@ -139,11 +139,11 @@ impl CvSelect {
         let pairs: Vec<(RegressorSpec, FeatureSetSpec)> = self
             .models
             .iter()
-            .flat_map(|m| self.sets.iter().map(move |s| (*m, *s)))
+            .flat_map(|m| self.sets.iter().map(move |s| (m.clone(), *s)))
             .collect();
         let candidates = pairs
             .par_iter()
-            .map(|(model, set)| self.cross_validate(&rows, &fold_of, *model, *set))
+            .map(|(model, set)| self.cross_validate(&rows, &fold_of, model.clone(), *set))
             .collect::<Result<Vec<_>>>()?;
         // Fewest violations, then lowest MAE, then the first given.
         let chosen = (0..candidates.len())
@@ -155,7 +155,7 @@ impl CvSelect {
                     .then(a.cmp(&b))
             })
             .expect("at least one candidate");
-        let (model, set) = pairs[chosen];
+        let (model, set) = pairs[chosen].clone();
         Ok((
             model,
             set,
