@@ -12,7 +12,7 @@ from naap import _naap
 def test_a_rust_panic_becomes_a_runtime_error_and_the_interpreter_lives_on():
     with pytest.raises(RuntimeError, match="internal error in naap"):
         _naap._panic_for_tests()
-    assert len(naap.regressor_names()) == 30
+    assert len(naap.regressor_names()) == 32
 
 
 def test_python_errors_carry_the_message_the_cli_prints(naap_bin, tmp_path):
