@@ -16,20 +16,6 @@ pub const SIZE: (u32, u32) = (800, 560);
 
 use naap_output::figure::FAMILY;
 
-/// Line colours, one per strategy in order (repeats after ten).
-const COLORS: [RGBColor; 10] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
-];
-
 const GRID_POINTS: usize = 120;
 
 fn draw_err(e: impl std::fmt::Display) -> Error {
@@ -53,9 +39,9 @@ fn regret_at(run: &RunRecord, cost: f64) -> Option<f64> {
 }
 
 /// A strategy's (cost, median, q25, q75) on the grid.
-type Band = Vec<(f64, f64, f64, f64)>;
+type Points = Vec<(f64, f64, f64, f64)>;
 
-fn band(runs: &[&RunRecord], grid: &[f64]) -> Result<Band> {
+fn band(runs: &[&RunRecord], grid: &[f64]) -> Result<Points> {
     let mut out = Vec::new();
     for &x in grid {
         let values: Option<Vec<f64>> = runs.iter().map(|r| regret_at(r, x)).collect();
@@ -124,47 +110,7 @@ pub fn regret_png(results: &StudyResults) -> Result<Vec<u8>> {
             .label_style((FAMILY, 13))
             .draw()
             .map_err(draw_err)?;
-        for (i, (name, b)) in bands.iter().enumerate() {
-            let color = COLORS[i % COLORS.len()];
-            if b.is_empty() {
-                continue;
-            }
-            let mut outline: Vec<(f64, f64)> = b.iter().map(|p| (p.0, p.3)).collect();
-            outline.extend(b.iter().rev().map(|p| (p.0, p.2)));
-            chart
-                .draw_series(std::iter::once(Polygon::new(
-                    outline,
-                    color.mix(0.15).filled(),
-                )))
-                .map_err(draw_err)?;
-            chart
-                .draw_series(LineSeries::new(
-                    b.iter().map(|p| (p.0, p.1)),
-                    color.stroke_width(2),
-                ))
-                .map_err(draw_err)?
-                .label(name.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2))
-                });
-            // A search that pays once (exhaustive) is a single grid point:
-            // mark it so that it shows.
-            chart
-                .draw_series(std::iter::once(Circle::new(
-                    (b[0].0, b[0].1),
-                    3,
-                    color.filled(),
-                )))
-                .map_err(draw_err)?;
-        }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .label_font((FAMILY, 13))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(draw_err)?;
+        naap_output::figure::draw_bands(&mut chart, &bands, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })
 }

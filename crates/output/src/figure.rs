@@ -97,6 +97,75 @@ pub fn render<E: From<FigureError>>(
     Ok(png_bytes)
 }
 
+/// Series colours, one per line in order (matplotlib's tab10; they repeat
+/// after ten).
+pub const COLORS: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+/// A median line with its interquartile band: its legend label and its
+/// `(x, median, first quartile, third quartile)` points, in x order.
+pub type Band = (String, Vec<(f64, f64, f64, f64)>);
+
+/// Draws each band on `chart` in [`COLORS`] order: the interquartile range
+/// shaded, the median as a line with a legend entry, and a dot at its first
+/// point (so that a band of one point shows); then the legend at `legend`.
+/// Empty bands are skipped but keep their colour.
+pub fn draw_bands<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, plotters::coord::cartesian::Cartesian2d<X, Y>>,
+    bands: &[Band],
+    legend: SeriesLabelPosition,
+) -> Result<(), FigureError>
+where
+    DB: DrawingBackend + 'a,
+    X: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+    Y: plotters::coord::ranged1d::Ranged<ValueType = f64>,
+{
+    let fail = |e: &dyn std::fmt::Display| FigureError::new(e);
+    for (i, (label, points)) in bands.iter().enumerate() {
+        let color = COLORS[i % COLORS.len()];
+        let Some(&(x0, m0, _, _)) = points.first() else {
+            continue;
+        };
+        let mut outline: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.3)).collect();
+        outline.extend(points.iter().rev().map(|p| (p.0, p.2)));
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                outline,
+                color.mix(0.15).filled(),
+            )))
+            .map_err(|e| fail(&e))?;
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|p| (p.0, p.1)),
+                color.stroke_width(2),
+            ))
+            .map_err(|e| fail(&e))?
+            .label(label.as_str())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
+        chart
+            .draw_series(std::iter::once(Circle::new((x0, m0), 3, color.filled())))
+            .map_err(|e| fail(&e))?;
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font((FAMILY, 13))
+        .position(legend)
+        .draw()
+        .map_err(|e| fail(&e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -203,21 +203,8 @@ pub(super) fn write_outputs(
 /// Lines drawn at most per figure: the best by median τ at the largest size.
 const MAX_LINES: usize = 10;
 
-const COLORS: [RGBColor; 10] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
-];
-
 /// A line: its label and (x, median τ, q1, q3) points.
-type Line = (String, Vec<(f64, f64, f64, f64)>);
+type Line = naap_output::figure::Band;
 
 fn median_tau(g: &[&CellScores]) -> Option<(f64, f64, f64)> {
     let mut v: Vec<f64> = g.iter().filter_map(|s| s.kendall_tau).collect();
@@ -345,35 +332,11 @@ fn line_figure(title: &str, x_desc: &str, lines: &[Line], log_x: bool) -> Result
                     .label_style((family, 13))
                     .draw()
                     .map_err(draw_err)?;
-                for (i, (name, points)) in lines.iter().enumerate() {
-                    let color = COLORS[i % COLORS.len()];
-                    let mut outline: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.3)).collect();
-                    outline.extend(points.iter().rev().map(|p| (p.0, p.2)));
-                    chart
-                        .draw_series(std::iter::once(Polygon::new(
-                            outline,
-                            color.mix(0.12).filled(),
-                        )))
-                        .map_err(draw_err)?;
-                    chart
-                        .draw_series(LineSeries::new(
-                            points.iter().map(|p| (p.0, p.1)),
-                            color.stroke_width(2),
-                        ))
-                        .map_err(draw_err)?
-                        .label(name.clone())
-                        .legend(move |(x, y)| {
-                            PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-                        });
-                }
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::LowerRight)
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(BLACK.mix(0.3))
-                    .label_font((family, 12))
-                    .draw()
-                    .map_err(draw_err)?;
+                naap_output::figure::draw_bands(
+                    &mut chart,
+                    lines,
+                    SeriesLabelPosition::LowerRight,
+                )?;
             }};
         }
         if log_x {
