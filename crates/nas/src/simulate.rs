@@ -273,14 +273,9 @@ fn absolute(path: &Path) -> String {
 /// SHA-256 of a file's bytes, lowercase hex; `None` if it cannot be read
 /// (reading the dataset reports that, naming the file).
 fn file_sha256(path: &Path) -> Option<String> {
-    use sha2::{Digest, Sha256};
-    let bytes = std::fs::read(path).ok()?;
-    Some(
-        Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-    )
+    naap_predict::predictor::DatasetSource::of_file(path)
+        .ok()
+        .map(|s| s.sha256)
 }
 
 /// Replays the study of `job` and writes `config.toml`, `summary.md`,

@@ -133,6 +133,21 @@ pub fn spearman_rho(truth: &[f64], pred: &[f64]) -> Result<Option<f64>> {
     Ok(pearson(&average_ranks(truth), &average_ranks(pred)))
 }
 
+/// The q-quantile of `values` with linear interpolation (numpy's default).
+pub fn quantile(values: &[f64], q: f64) -> Result<f64> {
+    if values.is_empty() || values.iter().any(|v| v.is_nan()) || !(0.0..=1.0).contains(&q) {
+        return Err(Error::InvalidInput(format!(
+            "quantile {q} of {} values (empty, NaN or q outside [0, 1])",
+            values.len()
+        )));
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let pos = q * (v.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    Ok(v[lo] + (v[hi] - v[lo]) * (pos - lo as f64))
+}
+
 /// Root mean squared error.
 pub fn rmse(truth: &[f64], pred: &[f64]) -> Result<f64> {
     check(truth, pred)?;

@@ -129,12 +129,7 @@ impl<'a> SlurmDispatch<'a> {
             Some(c) if c.stale_build().is_none() => c.meta.epochs.len(),
             _ => 0,
         };
-        let logged = match paths.log.exists() {
-            true => naap_dataset::log::TrainingLog::read(&paths.log)?
-                .epochs()
-                .len(),
-            false => 0,
-        };
+        let logged = logged_epochs(&paths)?;
         if trained.min(logged) < w.to_epoch as usize {
             return Ok(None);
         }
@@ -144,12 +139,7 @@ impl<'a> SlurmDispatch<'a> {
     /// The answer to `w` when its task failed `attempts` times.
     fn failed(&self, w: &Advance, reason: String) -> Result<Advanced> {
         let paths = SchemePaths::new(&self.logs, w.model_id);
-        let logged = match paths.log.exists() {
-            true => naap_dataset::log::TrainingLog::read(&paths.log)?
-                .epochs()
-                .len(),
-            false => 0,
-        };
+        let logged = logged_epochs(&paths)?;
         if logged >= w.to_epoch as usize {
             // The log is ahead of the checkpoint (a task killed between
             // the two): the epochs past the checkpoint are not this build's
@@ -396,6 +386,16 @@ impl BatchTrainer for SlurmDispatch<'_> {
             .advance(answers.iter().map(|a| a.records.len() as u64).sum());
         Ok(answers)
     }
+}
+
+/// Epochs the log of `paths` holds (0 before its first).
+fn logged_epochs(paths: &SchemePaths) -> Result<usize> {
+    Ok(match paths.log.exists() {
+        true => naap_dataset::log::TrainingLog::read(&paths.log)?
+            .epochs()
+            .len(),
+        false => 0,
+    })
 }
 
 /// Why `id` failed in an earlier batch of the journal, if it did.

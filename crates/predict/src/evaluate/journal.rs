@@ -44,7 +44,7 @@ impl Journal {
     ) -> Result<(Journal, HashMap<usize, Vec<f64>>)> {
         let header = Header {
             code: crate::CODE_ID.to_owned(),
-            config_sha256: super::sha256_hex(config_toml.as_bytes()),
+            config_sha256: crate::predictor::sha256_hex(config_toml.as_bytes()),
         };
         let header_line = serde_json::to_string(&header).expect("a header serializes");
         let bad =

@@ -120,10 +120,6 @@ impl EvaluateJob {
     /// run folder is claimed: sizes within the train rows, sets the dataset
     /// has the columns of, and every model able to fit the smallest size.
     pub fn resolve(r: &EvaluateRequest) -> Result<EvaluateJob> {
-        let bytes = std::fs::read(&r.dataset).map_err(|source| Error::Reading {
-            path: r.dataset.clone(),
-            source,
-        })?;
         let dataset = Dataset::read(&r.dataset).map_err(|source| Error::Dataset {
             path: r.dataset.clone(),
             source,
@@ -188,7 +184,7 @@ impl EvaluateJob {
                     .unwrap_or_else(|_| r.dataset.clone())
                     .display()
                     .to_string(),
-                dataset_sha256: sha256_hex(&bytes),
+                dataset_sha256: crate::predictor::DatasetSource::of_file(&r.dataset)?.sha256,
                 models: r.models.iter().map(ToString::to_string).collect(),
                 feature_sets: sets.iter().map(|s| s.name().to_owned()).collect(),
                 train_sizes: r.train_sizes.clone(),
@@ -330,12 +326,4 @@ fn duplicates(what: &str, names: impl Iterator<Item = String>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

@@ -73,14 +73,11 @@ pub fn results_csv(rows: &[(String, String, u32, usize, usize, CellScores)]) -> 
 /// A key of the summary: (model index, set index, train size).
 type Group = (usize, usize, usize);
 
-fn quantiles(values: &mut [f64]) -> (f64, f64, f64) {
-    values.sort_by(f64::total_cmp);
-    let q = |p: f64| {
-        let pos = p * (values.len() - 1) as f64;
-        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
-    };
-    (q(0.25), q(0.5), q(0.75))
+/// First quartile, median and third quartile of `values` (non-empty and
+/// finite: the caller leaves undefined metrics out).
+fn quantiles(values: &[f64]) -> Option<(f64, f64, f64)> {
+    let q = |p| crate::metrics::quantile(values, p).ok();
+    Some((q(0.25)?, q(0.5)?, q(0.75)?))
 }
 
 /// Per (model, set, size): each metric's values over the trials.
@@ -99,11 +96,10 @@ fn spread(
     metric: impl Fn(&CellScores) -> Option<f64>,
     digits: usize,
 ) -> String {
-    let mut v: Vec<f64> = scores.iter().filter_map(|s| metric(s)).collect();
-    if v.is_empty() {
+    let v: Vec<f64> = scores.iter().filter_map(|s| metric(s)).collect();
+    let Some((q1, m, q3)) = quantiles(&v) else {
         return "n/a".into();
-    }
-    let (q1, m, q3) = quantiles(&mut v);
+    };
     format!("{m:.digits$} [{q1:.digits$}, {q3:.digits$}]")
 }
 
@@ -207,11 +203,8 @@ const MAX_LINES: usize = 10;
 type Line = naap_output::figure::Band;
 
 fn median_tau(g: &[&CellScores]) -> Option<(f64, f64, f64)> {
-    let mut v: Vec<f64> = g.iter().filter_map(|s| s.kendall_tau).collect();
-    (!v.is_empty()).then(|| {
-        let (q1, m, q3) = quantiles(&mut v);
-        (m, q1, q3)
-    })
+    let v: Vec<f64> = g.iter().filter_map(|s| s.kendall_tau).collect();
+    quantiles(&v).map(|(q1, m, q3)| (m, q1, q3))
 }
 
 /// Keeps the `MAX_LINES` lines whose last point is highest.

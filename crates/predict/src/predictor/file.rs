@@ -60,7 +60,7 @@ impl DatasetSource {
         let bytes = std::fs::read(path).map_err(|e| reading(path, e))?;
         Ok(DatasetSource {
             path: path.display().to_string(),
-            sha256: hex(&Sha256::digest(&bytes)),
+            sha256: sha256_hex(&bytes),
         })
     }
 }
@@ -223,11 +223,15 @@ impl Predictor {
 fn checksum(body: &Body) -> Result<String> {
     let bytes = serde_json::to_vec(body)
         .map_err(|e| Error::InvalidInput(format!("writing predictor: {e}")))?;
-    Ok(format!("sha256:{}", hex(&Sha256::digest(&bytes))))
+    Ok(format!("sha256:{}", sha256_hex(&bytes)))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// SHA-256 of `bytes`, lowercase hex: how every naap file records a checksum.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn names(features: &[Feature]) -> Vec<String> {

@@ -29,7 +29,7 @@ mod job;
 mod select_by;
 
 pub use batch::{predict_schemes, predictions_csv, Batch, Curves, Prediction, Skipped};
-pub use file::{DatasetSource, FORMAT_VERSION};
+pub use file::{sha256_hex, DatasetSource, FORMAT_VERSION};
 pub use job::{CurveSource, FitColumns, FitJob, FitReport, PredictJob, PredictReport};
 pub use select_by::{CvCandidate, CvFitJob, CvSelect, SelectionRecord};
 
