@@ -93,7 +93,11 @@ impl Journal {
                 })
             }
         }
-        let io = |e: std::io::Error| Error::InvalidInput(format!("{}: {e}", path.display()));
+        // Failing to write the run's own file is the run's fault, not the input's.
+        let io = |source: std::io::Error| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -124,8 +128,10 @@ impl Journal {
         .expect("a journal line serializes");
         text.push('\n');
         let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        file.write_all(text.as_bytes())
-            .map_err(|e| Error::InvalidInput(format!("{}: {e}", self.path.display())))
+        file.write_all(text.as_bytes()).map_err(|source| Error::Io {
+            path: self.path.clone(),
+            source,
+        })
     }
 }
 

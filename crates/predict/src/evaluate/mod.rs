@@ -277,8 +277,10 @@ impl EvaluateJob {
 /// writes the outputs; progress counts cells.
 pub fn run(job: &EvaluateJob, run_dir: RunDir, progress: &dyn Progress) -> Result<EvaluateSummary> {
     use rayon::prelude::*;
-    let config_toml = toml::to_string(&job.config)
-        .map_err(|e| Error::InvalidInput(format!("writing config.toml: {e}")))?;
+    let config_toml = toml::to_string(&job.config).map_err(|e| Error::Serialize {
+        what: "config.toml",
+        message: e.to_string(),
+    })?;
     let (journal, done) = journal::Journal::open(
         &run_dir.path().join("cells.jsonl"),
         &config_toml,
