@@ -49,8 +49,8 @@ pub const RESUMABLE: &[&str] = &["config.toml", "cells.jsonl"];
 /// Written last: its presence marks a finished run.
 pub const FINISHED: &str = "results.csv";
 
-/// The most trials and train sizes a run takes: far beyond the field's 100
-/// trials and 8 sizes, and small enough that the cell count stays bounded.
+/// The most trials a run takes: far beyond the field's 100, and small
+/// enough that the cell count stays bounded.
 pub const MAX_TRIALS: usize = 10_000;
 
 /// What `naap evaluate` was asked, unchecked.
