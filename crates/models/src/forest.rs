@@ -9,6 +9,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::ensemble::{EnsembleSize, FittedTrees};
+use crate::growth::{Grower, Growth, Member};
 use crate::input::check_fit;
 use crate::saved::FittedModel;
 use crate::tree::{Presorted, Tree};
@@ -49,25 +50,57 @@ impl Regressor for RandomForest {
     ) -> Result<Box<dyn FittedRegressor>> {
         check_fit(&self.0.name, x, y)?;
         let data = Presorted::new(x);
-        let n = data.n_rows();
+        let mut bagging = Bagging::new(seed);
+        bagging.start(y);
         let y = y.to_vec();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut counts = vec![0.0; n];
         let trees = (0..self.0.n_trees)
-            .map(|_| {
-                // A bootstrap sample as per-row counts: weighting a row by
-                // its count is the same as repeating it.
-                counts.iter_mut().for_each(|c| *c = 0.0);
-                for _ in 0..n {
-                    counts[rng.gen_range(0..n)] += 1.0;
-                }
-                Tree::fit(&data, &y, Some(&counts), None, &mut rng)
-            })
+            .map(|_| bagging.next(&data, &[], &y))
             .collect();
         Ok(Box::new(Forest(FittedTrees {
             n_features: x.ncols(),
             trees,
         })))
+    }
+
+    fn growth(&self, seed: u64, sizes: &[usize]) -> Option<Box<dyn Growth>> {
+        Some(Box::new(Grower::new(&self.0.name, Bagging::new(seed), sizes)))
+    }
+}
+
+/// Bagged trees, one at a time: each tree is grown to purity on its own
+/// bootstrap sample, all drawn from one random stream.
+struct Bagging {
+    rng: ChaCha8Rng,
+    counts: Vec<f64>,
+}
+
+impl Bagging {
+    fn new(seed: u64) -> Self {
+        Self {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            counts: Vec::new(),
+        }
+    }
+}
+
+impl Member for Bagging {
+    fn start(&mut self, y: ArrayView1<'_, f64>) {
+        self.counts = vec![0.0; y.len()];
+    }
+
+    fn next(&mut self, data: &Presorted, _rows: &[f32], y: &[f64]) -> Tree {
+        // A bootstrap sample as per-row counts: weighting a row by its
+        // count is the same as repeating it.
+        let n = data.n_rows();
+        self.counts.iter_mut().for_each(|c| *c = 0.0);
+        for _ in 0..n {
+            self.counts[self.rng.gen_range(0..n)] += 1.0;
+        }
+        Tree::fit(data, y, Some(&self.counts), None, &mut self.rng)
+    }
+
+    fn predict(&self, sum: f64, members: usize) -> f64 {
+        sum / members as f64
     }
 }
 

@@ -9,6 +9,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::ensemble::{EnsembleSize, FittedTrees};
+use crate::growth::{Grower, Growth, Member};
 use crate::input::check_fit;
 use crate::saved::{check_finite, FittedModel};
 use crate::tree::{to_f32_rows, Presorted, Tree};
@@ -60,27 +61,69 @@ impl Regressor for GradientBoosting {
         check_fit(&self.0.name, x, y)?;
         let data = Presorted::new(x);
         let rows = to_f32_rows(x);
-        let n_features = x.ncols();
-        let init = y.mean().unwrap_or(0.0);
-        let mut current = vec![init; y.len()];
-        let mut residual = vec![0.0; y.len()];
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut trees = Vec::with_capacity(self.0.n_trees);
-        for _ in 0..self.0.n_trees {
-            residual
-                .iter_mut()
-                .zip(y.iter().zip(&current))
-                .for_each(|(r, (t, c))| *r = t - c);
-            let tree = Tree::fit(&data, &residual, None, Some(MAX_DEPTH), &mut rng);
-            for (c, row) in current.iter_mut().zip(rows.chunks_exact(n_features)) {
-                *c += LEARNING_RATE * tree.predict_row(row);
-            }
-            trees.push(tree);
-        }
+        let mut boosting = Boosting::new(seed);
+        boosting.start(y);
+        let y = y.to_vec();
+        let trees = (0..self.0.n_trees)
+            .map(|_| boosting.next(&data, &rows, &y))
+            .collect();
         Ok(Box::new(BoostedTrees {
-            init,
-            trees: FittedTrees { n_features, trees },
+            init: boosting.init,
+            trees: FittedTrees {
+                n_features: x.ncols(),
+                trees,
+            },
         }))
+    }
+
+    fn growth(&self, seed: u64, sizes: &[usize]) -> Option<Box<dyn Growth>> {
+        Some(Box::new(Grower::new(&self.0.name, Boosting::new(seed), sizes)))
+    }
+}
+
+/// Boosting one tree at a time: each tree is fitted to the residuals of
+/// the trees before it.
+struct Boosting {
+    rng: ChaCha8Rng,
+    init: f64,
+    /// The model's predictions on the training rows so far.
+    current: Vec<f64>,
+    residual: Vec<f64>,
+}
+
+impl Boosting {
+    fn new(seed: u64) -> Self {
+        Self {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            init: 0.0,
+            current: Vec::new(),
+            residual: Vec::new(),
+        }
+    }
+}
+
+impl Member for Boosting {
+    fn start(&mut self, y: ArrayView1<'_, f64>) {
+        self.init = y.mean().unwrap_or(0.0);
+        self.current = vec![self.init; y.len()];
+        self.residual = vec![0.0; y.len()];
+    }
+
+    fn next(&mut self, data: &Presorted, rows: &[f32], y: &[f64]) -> Tree {
+        self.residual
+            .iter_mut()
+            .zip(y.iter().zip(&self.current))
+            .for_each(|(r, (t, c))| *r = t - c);
+        let tree = Tree::fit(data, &self.residual, None, Some(MAX_DEPTH), &mut self.rng);
+        let n_features = rows.len() / self.current.len().max(1);
+        for (c, row) in self.current.iter_mut().zip(rows.chunks_exact(n_features)) {
+            *c += LEARNING_RATE * tree.predict_row(row);
+        }
+        tree
+    }
+
+    fn predict(&self, sum: f64, _members: usize) -> f64 {
+        self.init + LEARNING_RATE * sum
     }
 }
 

@@ -20,6 +20,7 @@ mod ensemble;
 mod error;
 mod forest;
 mod gradient_boosting;
+mod growth;
 mod input;
 mod knn;
 mod lcsvr;
@@ -42,6 +43,7 @@ pub use adaboost::{AdaBoost, BoostedMedian};
 pub use error::{Error, Result};
 pub use forest::{Forest, RandomForest};
 pub use gradient_boosting::{BoostedTrees, GradientBoosting};
+pub use growth::Growth;
 pub use knn::{Knn, KnnRegressor};
 pub use lcsvr::{FittedLcSvr, LcSvr, LcSvrChoice};
 pub use linear::{

@@ -34,6 +34,16 @@ pub trait Regressor: Send + Sync {
         None
     }
 
+    /// A [`crate::Growth`] of this ensemble that records its query
+    /// predictions at `sizes` members, for a caller that needs several sizes
+    /// of one family on one training set; `None` for a regressor that is not
+    /// grown member by member. Any member of a family gives the same growth
+    /// for a seed: its own size does not limit it.
+    fn growth(&self, seed: u64, sizes: &[usize]) -> Option<Box<dyn crate::Growth>> {
+        let _ = (seed, sizes);
+        None
+    }
+
     /// The hyper-parameters, as a predictor file records them (e.g.
     /// `{"k": 5, ...}`); `null` for a model that does not say.
     fn hyper_parameters(&self) -> serde_json::Value {
@@ -130,6 +140,10 @@ impl<R: Regressor + ?Sized> Regressor for Box<R> {
 
     fn ensemble(&self) -> Option<Ensemble> {
         (**self).ensemble()
+    }
+
+    fn growth(&self, seed: u64, sizes: &[usize]) -> Option<Box<dyn crate::Growth>> {
+        (**self).growth(seed, sizes)
     }
 
     fn min_rows(&self) -> usize {

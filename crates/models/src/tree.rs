@@ -222,13 +222,25 @@ impl Tree {
     }
 }
 
-/// A node still to be built: its rows are `order[f * m + start..f * m + end]`.
+/// A node still to be built: its rows are
+/// `orders[side][f * m + start..f * m + end]` for every feature `f`.
 struct Pending {
     start: usize,
     end: usize,
     depth: usize,
+    side: usize,
+    /// Computed when the parent was split, in feature 0's order.
+    stats: NodeStats,
     /// Index of the parent and which child slot to fill.
     parent: Option<(usize, bool)>,
+}
+
+/// Weight, weighted target sum and weighted variance of a node's rows.
+#[derive(Debug, Clone, Copy)]
+struct NodeStats {
+    w_sum: f64,
+    y_sum: f64,
+    impurity: f64,
 }
 
 /// The best split found at a node.
@@ -240,19 +252,20 @@ struct Split {
 }
 
 struct Builder<'a> {
-    data: &'a Presorted,
+    n_features: usize,
     y: &'a [f64],
-    w: Vec<f64>,
-    /// `w · y` per row.
-    wy: Vec<f64>,
+    /// Per row: weight and weight × target, side by side because the split
+    /// scan reads them together.
+    rows: Vec<[f64; 2]>,
     max_depth: Option<usize>,
     /// Rows with positive weight.
     m: usize,
-    order: Vec<Sorted>,
+    /// Two copies of every feature's order. A node's rows sit in one of
+    /// them; its split writes the children's rows into the other in one
+    /// pass, which saves copying the right child's rows back.
+    orders: [Vec<Sorted>; 2],
     /// 1 for rows going to the left child of the node being split.
     goes_left: Vec<u8>,
-    /// The right child's rows while a feature's order is partitioned.
-    scratch: Vec<Sorted>,
 }
 
 impl<'a> Builder<'a> {
@@ -266,36 +279,34 @@ impl<'a> Builder<'a> {
         let w = weights.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
         // Keep each feature's presorted order, minus the rows of weight 0.
         // Branch-free, as a bootstrap leaves out a random third of the rows.
-        let mut order = data.order.clone();
+        let mut order = vec![Sorted { row: 0, x: 0.0 }; data.order.len()];
         let mut kept = 0;
-        for i in 0..order.len() {
-            let s = order[i];
+        for &s in &data.order {
             order[kept] = s;
             kept += usize::from(w[s.row as usize] > 0.0);
         }
         order.truncate(kept);
         let m = order.len() / data.n_features.max(1);
-        let wy = w.iter().zip(y).map(|(w, y)| w * y).collect();
         Self {
-            data,
+            n_features: data.n_features,
             y,
-            w,
-            wy,
+            rows: w.iter().zip(y).map(|(&w, &y)| [w, w * y]).collect(),
             max_depth,
             m,
-            order,
+            orders: [order.clone(), order],
             goes_left: vec![0; n],
-            scratch: vec![Sorted { row: 0, x: 0.0 }; m],
         }
     }
 
     fn build(mut self, rng: &mut ChaCha8Rng) -> Tree {
         let mut nodes: Vec<Node> = Vec::new();
-        let mut features: Vec<usize> = (0..self.data.n_features).collect();
+        let mut features: Vec<usize> = (0..self.n_features).collect();
         let mut stack = vec![Pending {
             start: 0,
             end: self.m,
             depth: 0,
+            side: 0,
+            stats: self.node_stats(0, 0, self.m),
             parent: None,
         }];
         while let Some(p) = stack.pop() {
@@ -307,7 +318,7 @@ impl<'a> Builder<'a> {
                     nodes[parent].right = id as u32;
                 }
             }
-            let (w_sum, y_sum, impurity) = self.node_stats(p.start, p.end);
+            let NodeStats { w_sum, y_sum, .. } = p.stats;
             let mut node = Node {
                 feature: LEAF,
                 threshold: 0.0,
@@ -315,52 +326,49 @@ impl<'a> Builder<'a> {
                 right: 0,
                 value: y_sum / w_sum,
             };
-            let is_leaf = self.max_depth.is_some_and(|d| p.depth >= d)
-                || p.end - p.start < 2
-                || impurity <= f64::EPSILON;
-            let split = if is_leaf {
+            let split = if self.is_leaf(p.depth, p.start, p.end, p.stats) {
                 None
             } else {
                 features.shuffle(rng);
-                self.best_split(&features, p.start, p.end, w_sum, y_sum)
+                self.best_split(&features, &p, w_sum, y_sum)
             };
             if let Some(split) = split {
-                self.partition(&split, p.start, p.end);
                 node.feature = split.feature as u32;
                 node.threshold = split.threshold;
-                let mid = p.start + split.n_left;
+                let [left, right] = self.split_rows(&split, &p, id);
                 // Right is pushed first so the left subtree is built first,
                 // depth first as scikit-learn does.
-                stack.push(Pending {
-                    start: mid,
-                    end: p.end,
-                    depth: p.depth + 1,
-                    parent: Some((id, false)),
-                });
-                stack.push(Pending {
-                    start: p.start,
-                    end: mid,
-                    depth: p.depth + 1,
-                    parent: Some((id, true)),
-                });
+                stack.extend([right, left]);
             }
             nodes.push(node);
         }
         Tree { nodes }
     }
 
-    /// Weight, weighted target sum and weighted variance of a node.
-    fn node_stats(&self, start: usize, end: usize) -> (f64, f64, f64) {
+    /// Whether a node is a leaf before any split is tried.
+    fn is_leaf(&self, depth: usize, start: usize, end: usize, stats: NodeStats) -> bool {
+        self.max_depth.is_some_and(|d| depth >= d)
+            || end - start < 2
+            || stats.impurity <= f64::EPSILON
+    }
+
+    /// Statistics of rows `start..end` of buffer `side`, summed in feature
+    /// 0's order.
+    fn node_stats(&self, side: usize, start: usize, end: usize) -> NodeStats {
         let (mut w_sum, mut y_sum, mut sq_sum) = (0.0, 0.0, 0.0);
-        for s in &self.order[start..end] {
-            let r = s.row;
-            let (w, y) = (self.w[r as usize], self.y[r as usize]);
+        for s in &self.orders[side][start..end] {
+            let r = s.row as usize;
+            let (w, y) = (self.rows[r][0], self.y[r]);
             w_sum += w;
             y_sum += w * y;
             sq_sum += w * y * y;
         }
         let mean = y_sum / w_sum;
-        (w_sum, y_sum, sq_sum / w_sum - mean * mean)
+        NodeStats {
+            w_sum,
+            y_sum,
+            impurity: sq_sum / w_sum - mean * mean,
+        }
     }
 
     /// The split with the largest squared-error reduction; ties keep the
@@ -368,78 +376,134 @@ impl<'a> Builder<'a> {
     fn best_split(
         &self,
         features: &[usize],
-        start: usize,
-        end: usize,
+        p: &Pending,
         w_sum: f64,
         y_sum: f64,
     ) -> Option<Split> {
-        let mut best: Option<Split> = None;
+        let order = &self.orders[p.side];
+        let mut best: Option<(usize, usize)> = None;
         let mut best_proxy = f64::NEG_INFINITY;
         for &f in features {
-            let rows = &self.order[f * self.m + start..f * self.m + end];
-            let first = rows[0].x;
-            let last = rows[rows.len() - 1].x;
-            if last <= first + FEATURE_THRESHOLD {
+            let rows = &order[f * self.m + p.start..f * self.m + p.end];
+            if rows[rows.len() - 1].x <= rows[0].x + FEATURE_THRESHOLD {
                 continue;
             }
-            let (mut w_left, mut y_left) = (0.0, 0.0);
-            for (pos, pair) in rows.windows(2).enumerate() {
-                let r = pair[0].row as usize;
-                w_left += self.w[r];
-                y_left += self.wy[r];
-                let (here, next) = (pair[0].x, pair[1].x);
-                if next <= here + FEATURE_THRESHOLD {
-                    continue;
-                }
-                let y_right = y_sum - y_left;
-                // Squared-error reduction up to terms constant at this node.
-                let proxy = y_left * y_left / w_left + y_right * y_right / (w_sum - w_left);
-                if proxy > best_proxy {
-                    best_proxy = proxy;
-                    let (here, next) = (f64::from(here), f64::from(next));
-                    let mut threshold = here / 2.0 + next / 2.0;
-                    if threshold == next || threshold.is_infinite() {
-                        threshold = here;
-                    }
-                    best = Some(Split {
-                        feature: f,
-                        n_left: pos + 1,
-                        threshold,
-                    });
-                }
+            let scan = Scan {
+                rows,
+                stats: &self.rows,
+                w_sum,
+                y_sum,
+            };
+            if let Some((proxy, pos)) = scan.best(best_proxy) {
+                best_proxy = proxy;
+                best = Some((f, pos));
             }
         }
-        best
+        best.map(|(feature, pos)| {
+            let rows = &order[feature * self.m + p.start..];
+            let (here, next) = (f64::from(rows[pos].x), f64::from(rows[pos + 1].x));
+            let mut threshold = here / 2.0 + next / 2.0;
+            if threshold == next || threshold.is_infinite() {
+                threshold = here;
+            }
+            Split {
+                feature,
+                n_left: pos + 1,
+                threshold,
+            }
+        })
     }
 
-    /// Reorders every feature's rows of the node so the left child's rows
-    /// come first, each part keeping its sorted order.
-    fn partition(&mut self, split: &Split, start: usize, end: usize) {
-        let m = self.m;
-        let chosen = &self.order[split.feature * m + start..split.feature * m + end];
+    /// Writes the children's rows into the other buffer, each part keeping
+    /// its sorted order, and returns the children. Feature 0 goes first so
+    /// the children's statistics can be read; when both children are leaves
+    /// no other feature's order is needed and none is written.
+    fn split_rows(&mut self, split: &Split, p: &Pending, id: usize) -> [Pending; 2] {
+        let (m, (start, end)) = (self.m, (p.start, p.end));
+        let mid = start + split.n_left;
+        let chosen = &self.orders[p.side][split.feature * m + start..split.feature * m + end];
         for (pos, s) in chosen.iter().enumerate() {
             self.goes_left[s.row as usize] = u8::from(pos < split.n_left);
         }
-        let right = &mut self.scratch[..end - start];
-        for f in 0..self.data.n_features {
-            if f == split.feature {
+        let side = 1 - p.side;
+        self.partition_feature(0, split, p);
+        let child = |b: &Self, start, end, is_left| Pending {
+            start,
+            end,
+            depth: p.depth + 1,
+            side,
+            stats: b.node_stats(side, start, end),
+            parent: Some((id, is_left)),
+        };
+        let left = child(self, start, mid, true);
+        let right = child(self, mid, end, false);
+        let leaves = [&left, &right]
+            .iter()
+            .all(|c| self.is_leaf(c.depth, c.start, c.end, c.stats));
+        if !leaves {
+            for f in 1..self.n_features {
+                self.partition_feature(f, split, p);
+            }
+        }
+        [left, right]
+    }
+
+    /// Copies feature `f`'s rows of node `p` into the other buffer, the
+    /// left child's rows first.
+    fn partition_feature(&mut self, f: usize, split: &Split, p: &Pending) {
+        let range = f * self.m + p.start..f * self.m + p.end;
+        let [a, b] = &mut self.orders;
+        let (from, to) = if p.side == 0 { (&*a, b) } else { (&*b, a) };
+        let (from, to) = (&from[range.clone()], &mut to[range]);
+        if f == split.feature {
+            to.copy_from_slice(from);
+            return;
+        }
+        // Branch-free: which side a row goes is a coin flip to the branch
+        // predictor, so the destination is picked arithmetically.
+        let (mut n_left, mut n_right) = (0, split.n_left);
+        for &s in from {
+            let left = usize::from(self.goes_left[s.row as usize]);
+            let at = if left == 1 { n_left } else { n_right };
+            to[at] = s;
+            n_left += left;
+            n_right += 1 - left;
+        }
+    }
+}
+
+/// One feature's rows of a node, scanned for the best split position.
+struct Scan<'r> {
+    rows: &'r [Sorted],
+    /// Weight and weight × target per row.
+    stats: &'r [[f64; 2]],
+    w_sum: f64,
+    y_sum: f64,
+}
+
+impl Scan<'_> {
+    /// The first position whose squared-error reduction (up to terms
+    /// constant at the node) is the largest and above `best`, with that
+    /// value; `None` if no position beats `best`.
+    fn best(&self, mut best: f64) -> Option<(f64, usize)> {
+        let (w_sum, y_sum) = (self.w_sum, self.y_sum);
+        let (mut w_left, mut y_left) = (0.0, 0.0);
+        let mut found = None;
+        for (pos, pair) in self.rows.windows(2).enumerate() {
+            let [w, wy] = self.stats[pair[0].row as usize];
+            w_left += w;
+            y_left += wy;
+            if pair[1].x <= pair[0].x + FEATURE_THRESHOLD {
                 continue;
             }
-            let rows = &mut self.order[f * m + start..f * m + end];
-            // Branch-free: which side a row goes is a coin flip to the
-            // branch predictor, so every row is written to both sides and
-            // only the counter of its own side advances.
-            let (mut n_left, mut n_right) = (0, 0);
-            for i in 0..rows.len() {
-                let r = rows[i];
-                let left = usize::from(self.goes_left[r.row as usize]);
-                rows[n_left] = r;
-                right[n_right] = r;
-                n_left += left;
-                n_right += 1 - left;
+            let y_right = y_sum - y_left;
+            let proxy = y_left * y_left / w_left + y_right * y_right / (w_sum - w_left);
+            if proxy > best {
+                best = proxy;
+                found = Some(pos);
             }
-            rows[n_left..].copy_from_slice(&right[..n_right]);
         }
+        found.map(|pos| (best, pos))
     }
 }
 
@@ -599,3 +663,4 @@ mod tests {
         assert_eq!(a, b);
     }
 }
+

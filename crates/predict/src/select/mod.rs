@@ -7,6 +7,7 @@
 pub mod best;
 pub mod checkpoint;
 pub mod config;
+mod growths;
 mod job;
 pub mod report;
 pub mod run;

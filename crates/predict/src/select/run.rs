@@ -3,6 +3,7 @@
 //! baseline's 5-seed median protocol on noisy predictions.
 
 use super::config::SelectValidConfig;
+use super::growths::SharedGrowths;
 use super::score::final_score;
 use super::search::{best_first, Evaluated, Flags, SearchConfig};
 use super::seed;
@@ -167,20 +168,47 @@ pub fn run_selection(
     done: &[SearchResult],
     on_event: &(dyn Fn(SelectEvent<'_>) + Sync),
 ) -> Result<Vec<SearchResult>> {
-    prepared
-        .jobs()
-        .par_iter()
+    let jobs = prepared.jobs();
+    let finished = |job: &Job<'_>| {
+        let (mode, set) = (config.modes()[job.mode], &prepared.sets[job.set]);
+        done.iter().find(|r| {
+            r.mode == mode && r.model == job.model.name() && r.feature_set == set.name()
+        })
+    };
+    // One set of shared growths per (mode, feature set), for the searches
+    // still to run there.
+    let shared: Vec<Vec<SharedGrowths>> = (0..config.modes().len())
+        .map(|mode| {
+            (0..prepared.sets.len())
+                .map(|set| {
+                    let searches: Vec<&dyn Regressor> = jobs
+                        .iter()
+                        .filter(|j| j.mode == mode && j.set == set && finished(j).is_none())
+                        .map(|j| j.model)
+                        .collect();
+                    SharedGrowths::new(&searches)
+                })
+                .collect()
+        })
+        .collect();
+    jobs.par_iter()
         .map(|job| {
-            let mode = config.modes()[job.mode];
-            let set = &prepared.sets[job.set];
-            let key = |r: &SearchResult| {
-                r.mode == mode && r.model == job.model.name() && r.feature_set == set.name()
-            };
-            if let Some(r) = done.iter().find(|r| key(r)) {
+            if let Some(r) = finished(job) {
                 return Ok(r.clone());
             }
+            let mode = config.modes()[job.mode];
+            let set = &prepared.sets[job.set];
             let data = &prepared.data[job.mode][job.set];
-            let result = search_one(mode, job.model, set, data, config, on_event)?;
+            let shared = &shared[job.mode][job.set];
+            let search = Search {
+                mode,
+                spec: job.model,
+                set,
+                data,
+                shared,
+            };
+            let result = search.run(config, on_event)?;
+            shared.finished(job.model);
             on_event(SelectEvent::SearchFinished(&result));
             Ok(result)
         })
@@ -217,13 +245,16 @@ fn seed_name(set: &str) -> String {
 }
 
 /// The 5-seed protocol on one subset's columns, with noise seeded by the
-/// subset, so the result never depends on when it runs.
+/// subset, so the result never depends on when it runs. An ensemble whose
+/// family shares growths in `shared` reads its predictions from them; they
+/// equal its own fit's.
 fn evaluate_subset(
     spec: &dyn Regressor,
     data: &TrainTest,
     flags: Flags,
     search_seed: u64,
     config: &SelectValidConfig,
+    shared: Option<&SharedGrowths>,
 ) -> Result<Evaluation> {
     let columns: Vec<usize> = flags.indices().collect();
     let subset = TrainTest {
@@ -237,45 +268,65 @@ fn evaluate_subset(
         std_dev: config.noise_std(),
         seed: seed::mix(&[search_seed, flags.bits()]),
     };
-    protocol::evaluate_spec(spec, &subset, config.fit_seeds(), Some(noise))
+    let Some(shared) = shared.filter(|s| s.shares(spec)) else {
+        return protocol::evaluate_spec(spec, &subset, config.fit_seeds(), Some(noise));
+    };
+    let runs = config
+        .fit_seeds()
+        .iter()
+        .map(|&seed| {
+            let predictions = shared.predict(spec, flags, seed, &subset)?;
+            protocol::score_seed(spec.name(), &subset, seed, predictions, Some(noise))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Evaluation::from_runs(runs)
 }
 
-fn search_one(
+/// One search: a model on one mode and feature set.
+struct Search<'a> {
     mode: Mode,
-    spec: &dyn Regressor,
-    set: &FeatureSet,
-    data: &TrainTest,
-    config: &SelectValidConfig,
-    on_event: &(dyn Fn(SelectEvent<'_>) + Sync),
-) -> Result<SearchResult> {
-    let seed = search_seed(config, mode, spec.name(), set.name());
-    let search = SearchConfig::new(set.features().len(), seed)?;
-    let evaluate = |flags: Flags| -> Result<(f64, SubsetScore)> {
-        let eval = evaluate_subset(spec, data, flags, seed, config)?;
-        let run = eval.reported();
-        let s = &run.scores;
-        let score = final_score(s.mae, s.violations, s.max_violations);
-        Ok((
-            score,
-            SubsetScore {
-                mae: s.mae,
-                violations: s.violations,
-                max_violations: s.max_violations,
-                monotonicity: s.monotonicity,
-                reported_seed: run.seed,
-            },
-        ))
-    };
-    let evaluated = best_first(&search, evaluate, &|| {
-        on_event(SelectEvent::SubsetEvaluated)
-    })?;
-    Ok(SearchResult {
-        mode,
-        model: spec.name().to_owned(),
-        feature_set: set.name().to_owned(),
-        features: set.features().iter().map(ToString::to_string).collect(),
-        evaluated,
-    })
+    spec: &'a dyn Regressor,
+    set: &'a FeatureSet,
+    data: &'a TrainTest,
+    shared: &'a SharedGrowths,
+}
+
+impl Search<'_> {
+    fn run(
+        &self,
+        config: &SelectValidConfig,
+        on_event: &(dyn Fn(SelectEvent<'_>) + Sync),
+    ) -> Result<SearchResult> {
+        let (mode, spec, set) = (self.mode, self.spec, self.set);
+        let seed = search_seed(config, mode, spec.name(), set.name());
+        let search = SearchConfig::new(set.features().len(), seed)?;
+        let evaluate = |flags: Flags| -> Result<(f64, SubsetScore)> {
+            let eval = evaluate_subset(spec, self.data, flags, seed, config, Some(self.shared))?;
+            let run = eval.reported();
+            let s = &run.scores;
+            let score = final_score(s.mae, s.violations, s.max_violations);
+            Ok((
+                score,
+                SubsetScore {
+                    mae: s.mae,
+                    violations: s.violations,
+                    max_violations: s.max_violations,
+                    monotonicity: s.monotonicity,
+                    reported_seed: run.seed,
+                },
+            ))
+        };
+        let evaluated = best_first(&search, evaluate, &|| {
+            on_event(SelectEvent::SubsetEvaluated)
+        })?;
+        Ok(SearchResult {
+            mode,
+            model: spec.name().to_owned(),
+            feature_set: set.name().to_owned(),
+            features: set.features().iter().map(ToString::to_string).collect(),
+            evaluated,
+        })
+    }
 }
 
 /// The best subset of each search re-evaluated in full (predictions
@@ -313,7 +364,7 @@ pub fn best_cells(
             let data = &prepared.data[mi][si];
             let best = r.best();
             let seed = search_seed(config, r.mode, &r.model, &r.feature_set);
-            let evaluation = evaluate_subset(spec, data, best.flags, seed, config)?;
+            let evaluation = evaluate_subset(spec, data, best.flags, seed, config, None)?;
             Ok(CellResult {
                 model: r.model.clone(),
                 feature_set: format!(
