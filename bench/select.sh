@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# One slice of the NAAP-440e feature search (default: interpolation x Linear Regression x
-# Scheme+Quant.9, 35 features) with naap beside the scikit-learn harness that runs the same
-# search (dev/tools/sklearn_select.py), same machine, alternating over ROUNDS rounds.
+# Two benchmarks of the NAAP-440e feature search.
+#
+# 1. `bash bench/select.sh forests [ROUNDS] [OLD_NAAP]`: the four random forests (interpolation,
+#    Scheme8+Quant.3, N = 25, 50, 100, 200), the slice the forests' speed is judged on, with this
+#    build, alternating with OLD_NAAP (another build's binary, e.g. one of an earlier commit
+#    built in its own clone) when given. Prints per run wall and CPU (user + sys) seconds, peak
+#    RSS and subsets; then each build's best FinalScore per search, and whether the two builds
+#    wrote the same results.csv. Needs ../shared (or $NAAP_SHARED_DIR) only.
+#
+# 2. Otherwise: one slice of the NAAP-440e feature search (default: interpolation x Linear
+# Regression x Scheme+Quant.9, 35 features) with naap beside the scikit-learn harness that runs
+# the same search (dev/tools/sklearn_select.py), same machine, alternating over ROUNDS rounds.
 # Prints wall and CPU seconds, subsets evaluated, and the ratios, also per subset: the two
 # pick among tied subsets with different RNGs, so their subset counts differ a little.
 #
@@ -11,14 +20,52 @@
 # default .venv/bin/python; see dev/tools/README.md). The Python side takes minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+target=${CARGO_TARGET_DIR:-target}
+shared=${NAAP_SHARED_DIR:-../shared}
+
+if [ "${1:-}" = forests ]; then
+    rounds=${2:-1}
+    old=${3:-}
+    cargo build --release -p naap --quiet
+    out=$(mktemp -d)
+    trap 'rm -rf "$out"' EXIT
+    forests="Random Forest (N=25),Random Forest (N=50),Random Forest (N=100),Random Forest (N=200)"
+    echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    builds=("new:$target/release/naap")
+    [ -n "$old" ] && builds+=("old:$old")
+    for i in $(seq "$rounds"); do
+        for b in "${builds[@]}"; do
+            name=${b%%:*}
+            /usr/bin/time -f "$name wall %e s, cpu %U + %S s, peak %M KB" -o "$out/time" "${b#*:}" \
+                select-features --quiet --force --no-figures \
+                --dataset "$shared/naap440/naap440v2.csv" -o "$out/$name" \
+                --modes interpolation --epochs 3 --models "$forests"
+            echo "$(cat "$out/time"), $(($(wc -l <"$out/$name/results.csv") - 1)) subsets," \
+                "load $(cut -d' ' -f1 /proc/loadavg)"
+        done
+    done
+    for b in "${builds[@]}"; do
+        name=${b%%:*}
+        # Lowest FinalScore (column 10) per model (column 2).
+        sort -t, -k2,2 -k10,10g "$out/$name/results.csv" | awk -F, -v n="$name" \
+            '$2 != "Model" && $2 != last { printf "%s best %s: %s (%s violations)\n", n, $2, $10, $7; last = $2 }'
+    done
+    if [ -n "$old" ]; then
+        if cmp -s "$out/new/results.csv" "$out/old/results.csv"; then
+            echo "results.csv: identical"
+        else
+            echo "results.csv: DIFFERENT"
+        fi
+    fi
+    exit 0
+fi
+
 rounds=${1:-1}
 mode=${2:-interpolation}
 model=${3:-Linear Regression}
 epochs=${4:-9}
-shared=${NAAP_SHARED_DIR:-../shared}
 dataset=$shared/naap440/naap440v2.csv
 python=${PYTHON:-.venv/bin/python}
-target=${CARGO_TARGET_DIR:-target}
 
 cargo build --release -p naap --quiet
 naap=$target/release/naap

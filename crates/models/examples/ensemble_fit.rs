@@ -33,7 +33,10 @@ fn main() {
         .map(|r| 0.5 + 0.3 * (r[0] - r[9]) + 0.02 * r[3] + 0.05 * (r[12] * r[13]).sin())
         .collect();
     let y = ndarray::Array1::from(y);
-    let (train, test) = (x.slice(ndarray::s![..400, ..]), x.slice(ndarray::s![400.., ..]));
+    let (train, test) = (
+        x.slice(ndarray::s![..400, ..]),
+        x.slice(ndarray::s![400.., ..]),
+    );
     let y_train = y.slice(ndarray::s![..400]);
     let specs = [
         RegressorSpec::DecisionTree,
@@ -45,7 +48,10 @@ fn main() {
     let only = std::env::args().nth(2);
     for spec in specs {
         let model = spec.build();
-        if only.as_ref().is_some_and(|o| !model.name().contains(o.as_str())) {
+        if only
+            .as_ref()
+            .is_some_and(|o| !model.name().contains(o.as_str()))
+        {
             continue;
         }
         let mut best = f64::INFINITY;
@@ -54,13 +60,21 @@ fn main() {
             let start = Instant::now();
             fingerprint = 0xcbf2_9ce4_8422_2325;
             for seed in 20_220_905..20_220_910 {
-                let p = model.fit(train, y_train, seed).unwrap().predict(test).unwrap();
+                let p = model
+                    .fit(train, y_train, seed)
+                    .unwrap()
+                    .predict(test)
+                    .unwrap();
                 for v in p {
                     fingerprint = (fingerprint ^ v.to_bits()).wrapping_mul(0x0000_0100_0000_01b3);
                 }
             }
             best = best.min(start.elapsed().as_secs_f64());
         }
-        println!("{:<32} {:>9.2} ms  {fingerprint:016x}", model.name(), best * 1e3);
+        println!(
+            "{:<32} {:>9.2} ms  {fingerprint:016x}",
+            model.name(),
+            best * 1e3
+        );
     }
 }

@@ -63,7 +63,11 @@ impl Regressor for RandomForest {
     }
 
     fn growth(&self, seed: u64, sizes: &[usize]) -> Option<Box<dyn Growth>> {
-        Some(Box::new(Grower::new(&self.0.name, Bagging::new(seed), sizes)))
+        Some(Box::new(Grower::new(
+            &self.0.name,
+            Bagging::new(seed),
+            sizes,
+        )))
     }
 }
 

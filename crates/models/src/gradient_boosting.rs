@@ -77,7 +77,11 @@ impl Regressor for GradientBoosting {
     }
 
     fn growth(&self, seed: u64, sizes: &[usize]) -> Option<Box<dyn Growth>> {
-        Some(Box::new(Grower::new(&self.0.name, Boosting::new(seed), sizes)))
+        Some(Box::new(Grower::new(
+            &self.0.name,
+            Boosting::new(seed),
+            sizes,
+        )))
     }
 }
 

@@ -157,7 +157,8 @@ mod tests {
         let y = ndarray::Array1::from_shape_fn(90, |i| 0.3 + 0.5 * (((i * 17) % 41) as f64 / 41.0));
         let q = Array2::from_shape_fn((12, 5), |(i, j)| ((i * 5 + j) % 7) as f64 / 3.0 - 1.0);
         let sizes = [3, 10, 25];
-        let families: [(&str, fn(usize) -> Box<dyn Regressor>); 2] = [
+        type Build = fn(usize) -> Box<dyn Regressor>;
+        let families: [(&str, Build); 2] = [
             ("forest", |n| Box::new(RandomForest::new(n))),
             ("boosting", |n| Box::new(GradientBoosting::new(n))),
         ];
@@ -175,7 +176,11 @@ mod tests {
                         .unwrap()
                         .predict(q.view())
                         .unwrap();
-                    assert_eq!(growth.predictions(n), Some(alone.as_slice()), "{family} N={n}");
+                    assert_eq!(
+                        growth.predictions(n),
+                        Some(alone.as_slice()),
+                        "{family} N={n}"
+                    );
                 }
                 assert_eq!(growth.predictions(7), None, "7 was not asked for");
                 let beyond = growth.grow_to(x.view(), y.view(), q.view(), 26);

@@ -241,6 +241,8 @@ struct NodeStats {
     w_sum: f64,
     y_sum: f64,
     impurity: f64,
+    /// Sum of |weight × target|, which bounds every partial sum.
+    abs_sum: f64,
 }
 
 /// The best split found at a node.
@@ -260,6 +262,9 @@ struct Builder<'a> {
     max_depth: Option<usize>,
     /// Rows with positive weight.
     m: usize,
+    /// Whether every weight is a whole number (bootstrap counts, unit
+    /// weights), which the pruned scan ([`Scan::best_pruned`]) needs.
+    whole_weights: bool,
     /// Two copies of every feature's order. A node's rows sit in one of
     /// them; its split writes the children's rows into the other in one
     /// pass, which saves copying the right child's rows back.
@@ -290,6 +295,7 @@ impl<'a> Builder<'a> {
         Self {
             n_features: data.n_features,
             y,
+            whole_weights: w.iter().all(|&w| w.fract() == 0.0),
             rows: w.iter().zip(y).map(|(&w, &y)| [w, w * y]).collect(),
             max_depth,
             m,
@@ -355,31 +361,27 @@ impl<'a> Builder<'a> {
     /// Statistics of rows `start..end` of buffer `side`, summed in feature
     /// 0's order.
     fn node_stats(&self, side: usize, start: usize, end: usize) -> NodeStats {
-        let (mut w_sum, mut y_sum, mut sq_sum) = (0.0, 0.0, 0.0);
+        let (mut w_sum, mut y_sum, mut sq_sum, mut abs_sum) = (0.0, 0.0, 0.0, 0.0);
         for s in &self.orders[side][start..end] {
             let r = s.row as usize;
             let (w, y) = (self.rows[r][0], self.y[r]);
             w_sum += w;
             y_sum += w * y;
             sq_sum += w * y * y;
+            abs_sum += (w * y).abs();
         }
         let mean = y_sum / w_sum;
         NodeStats {
             w_sum,
             y_sum,
             impurity: sq_sum / w_sum - mean * mean,
+            abs_sum,
         }
     }
 
     /// The split with the largest squared-error reduction; ties keep the
     /// first found, in the (random) feature order and then left to right.
-    fn best_split(
-        &self,
-        features: &[usize],
-        p: &Pending,
-        w_sum: f64,
-        y_sum: f64,
-    ) -> Option<Split> {
+    fn best_split(&self, features: &[usize], p: &Pending, w_sum: f64, y_sum: f64) -> Option<Split> {
         let order = &self.orders[p.side];
         let mut best: Option<(usize, usize)> = None;
         let mut best_proxy = f64::NEG_INFINITY;
@@ -394,7 +396,12 @@ impl<'a> Builder<'a> {
                 w_sum,
                 y_sum,
             };
-            if let Some((proxy, pos)) = scan.best(best_proxy) {
+            let found = if self.whole_weights {
+                scan.best_pruned(best_proxy, p.stats.abs_sum)
+            } else {
+                scan.best(best_proxy)
+            };
+            if let Some((proxy, pos)) = found {
                 best_proxy = proxy;
                 best = Some((f, pos));
             }
@@ -501,6 +508,57 @@ impl Scan<'_> {
             if proxy > best {
                 best = proxy;
                 found = Some(pos);
+            }
+        }
+        found.map(|pos| (best, pos))
+    }
+
+    /// [`Scan::best`] for whole weights, without dividing at positions that
+    /// provably cannot beat `best`; what it does compute, it computes with
+    /// the same operations in the same order, so it returns what
+    /// [`Scan::best`] returns, bit for bit.
+    ///
+    /// With `W = w_left + w_right` exact (whole weights), a position's
+    /// value is `Y²/W + W·d²/(w_left·w_right)` with `d = y_left − w_left·Y/W`,
+    /// the deviation of the left side from the node's mean. It cannot beat
+    /// `best` when `W·d² < (best − Y²/W)·w_left·w_right`, a test of products
+    /// alone. Every quantity in the test is widened far beyond the rounding
+    /// of either computation (a few ulps), so a position is skipped only
+    /// when it is below `best` by a clear margin.
+    fn best_pruned(&self, mut best: f64, abs_sum: f64) -> Option<(f64, usize)> {
+        const WIDEN: f64 = 1e-12;
+        let (w_sum, y_sum) = (self.w_sum, self.y_sum);
+        let mean = y_sum / w_sum;
+        let base = y_sum * y_sum / w_sum;
+        // |d| as computed may differ from the true |d| by a few ulps of the
+        // partial sums, which `abs_sum` bounds.
+        let d_slack = WIDEN * abs_sum + f64::MIN_POSITIVE;
+        // The gain over `base` a position needs to have a chance; negative
+        // (no position skipped) until a best is known.
+        let needed = |best: f64| {
+            (best * (1.0 - WIDEN) - base * (1.0 + WIDEN) - f64::MIN_POSITIVE) * (1.0 - 1e-11)
+        };
+        let mut gain_needed = needed(best);
+        let (mut w_left, mut y_left) = (0.0, 0.0);
+        let mut found = None;
+        for (pos, pair) in self.rows.windows(2).enumerate() {
+            let [w, wy] = self.stats[pair[0].row as usize];
+            w_left += w;
+            y_left += wy;
+            let w_right = w_sum - w_left;
+            let d = (y_left - w_left * mean).abs() + d_slack;
+            if w_sum * d * d < gain_needed * w_left * w_right {
+                continue;
+            }
+            if pair[1].x <= pair[0].x + FEATURE_THRESHOLD {
+                continue;
+            }
+            let y_right = y_sum - y_left;
+            let proxy = y_left * y_left / w_left + y_right * y_right / (w_sum - w_left);
+            if proxy > best {
+                best = proxy;
+                found = Some(pos);
+                gain_needed = needed(best);
             }
         }
         found.map(|pos| (best, pos))
@@ -663,4 +721,3 @@ mod tests {
         assert_eq!(a, b);
     }
 }
-

@@ -92,7 +92,9 @@ impl SharedGrowths {
             let mut growths = lock(&family.growths);
             let growth = growths.entry((flags, seed)).or_insert_with(|| {
                 let growth = spec.growth(seed, &family.sizes);
-                Arc::new(Mutex::new(growth.expect("checked when the family was made")))
+                Arc::new(Mutex::new(
+                    growth.expect("checked when the family was made"),
+                ))
             });
             Arc::clone(growth)
         };
@@ -124,5 +126,6 @@ impl SharedGrowths {
 /// A lock whose holder never panics with the data half-changed except by a
 /// bug, which then goes on panicking here.
 fn lock<T: ?Sized>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().expect("a thread panicked while growing an ensemble")
+    m.lock()
+        .expect("a thread panicked while growing an ensemble")
 }

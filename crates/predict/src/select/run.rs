@@ -171,9 +171,8 @@ pub fn run_selection(
     let jobs = prepared.jobs();
     let finished = |job: &Job<'_>| {
         let (mode, set) = (config.modes()[job.mode], &prepared.sets[job.set]);
-        done.iter().find(|r| {
-            r.mode == mode && r.model == job.model.name() && r.feature_set == set.name()
-        })
+        done.iter()
+            .find(|r| r.mode == mode && r.model == job.model.name() && r.feature_set == set.name())
     };
     // One set of shared growths per (mode, feature set), for the searches
     // still to run there.
@@ -470,6 +469,51 @@ mod tests {
                 (r.best().value.mae, r.best().value.violations)
             );
         }
+    }
+
+    /// The sizes of a forest share their growths: searched together, on 1
+    /// or 2 threads, each finds what it finds searched alone, bit for bit.
+    #[test]
+    fn forest_sizes_searched_together_match_each_searched_alone() {
+        let data = shared_v2();
+        let forests = [
+            naap_models::RegressorSpec::RandomForest { trees: 25 },
+            naap_models::RegressorSpec::RandomForest { trees: 50 },
+        ];
+        let config = |models: &[naap_models::RegressorSpec]| {
+            SelectConfig {
+                modes: vec![Mode::Interpolation],
+                models: models.to_vec(),
+                epochs: vec![0],
+                fit_seeds: vec![7, 8],
+                ..SelectConfig::default()
+            }
+            .validate()
+            .unwrap()
+        };
+        let run = |config: &SelectValidConfig, threads| {
+            let plan = prepare(&data, config).unwrap();
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| run_selection(&plan, config, &[], &|_| {}).unwrap())
+        };
+        let together = config(&forests);
+        let one_thread = run(&together, 1);
+        assert_eq!(run(&together, 2), one_thread);
+        for (search, spec) in one_thread.iter().zip(&forests) {
+            let alone = run(&config(std::slice::from_ref(spec)), 1);
+            assert_eq!(alone.len(), 1);
+            assert_eq!(&alone[0], search, "{spec}");
+        }
+        // The two searches did meet subsets in common, or nothing was shared.
+        let flags = |r: &SearchResult| r.evaluated.iter().map(|e| e.flags).collect::<Vec<_>>();
+        let common = flags(&one_thread[0])
+            .iter()
+            .filter(|f| flags(&one_thread[1]).contains(f))
+            .count();
+        assert!(common > 8, "{common} subsets in common");
     }
 
     #[test]
