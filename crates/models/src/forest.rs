@@ -88,14 +88,13 @@ impl Bagging {
 }
 
 impl Member for Bagging {
-    fn start(&mut self, y: ArrayView1<'_, f64>) {
-        self.counts = vec![0.0; y.len()];
-    }
+    fn start(&mut self, _y: ArrayView1<'_, f64>) {}
 
     fn next(&mut self, data: &Presorted, _rows: &[f32], y: &[f64]) -> Tree {
         // A bootstrap sample as per-row counts: weighting a row by its
         // count is the same as repeating it.
         let n = data.n_rows();
+        self.counts.resize(n, 0.0);
         self.counts.iter_mut().for_each(|c| *c = 0.0);
         for _ in 0..n {
             self.counts[self.rng.gen_range(0..n)] += 1.0;
@@ -105,6 +104,10 @@ impl Member for Bagging {
 
     fn predict(&self, sum: f64, members: usize) -> f64 {
         sum / members as f64
+    }
+
+    fn pause(&mut self) {
+        self.counts = Vec::new();
     }
 }
 

@@ -110,10 +110,10 @@ impl Member for Boosting {
     fn start(&mut self, y: ArrayView1<'_, f64>) {
         self.init = y.mean().unwrap_or(0.0);
         self.current = vec![self.init; y.len()];
-        self.residual = vec![0.0; y.len()];
     }
 
     fn next(&mut self, data: &Presorted, rows: &[f32], y: &[f64]) -> Tree {
+        self.residual.resize(y.len(), 0.0);
         self.residual
             .iter_mut()
             .zip(y.iter().zip(&self.current))
@@ -128,6 +128,10 @@ impl Member for Boosting {
 
     fn predict(&self, sum: f64, _members: usize) -> f64 {
         self.init + LEARNING_RATE * sum
+    }
+
+    fn pause(&mut self) {
+        self.residual = Vec::new();
     }
 }
 

@@ -48,6 +48,9 @@ pub(crate) trait Member: Send {
     fn next(&mut self, data: &Presorted, rows: &[f32], y: &[f64]) -> Tree;
     /// The prediction from the per-query-row sum of the trees so far.
     fn predict(&self, sum: f64, members: usize) -> f64;
+    /// Frees scratch space between growth steps (a paused growth waits
+    /// in memory beside thousands of others).
+    fn pause(&mut self) {}
 }
 
 /// A [`Growth`] of any [`Member`] family.
@@ -130,6 +133,8 @@ impl<M: Member> Growth for Grower<M> {
         if self.grown == largest {
             self.member = None;
             self.sums = Vec::new();
+        } else {
+            member.pause();
         }
         Ok(())
     }

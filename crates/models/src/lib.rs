@@ -8,6 +8,8 @@
 //! scikit-learn does. Start at [`RegressorSpec`]: a regressor by name
 //! (`"Random Forest (N=200)".parse()`), [`RegressorSpec::baseline`] (the
 //! paper's 24) or [`RegressorSpec::all`] (every regressor a name can select).
+//! The forest and gradient boosting also grow member by member ([`Growth`],
+//! from [`Regressor::growth`]), so one growth gives every size of the family.
 //!
 //! Every regressor mirrors the scikit-learn estimator named in its module doc,
 //! so that results can be compared cell by cell with the paper's tables. This
