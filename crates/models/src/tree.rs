@@ -258,11 +258,11 @@ struct Builder<'a> {
     y: &'a [f64],
     /// Per row: weight and weight × target, side by side because the split
     /// scan reads them together.
-    rows: Vec<[f64; 2]>,
+    row_stats: Vec<[f64; 2]>,
     max_depth: Option<usize>,
     /// Rows with positive weight.
     m: usize,
-    /// Whether every weight is a whole number (bootstrap counts, unit
+    /// Whether every weight is a non-negative whole number (bootstrap counts, unit
     /// weights), which the pruned scan ([`Scan::best_pruned`]) needs.
     whole_weights: bool,
     /// Two copies of every feature's order. A node's rows sit in one of
@@ -295,8 +295,8 @@ impl<'a> Builder<'a> {
         Self {
             n_features: data.n_features,
             y,
-            whole_weights: w.iter().all(|&w| w.fract() == 0.0),
-            rows: w.iter().zip(y).map(|(&w, &y)| [w, w * y]).collect(),
+            whole_weights: w.iter().all(|&w| w >= 0.0 && w.fract() == 0.0),
+            row_stats: w.iter().zip(y).map(|(&w, &y)| [w, w * y]).collect(),
             max_depth,
             m,
             orders: [order.clone(), order],
@@ -364,7 +364,7 @@ impl<'a> Builder<'a> {
         let (mut w_sum, mut y_sum, mut sq_sum, mut abs_sum) = (0.0, 0.0, 0.0, 0.0);
         for s in &self.orders[side][start..end] {
             let r = s.row as usize;
-            let (w, y) = (self.rows[r][0], self.y[r]);
+            let (w, y) = (self.row_stats[r][0], self.y[r]);
             w_sum += w;
             y_sum += w * y;
             sq_sum += w * y * y;
@@ -392,7 +392,7 @@ impl<'a> Builder<'a> {
             }
             let scan = Scan {
                 rows,
-                stats: &self.rows,
+                stats: &self.row_stats,
                 w_sum,
                 y_sum,
             };
