@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::ensemble::{EnsembleSize, FittedTrees};
-use crate::growth::{Grower, Growth, Member};
+use crate::growth::{fit_members, Grower, Growth, Member};
 use crate::input::check_fit;
 use crate::saved::FittedModel;
 use crate::tree::{Presorted, Tree};
@@ -50,12 +50,7 @@ impl Regressor for RandomForest {
     ) -> Result<Box<dyn FittedRegressor>> {
         check_fit(&self.0.name, x, y)?;
         let data = Presorted::new(x);
-        let mut bagging = Bagging::new(seed);
-        bagging.start(y);
-        let y = y.to_vec();
-        let trees = (0..self.0.n_trees)
-            .map(|_| bagging.next(&data, &[], &y))
-            .collect();
+        let trees = fit_members(&mut Bagging::new(seed), &data, &[], y, self.0.n_trees);
         Ok(Box::new(Forest(FittedTrees {
             n_features: x.ncols(),
             trees,

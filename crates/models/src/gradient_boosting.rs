@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::ensemble::{EnsembleSize, FittedTrees};
-use crate::growth::{Grower, Growth, Member};
+use crate::growth::{fit_members, Grower, Growth, Member};
 use crate::input::check_fit;
 use crate::saved::{check_finite, FittedModel};
 use crate::tree::{to_f32_rows, Presorted, Tree};
@@ -62,11 +62,7 @@ impl Regressor for GradientBoosting {
         let data = Presorted::new(x);
         let rows = to_f32_rows(x);
         let mut boosting = Boosting::new(seed);
-        boosting.start(y);
-        let y = y.to_vec();
-        let trees = (0..self.0.n_trees)
-            .map(|_| boosting.next(&data, &rows, &y))
-            .collect();
+        let trees = fit_members(&mut boosting, &data, &rows, y, self.0.n_trees);
         Ok(Box::new(BoostedTrees {
             init: boosting.init,
             trees: FittedTrees {

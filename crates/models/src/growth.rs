@@ -53,6 +53,20 @@ pub(crate) trait Member: Send {
     fn pause(&mut self) {}
 }
 
+/// The first `n` members of a family, for a whole fitted model: the same
+/// steps a [`Grower`] takes.
+pub(crate) fn fit_members<M: Member>(
+    member: &mut M,
+    data: &Presorted,
+    rows: &[f32],
+    y: ArrayView1<'_, f64>,
+    n: usize,
+) -> Vec<Tree> {
+    member.start(y);
+    let y = y.to_vec();
+    (0..n).map(|_| member.next(data, rows, &y)).collect()
+}
+
 /// A [`Growth`] of any [`Member`] family.
 pub(crate) struct Grower<M> {
     name: String,

@@ -263,7 +263,7 @@ struct Builder<'a> {
     /// Rows with positive weight.
     m: usize,
     /// Whether every weight is a non-negative whole number (bootstrap counts, unit
-    /// weights), which the pruned scan ([`Scan::best_pruned`]) needs.
+    /// weights), which the pruned scan ([`Scan::best`]) needs.
     whole_weights: bool,
     /// Two copies of every feature's order. A node's rows sit in one of
     /// them; its split writes the children's rows into the other in one
@@ -396,12 +396,8 @@ impl<'a> Builder<'a> {
                 w_sum,
                 y_sum,
             };
-            let found = if self.whole_weights {
-                scan.best_pruned(best_proxy, p.stats.abs_sum)
-            } else {
-                scan.best(best_proxy)
-            };
-            if let Some((proxy, pos)) = found {
+            let prune = self.whole_weights.then_some(p.stats.abs_sum);
+            if let Some((proxy, pos)) = scan.best(best_proxy, prune) {
                 best_proxy = proxy;
                 best = Some((f, pos));
             }
@@ -492,47 +488,26 @@ impl Scan<'_> {
     /// The first position whose squared-error reduction (up to terms
     /// constant at the node) is the largest and above `best`, with that
     /// value; `None` if no position beats `best`.
-    fn best(&self, mut best: f64) -> Option<(f64, usize)> {
-        let (w_sum, y_sum) = (self.w_sum, self.y_sum);
-        let (mut w_left, mut y_left) = (0.0, 0.0);
-        let mut found = None;
-        for (pos, pair) in self.rows.windows(2).enumerate() {
-            let [w, wy] = self.stats[pair[0].row as usize];
-            w_left += w;
-            y_left += wy;
-            if pair[1].x <= pair[0].x + FEATURE_THRESHOLD {
-                continue;
-            }
-            let y_right = y_sum - y_left;
-            let proxy = y_left * y_left / w_left + y_right * y_right / (w_sum - w_left);
-            if proxy > best {
-                best = proxy;
-                found = Some(pos);
-            }
-        }
-        found.map(|pos| (best, pos))
-    }
-
-    /// [`Scan::best`] for whole weights, without dividing at positions that
-    /// provably cannot beat `best`; what it does compute, it computes with
-    /// the same operations in the same order, so it returns what
-    /// [`Scan::best`] returns, bit for bit.
     ///
-    /// With `W = w_left + w_right` exact (whole weights), a position's
+    /// With `prune` (whole, non-negative weights, whose |weight × target|
+    /// sum over the node it holds), positions that provably cannot beat
+    /// `best` are skipped without dividing; the rest are computed with the
+    /// same operations in the same order, so the answer is the same, bit
+    /// for bit. With `W = w_left + w_right` exact (whole weights), a position's
     /// value is `Y²/W + W·d²/(w_left·w_right)` with `d = y_left − w_left·Y/W`,
     /// the deviation of the left side from the node's mean. It cannot beat
     /// `best` when `W·d² < (best − Y²/W)·w_left·w_right`, a test of products
     /// alone. Every quantity in the test is widened far beyond the rounding
     /// of either computation (a few ulps), so a position is skipped only
     /// when it is below `best` by a clear margin.
-    fn best_pruned(&self, mut best: f64, abs_sum: f64) -> Option<(f64, usize)> {
+    fn best(&self, mut best: f64, prune: Option<f64>) -> Option<(f64, usize)> {
         const WIDEN: f64 = 1e-12;
         let (w_sum, y_sum) = (self.w_sum, self.y_sum);
         let mean = y_sum / w_sum;
         let base = y_sum * y_sum / w_sum;
         // |d| as computed may differ from the true |d| by a few ulps of the
-        // partial sums, which `abs_sum` bounds.
-        let d_slack = WIDEN * abs_sum + f64::MIN_POSITIVE;
+        // partial sums, which the |weight × target| sum in `prune` bounds.
+        let d_slack = WIDEN * prune.unwrap_or(0.0) + f64::MIN_POSITIVE;
         // The gain over `base` a position needs to have a chance; negative
         // (no position skipped) until a best is known.
         let needed = |best: f64| {
@@ -547,14 +522,14 @@ impl Scan<'_> {
             y_left += wy;
             let w_right = w_sum - w_left;
             let d = (y_left - w_left * mean).abs() + d_slack;
-            if w_sum * d * d < gain_needed * w_left * w_right {
+            if prune.is_some() && w_sum * d * d < gain_needed * w_left * w_right {
                 continue;
             }
             if pair[1].x <= pair[0].x + FEATURE_THRESHOLD {
                 continue;
             }
             let y_right = y_sum - y_left;
-            let proxy = y_left * y_left / w_left + y_right * y_right / (w_sum - w_left);
+            let proxy = y_left * y_left / w_left + y_right * y_right / w_right;
             if proxy > best {
                 best = proxy;
                 found = Some(pos);
