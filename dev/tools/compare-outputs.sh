@@ -24,7 +24,9 @@ for f in naap440.csv naap440v2.csv generated_schemes.json raw_data.tar.gz; do
 done
 
 # The registry's names, as the old binary's refusal of an unknown one lists them.
-regressors=$("$old" fit --model '?' 2>&1 | sed -n 's/.*\[possible values: \(.*\)\]/\1/p' || true)
+# Older builds print clap's "[possible values: 'A', B, ...]"; newer ones "expected one of: A, B, ...".
+regressors=$("$old" fit --model '?' 2>&1 | sed -n -e 's/.*\[possible values: \(.*\)\]/\1/p' \
+    -e 's/.*expected one of: \(.*\)$/\1/p' || true)
 [ -n "$regressors" ] || { echo "compare-outputs: $old did not list its regressors" >&2; exit 2; }
 
 run_all() {  # $1 = binary, $2 = folder
@@ -50,7 +52,7 @@ run_all() {  # $1 = binary, $2 = folder
             > "fit/$i.stdout" 2> "fit/$i.stderr"
         "$b" predict --predictor "fit/$i.json" --schemes "$d/generated_schemes.json" \
             --dataset "$d/naap440v2.csv" -o "predict/$i.csv" > /dev/null 2>&1
-    done < <(echo "$regressors" | python3 -c 'import shlex,sys; [print(x.rstrip(",")) for x in shlex.split(sys.stdin.read())]')
+    done < <(echo "$regressors" | python3 -c 'import shlex,sys; s=sys.stdin.read().strip(); [print(x.rstrip(",")) for x in (shlex.split(s) if "\x27" in s or "\x22" in s else s.split(", "))]')
     echo "$i regressors fitted" > fit/count.txt
 }
 
