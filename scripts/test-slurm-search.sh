@@ -13,16 +13,7 @@
 # Skips (exit 0, with the reason) only where the daemons cannot run: not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "$(id -u)" != 0 ]; then
-    echo "SKIP slurm search test: starting slurmctld/slurmd and installing slurm-wlm needs root"
-    exit 0
-fi
-started=$(date +%s)
-shared=${NAAP_SHARED_DIR:-../shared}
-bin=$(realpath "${NAAP_BIN:-target/debug/naap}")
-eval "$(bash scripts/slurm-up.sh --env)"
-work=$(mktemp -d /tmp/naap-slurm-search.XXXXXX)
-trap 'bash scripts/slurm-up.sh --down' EXIT
+source scripts/slurm-test-common.sh naap-slurm-search "slurm search test"
 search=("$bin" search --space crates/cli/tests/fixtures/space/search_space.toml --ids 2-7
     --data "$shared/cifar10/cifar10-jpg.tar.gz" --device cpu --threads 1 --jobs 2
     --train-limit 5000 --test-limit 500
@@ -33,15 +24,6 @@ fail() {
         [ -f "$f" ] && { echo "== $f" >&2; tail -20 "$f" >&2; }
     done
     exit 1
-}
-wait_for() { # SECONDS DESCRIPTION COMMAND...
-    local limit=$1 what=$2
-    shift 2
-    for _ in $(seq 1 $((limit * 20))); do
-        if "$@"; then return 0; fi
-        sleep 0.05
-    done
-    fail "timed out after ${limit}s waiting for $what"
 }
 out=$work/slurm
 journal=$out/journal.jsonl

@@ -9,16 +9,7 @@
 # Skips (exit 0, with the reason) only where the daemons cannot run: not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "$(id -u)" != 0 ]; then
-    echo "SKIP slurm test: starting slurmctld/slurmd and installing slurm-wlm needs root"
-    exit 0
-fi
-started=$(date +%s)
-shared=${NAAP_SHARED_DIR:-../shared}
-bin=$(realpath "${NAAP_BIN:-target/debug/naap}")
-eval "$(bash scripts/slurm-up.sh --env)"
-work=$(mktemp -d /tmp/naap-slurm-test.XXXXXX)
-trap 'bash scripts/slurm-up.sh --down' EXIT
+source scripts/slurm-test-common.sh naap-slurm-test "slurm test"
 out=$work/run
 ids=1-8 # shard 2 of 4 is schemes 2 and 6
 args=(--out "$out" --ids "$ids" --epochs 2 --train-limit 5000 --test-limit 500 --device cpu
@@ -32,15 +23,6 @@ fail() {
     echo "slurm test FAILED: $*" >&2
     for f in "$work"/*.out; do echo "== $f" >&2; cat "$f" >&2; done
     exit 1
-}
-wait_for() { # SECONDS DESCRIPTION COMMAND...
-    local limit=$1 what=$2
-    shift 2
-    for _ in $(seq 1 $((limit * 20))); do
-        if "$@"; then return 0; fi
-        sleep 0.05
-    done
-    fail "timed out after ${limit}s waiting for $what"
 }
 job_done() { [ -z "$(squeue -h -j "$1" 2>/dev/null)" ]; }
 state() { scontrol show job "$1" | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -1; }
