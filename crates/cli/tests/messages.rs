@@ -2,7 +2,10 @@
 //! version is a number, not `Some(0)`; the target and the id are not
 //! features, rather than columns "missing from the dataset".
 
-use crate::util::{assert_bad_inputs, bad, fixture_dataset, flag, naap, run, BadFiles};
+use crate::util::{
+    assert_bad_inputs, bad, dataset_fixture, fit_small_predictor, fixture_dataset, flag, naap, run,
+    BadFiles,
+};
 
 #[test]
 fn messages_name_the_fault_in_plain_words() {
@@ -35,24 +38,7 @@ fn messages_name_the_fault_in_plain_words() {
     assert_bad_inputs(&["fit"], &fit_base, &out, &fit_cases);
 
     let predictor = b.file("good.json", "");
-    let res = run(naap()
-        .args([
-            "fit",
-            "--force",
-            "--model",
-            "1-NN",
-            "--feature-set",
-            "Scheme",
-            "--dataset",
-        ])
-        .arg(fixture_dataset("v1"))
-        .arg("-o")
-        .arg(&predictor));
-    assert!(
-        res.status.success(),
-        "{}",
-        String::from_utf8_lossy(&res.stderr)
-    );
+    fit_small_predictor(&predictor);
     let text = std::fs::read_to_string(&predictor).unwrap();
     assert!(text.contains("\"format_version\":1"), "{text}");
     let version0 = b.file(
@@ -60,12 +46,10 @@ fn messages_name_the_fault_in_plain_words() {
         text.replace("\"format_version\":1", "\"format_version\":0"),
     );
     let no_version = b.file("none.json", text.replace("\"format_version\":1,", ""));
-    let fixtures =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dataset");
     let out = b.out("pred.csv");
     let predict_base = [
         flag("--predictor", &predictor),
-        flag("--schemes", fixtures.join("schemes.json")),
+        flag("--schemes", dataset_fixture("schemes.json")),
         flag("-o", &out),
     ];
     let predict_cases = vec![
@@ -85,7 +69,7 @@ fn messages_name_the_fault_in_plain_words() {
             .arg("--predictor")
             .arg(v.as_ref().unwrap())
             .arg("--schemes")
-            .arg(fixtures.join("schemes.json"))
+            .arg(dataset_fixture("schemes.json"))
             .arg("-o")
             .arg(&out));
         let err = String::from_utf8_lossy(&res.stderr);

@@ -3,16 +3,12 @@
 //! `-o dir/` is refused before the work; the no-clobber check holds at the
 //! rename; temporary files a killed run left are cleaned by the next run.
 
-use crate::util::{fixture_dataset, naap, run, shared_naap440};
+use crate::util::{
+    dataset_fixture, fit_small_predictor, fixture_dataset, naap, run, shared_naap440,
+};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/dataset")
-        .join(name)
-}
 
 /// Each command of the table with its output at `out` (a predictor file
 /// `predictor` for predict; an extra CSV written into `dir` for join).
@@ -44,7 +40,7 @@ fn commands(dir: &Path, predictor: &Path) -> Vec<(&'static str, Vec<String>)> {
                 v(&["predict", "--predictor"]),
                 vec![s(predictor)],
                 v(&["--schemes"]),
-                vec![s(&fixture("schemes.json"))],
+                vec![s(&dataset_fixture("schemes.json"))],
             ]
             .concat(),
         ),
@@ -57,7 +53,7 @@ fn commands(dir: &Path, predictor: &Path) -> Vec<(&'static str, Vec<String>)> {
             "space profile",
             [
                 v(&["space", "profile", "--schemes"]),
-                vec![s(&fixture("schemes.json"))],
+                vec![s(&dataset_fixture("schemes.json"))],
             ]
             .concat(),
         ),
@@ -74,19 +70,7 @@ fn stderr(res: &Output) -> String {
 
 fn a_predictor(dir: &Path) -> PathBuf {
     let p = dir.join("predictor.json");
-    let res = run(naap()
-        .args([
-            "fit",
-            "--model",
-            "1-NN",
-            "--feature-set",
-            "Scheme",
-            "--dataset",
-        ])
-        .arg(fixture_dataset("v1"))
-        .arg("-o")
-        .arg(&p));
-    assert!(res.status.success(), "{}", stderr(&res));
+    fit_small_predictor(&p);
     p
 }
 

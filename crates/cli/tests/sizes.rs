@@ -3,8 +3,10 @@
 //! refused with exit 2 and a message; a very deep space is generated
 //! without recursion.
 
-use crate::util::{assert_bad_inputs, bad, fixture_dataset, flag, naap, run, shared_naap440};
-use std::path::PathBuf;
+use crate::util::{
+    assert_bad_inputs, bad, dataset_fixture, fit_small_predictor, fixture_dataset, flag, naap, run,
+    shared_naap440,
+};
 
 #[test]
 fn sizes_from_flags_are_checked_before_allocating() {
@@ -70,24 +72,11 @@ fn sizes_from_flags_are_checked_before_allocating() {
     ];
     assert_bad_inputs(&["nas", "simulate"], &nas_base, &out, &nas_cases);
 
-    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dataset");
     let predictor = dir.path().join("p.json");
-    let res = run(naap()
-        .args([
-            "fit",
-            "--model",
-            "1-NN",
-            "--feature-set",
-            "Scheme",
-            "--dataset",
-        ])
-        .arg(fixture_dataset("v1"))
-        .arg("-o")
-        .arg(&predictor));
-    assert!(res.status.success());
+    fit_small_predictor(&predictor);
     let predict_base = [
         flag("--predictor", &predictor),
-        flag("--schemes", fixtures.join("schemes.json")),
+        flag("--schemes", dataset_fixture("schemes.json")),
         flag("-o", &out),
     ];
     let predict_cases = vec![bad(
@@ -97,9 +86,9 @@ fn sizes_from_flags_are_checked_before_allocating() {
     assert_bad_inputs(&["predict"], &predict_base, &out, &predict_cases);
 
     let build_base = [
-        flag("--schemes", fixtures.join("schemes.json")),
+        flag("--schemes", dataset_fixture("schemes.json")),
         flag("-o", &out),
-        crate::util::positional(fixtures.join("logs")),
+        crate::util::positional(dataset_fixture("logs")),
     ];
     let build_cases = vec![bad(
         vec![flag("--test-bins", "18446744073709551615")],

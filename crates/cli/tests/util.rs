@@ -28,6 +28,37 @@ pub fn fixture_dataset(format: &str) -> PathBuf {
         .join(format!("tests/fixtures/dataset/small_{format}.csv"))
 }
 
+/// A file of the small fixtures kept beside the datasets (tests/fixtures/dataset),
+/// such as `schemes.json`.
+pub fn dataset_fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/dataset")
+        .join(name)
+}
+
+/// Fits a 1-NN predictor file on the small v1 dataset into `path` (replacing
+/// what is there), for tests that need a valid predictor.
+pub fn fit_small_predictor(path: &std::path::Path) {
+    let res = run(naap()
+        .args([
+            "fit",
+            "--force",
+            "--model",
+            "1-NN",
+            "--feature-set",
+            "Scheme",
+            "--dataset",
+        ])
+        .arg(fixture_dataset("v1"))
+        .arg("-o")
+        .arg(path));
+    assert!(
+        res.status.success(),
+        "fitting the small predictor failed: {}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+}
+
 /// Runs a command and returns its output, with stderr in any panic message.
 pub fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("naap binary runs")
