@@ -159,7 +159,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn issue12_each_cause_is_cut_and_the_chain_kept() {
+    fn each_cause_is_cut_and_the_chain_kept() {
         use anyhow::Context;
         let huge = "x".repeat(1 << 20);
         let err = Err::<(), _>(anyhow::anyhow!("bad value {huge}"))

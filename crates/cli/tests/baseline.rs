@@ -295,7 +295,7 @@ fn malformed_dataset_exits_2_and_writes_nothing() {
 }
 
 #[test]
-fn issue12_a_table_too_large_to_fit_is_refused_at_once() {
+fn a_table_too_large_to_fit_is_refused_at_once() {
     // 20,240 valid rows: the published rows again and again under new ModelIds.
     let text = std::fs::read_to_string(shared_naap440("naap440.csv")).unwrap();
     let mut lines = text.lines();

@@ -282,7 +282,7 @@ fn missing_log_source_is_a_usage_error() {
 }
 
 #[test]
-fn issue12_swapped_duplicated_or_extra_logs_are_errors() {
+fn swapped_duplicated_or_extra_logs_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
     // Swapped: scheme_1.txt holds scheme 2's log and the other way round.
@@ -337,7 +337,7 @@ fn issue12_swapped_duplicated_or_extra_logs_are_errors() {
 }
 
 #[test]
-fn issue12_a_missing_log_needs_skip_incomplete_or_ids() {
+fn a_missing_log_needs_skip_incomplete_or_ids() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("d.csv");
     let logs = copied_logs();
@@ -370,7 +370,7 @@ fn issue12_a_missing_log_needs_skip_incomplete_or_ids() {
 }
 
 #[test]
-fn issue12_degenerate_datasets_are_input_errors_for_every_reader() {
+fn degenerate_datasets_are_input_errors_for_every_reader() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.csv");
     let res = build_fixture(&fixture_logs(), &good, &["--test-bins", "2"]);
@@ -434,7 +434,7 @@ fn issue12_degenerate_datasets_are_input_errors_for_every_reader() {
 }
 
 #[test]
-fn issue12_a_huge_offending_cell_is_quoted_in_part() {
+fn a_huge_offending_cell_is_quoted_in_part() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.csv");
     let res = build_fixture(&fixture_logs(), &good, &["--test-bins", "2"]);
@@ -525,7 +525,7 @@ fn join_appends_columns_by_model_id_and_rejects_mismatches() {
 /// Issue 12 item 7, `naap dataset join`: every fault of either file exits 2,
 /// names the file, line and column and what was expected, and writes nothing.
 #[test]
-fn issue12_join_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+fn join_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
     use crate::util::{assert_bad_inputs, bad, fixture_dataset, flag, positional, BadFiles};
     let b = BadFiles::new();
     let dataset = fixture_dataset("v2");

@@ -11,7 +11,7 @@ fn repo_file(name: &str) -> String {
 }
 
 #[test]
-fn issue12_release_ships_without_debug_info_and_profiling_keeps_it() {
+fn release_ships_without_debug_info_and_profiling_keeps_it() {
     let manifest: toml::Table = repo_file("Cargo.toml").parse().unwrap();
     let profiles = manifest["profile"].as_table().unwrap();
     let release = profiles["release"].as_table().unwrap();
@@ -30,7 +30,7 @@ fn issue12_release_ships_without_debug_info_and_profiling_keeps_it() {
 }
 
 #[test]
-fn issue12_readme_shows_how_to_install() {
+fn readme_shows_how_to_install() {
     let readme = repo_file("README.md");
     assert!(
         readme.contains("cargo install --path crates/cli\n")
@@ -73,7 +73,7 @@ fn newcomer_test_run(env: &[(&str, &str)]) -> std::process::Output {
 }
 
 #[test]
-fn issue12_offline_without_data_the_test_run_stops_at_once_with_one_line() {
+fn offline_without_data_the_test_run_stops_at_once_with_one_line() {
     let out = newcomer_test_run(&[]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -84,7 +84,7 @@ fn issue12_offline_without_data_the_test_run_stops_at_once_with_one_line() {
 }
 
 #[test]
-fn issue12_a_data_folder_without_the_files_is_named_at_once() {
+fn a_data_folder_without_the_files_is_named_at_once() {
     let empty = tempfile::tempdir().unwrap();
     let out = newcomer_test_run(&[("NAAP_SHARED_DIR", empty.path().to_str().unwrap())]);
     let err = String::from_utf8_lossy(&out.stderr);

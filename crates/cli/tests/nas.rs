@@ -607,7 +607,7 @@ fn nas_simulate_ranks_with_a_predictor_file_and_refuses_one_that_does_not_fit() 
 /// its domain exit 2, name the file, line or setting and what was expected,
 /// and leave no run folder.
 #[test]
-fn issue12_simulate_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+fn simulate_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
     use crate::util::{assert_bad_inputs, bad, flag, switch, BadFiles};
     let b = BadFiles::new();
     let valid = std::fs::read_to_string(crate::util::fixture_dataset("v2")).unwrap();

@@ -57,7 +57,7 @@ fn modified(path: &Path) -> std::time::SystemTime {
 }
 
 #[test]
-fn issue12_a_second_run_into_a_held_folder_fails_at_once() {
+fn a_second_run_into_a_held_folder_fails_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let dataset = small_dataset(dir.path());
     let out_dir = dir.path().join("out");
@@ -86,7 +86,7 @@ fn issue12_a_second_run_into_a_held_folder_fails_at_once() {
 }
 
 #[test]
-fn issue12_finished_marker_after_figures_and_force_clears_old_figures() {
+fn finished_marker_after_figures_and_force_clears_old_figures() {
     let dir = tempfile::tempdir().unwrap();
     let dataset = small_dataset(dir.path());
     let out_dir = dir.path().join("out");
@@ -108,7 +108,7 @@ fn issue12_finished_marker_after_figures_and_force_clears_old_figures() {
 }
 
 #[test]
-fn issue12_output_path_problems_are_found_before_the_work_and_leave_nothing() {
+fn output_path_problems_are_found_before_the_work_and_leave_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let dataset = small_dataset(dir.path());
     // A run folder that is a file: refused before fitting anything.
@@ -134,7 +134,7 @@ fn issue12_output_path_problems_are_found_before_the_work_and_leave_nothing() {
 
 #[cfg(unix)]
 #[test]
-fn issue12_outputs_get_the_umask_permissions() {
+fn outputs_get_the_umask_permissions() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("schemes.json");
@@ -151,7 +151,7 @@ fn issue12_outputs_get_the_umask_permissions() {
 }
 
 #[test]
-fn issue12_dash_output_is_stdout_for_a_file_and_refused_for_a_folder() {
+fn dash_output_is_stdout_for_a_file_and_refused_for_a_folder() {
     let dir = tempfile::tempdir().unwrap();
     let res = run(naap()
         .current_dir(dir.path())

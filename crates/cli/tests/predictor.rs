@@ -453,7 +453,7 @@ fn skip_incomplete_predicts_the_rest_and_exits_3() {
 /// Issue 11: `naap fit --model LcSVR` saves the LcSVR as itself, with the
 /// C, ν and γ its random search chose and every draw's cross-validated MAE.
 #[test]
-fn issue11_a_saved_lcsvr_records_its_search() {
+fn a_saved_lcsvr_records_its_search() {
     let dir = tempfile::tempdir().unwrap();
     let dataset = shared_naap440("naap440v2.csv");
     let file = fit(
@@ -488,7 +488,7 @@ fn issue11_a_saved_lcsvr_records_its_search() {
 /// Issue 12 item 7, `naap fit`: every input fault exits 2, names the file,
 /// line or flag and what was expected, and writes no predictor file.
 #[test]
-fn issue12_fit_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+fn fit_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
     use crate::util::{assert_bad_inputs, bad, fixture_dataset, flag, unset, BadFiles};
     let b = BadFiles::new();
     let valid = std::fs::read_to_string(fixture_dataset("v2")).unwrap();
@@ -551,7 +551,7 @@ fn issue12_fit_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
 /// Issue 12 item 7, `naap predict`: the same for the predictor file, the
 /// schemes, the ids, the logs and the dataset.
 #[test]
-fn issue12_predict_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+fn predict_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
     use crate::util::{assert_bad_inputs, bad, fixture_dataset, flag, unset, BadFiles};
     let b = BadFiles::new();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dataset");

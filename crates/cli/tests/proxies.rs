@@ -77,7 +77,7 @@ mod with_libtorch {
 
     /// Issue 12 item 7, `naap proxies`: the same for its files and flags.
     #[test]
-    fn issue12_proxies_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+    fn proxies_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
         use crate::util::{assert_bad_inputs, bad, flag, BadFiles};
         let b = BadFiles::new();
         let malformed_schemes = b.file("schemes.json", "[[{\"kernel_size\": 3");

@@ -395,7 +395,7 @@ mod with_libtorch {
     /// Issue 12 item 7, `naap search`: bad files, bad strategy settings and
     /// values outside their domain exit 2, name the fault, and leave no run folder.
     #[test]
-    fn issue12_search_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+    fn search_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
         use crate::util::{assert_bad_inputs, bad, flag, switch, unset, BadFiles};
         let b = BadFiles::new();
         let malformed_schemes = b.file("schemes.json", "[[{\"kernel_size\": 3");

@@ -164,7 +164,7 @@ fn interrupted_run(dir: &Path) -> std::path::PathBuf {
 }
 
 #[test]
-fn issue12_a_corrupted_checkpoint_is_an_input_error_naming_file_and_line() {
+fn a_corrupted_checkpoint_is_an_input_error_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = interrupted_run(dir.path());
     let path = out.join("checkpoint.csv");
@@ -216,7 +216,7 @@ fn issue12_a_corrupted_checkpoint_is_an_input_error_naming_file_and_line() {
 }
 
 #[test]
-fn issue12_a_mode_that_runs_no_model_is_an_input_error() {
+fn a_mode_that_runs_no_model_is_an_input_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     // 3-NN cannot extrapolate, so left extrapolation would run nothing.
@@ -236,7 +236,7 @@ fn issue12_a_mode_that_runs_no_model_is_an_input_error() {
 }
 
 #[test]
-fn issue12_select_takes_the_shared_font_flag_and_checks_it_first() {
+fn select_takes_the_shared_font_flag_and_checks_it_first() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let res = run(naap()
@@ -258,7 +258,7 @@ fn issue12_select_takes_the_shared_font_flag_and_checks_it_first() {
 
 /// Issue 13: `--resume` silently reused searches made by an older build.
 #[test]
-fn issue_13_resume_refuses_a_checkpoint_of_another_build_and_resume_stale_redoes_it() {
+fn resume_refuses_a_checkpoint_of_another_build_and_resume_stale_redoes_it() {
     let dir = tempfile::tempdir().unwrap();
     let dataset = shared_naap440("naap440v2.csv");
     let out = dir.path().join("out");
@@ -344,7 +344,7 @@ fn fixture_with_zero_cost(dir: &Path) -> std::path::PathBuf {
 /// Issue 11: the search also runs over the zero-cost columns and the curve
 /// features, under set names of their own, given with --feature-set.
 #[test]
-fn issue11_named_sets_search_zero_cost_and_curve_features() {
+fn named_sets_search_zero_cost_and_curve_features() {
     let dir = tempfile::tempdir().unwrap();
     let joined = fixture_with_zero_cost(dir.path());
     let out = dir.path().join("out");

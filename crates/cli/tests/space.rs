@@ -313,7 +313,7 @@ fn bad_scheme_files_exit_2_naming_file_and_item() {
 }
 
 #[test]
-fn issue12_non_utf8_and_folder_inputs_exit_2() {
+fn non_utf8_and_folder_inputs_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let binary = dir.path().join("bin.toml");
     std::fs::write(&binary, b"\xff\xfe\x00 not text").unwrap();

@@ -290,7 +290,7 @@ mod with_libtorch {
     /// domain exit 2, name the file, line or flag and what was expected, and
     /// create no output folder.
     #[test]
-    fn issue12_train_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
+    fn train_bad_inputs_exit_2_name_the_fault_and_write_nothing() {
         use crate::util::{assert_bad_inputs, bad, flag, BadFiles};
         let b = BadFiles::new();
         let malformed_schemes = b.file("schemes.json", "[[{\"kernel_size\": 3");

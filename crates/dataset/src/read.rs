@@ -487,7 +487,7 @@ e2LossMean,e2LossMedian,e2Accuracy";
     }
 
     #[test]
-    fn issue12_values_outside_their_domain_name_line_and_column() {
+    fn values_outside_their_domain_name_line_and_column() {
         let cases = [
             // An accuracy above 1.
             (
@@ -540,7 +540,7 @@ e2LossMean,e2LossMedian,e2Accuracy";
     }
 
     #[test]
-    fn issue12_degenerate_splits_and_constant_targets_are_rejected() {
+    fn degenerate_splits_and_constant_targets_are_rejected() {
         // One train row: row 3 becomes a test row.
         let text = small_v1().replace("3,0,12", "3,1,12");
         assert!(message(&text).contains("column IsTest: 1 train rows, at least 2"));
@@ -558,7 +558,7 @@ e2LossMean,e2LossMedian,e2Accuracy";
     }
 
     #[test]
-    fn issue12_a_huge_bad_cell_is_quoted_in_part() {
+    fn a_huge_bad_cell_is_quoted_in_part() {
         let huge = "9".repeat(1 << 20) + "x";
         let text = small_v1().replacen("0.4,1.6", &format!("{huge},1.6"), 1);
         let msg = message(&text);

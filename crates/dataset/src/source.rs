@@ -180,7 +180,7 @@ mod tests {
     }
 
     #[test]
-    fn issue12_an_oversized_tar_entry_is_refused() {
+    fn an_oversized_tar_entry_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("logs.tar.gz");
         let gz = flate2::write::GzEncoder::new(

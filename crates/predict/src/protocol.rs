@@ -473,7 +473,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn issue12_a_table_too_large_to_fit_is_refused_with_a_reason() {
+    fn a_table_too_large_to_fit_is_refused_with_a_reason() {
         let rows: Vec<Row> = (0..=MAX_ROWS as u32)
             .map(|i| row(i + 1, i % 10 == 0, 0.5 + f64::from(i % 7) / 100.0, 1))
             .collect();

@@ -276,7 +276,7 @@ mod tests {
     }
 
     #[test]
-    fn issue12_a_space_over_the_limit_is_refused_before_it_is_built() {
+    fn a_space_over_the_limit_is_refused_before_it_is_built() {
         let space = SpaceConfig::default().validate().unwrap();
         assert_eq!(generate_at_most(&space, 440).unwrap(), generate(&space));
         let err = generate_at_most(&space, 439).unwrap_err();

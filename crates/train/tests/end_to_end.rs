@@ -263,7 +263,7 @@ fn forge_code(path: &Path, code: &str) {
 
 /// Issue 13: a resumed run must never trust epochs made by another build.
 #[test]
-fn issue_13_a_checkpoint_of_another_build_is_refused_and_resume_stale_retrains() {
+fn a_checkpoint_of_another_build_is_refused_and_resume_stale_retrains() {
     let out = tempfile::tempdir().unwrap();
     let one = RunOptions::jobs(1);
     train_schemes(&jobs(&[1]), data(), &config(1), out.path(), &one, &|_| {}).unwrap();
@@ -318,7 +318,7 @@ fn issue_13_a_checkpoint_of_another_build_is_refused_and_resume_stale_retrains()
 /// build's, or one from before the code identity, is refused with the stale
 /// checkpoint message, and under `resume_stale` the scheme is retrained from scratch.
 #[test]
-fn issue_13_a_diverged_marker_of_another_build_is_refused_and_resume_stale_retrains() {
+fn a_diverged_marker_of_another_build_is_refused_and_resume_stale_retrains() {
     let out = tempfile::tempdir().unwrap();
     let one = RunOptions::jobs(1);
     train_schemes(&jobs(&[1]), data(), &config(1), out.path(), &one, &|_| {}).unwrap();

@@ -399,7 +399,7 @@ mod tests {
     }
 
     #[test]
-    fn issue12_corrupted_values_are_errors_naming_the_line() {
+    fn corrupted_values_are_errors_naming_the_line() {
         let config = SelectConfig::default().validate().unwrap();
         let fp = fingerprint(&config, b"dataset");
         let sets = vec![feature_set(Format::V2, 0).unwrap()];
@@ -432,7 +432,7 @@ mod tests {
     }
 
     #[test]
-    fn issue12_a_journal_resumes_records_and_discards_an_empty_file() {
+    fn a_journal_resumes_records_and_discards_an_empty_file() {
         let config = SelectConfig::default().validate().unwrap();
         let fp = fingerprint(&config, b"dataset");
         let sets = vec![feature_set(Format::V2, 0).unwrap()];
@@ -461,7 +461,7 @@ mod tests {
 
     /// Issue 13: `--resume` reused searches made before a k-NN fix.
     #[test]
-    fn issue_13_a_checkpoint_of_another_build_is_stale_and_refused() {
+    fn a_checkpoint_of_another_build_is_stale_and_refused() {
         let config = SelectConfig::default().validate().unwrap();
         let fp = fingerprint(&config, b"dataset");
         assert!(fp.trim_end().ends_with(crate::CODE_ID), "{fp}");

@@ -29,7 +29,7 @@ mod tests {
     /// Issue 12: the feature search shares the report types, not the
     /// baseline's code; `select` must not reach into `baseline`.
     #[test]
-    fn issue12_select_does_not_depend_on_baseline() {
+    fn select_does_not_depend_on_baseline() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/select");
         // Split so that this file does not match itself.
         let needle = ["crate", "::baseline"].concat();

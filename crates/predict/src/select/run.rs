@@ -395,7 +395,7 @@ mod tests {
     /// Issue 10 renamed the search's sets; their seeds must not move with
     /// the names, or a seed no longer reproduces earlier searches.
     #[test]
-    fn issue_10_renamed_sets_keep_their_search_seeds() {
+    fn renamed_sets_keep_their_search_seeds() {
         assert_eq!(seed_name("Scheme8"), "Scheme");
         assert_eq!(seed_name("Scheme6"), "Scheme");
         assert_eq!(seed_name("Scheme8+Quant.3"), "Scheme+Quant.3");
