@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Two benchmarks of the NAAP-440e feature search.
 #
-# 1. `bash bench/select.sh forests [ROUNDS] [OLD_NAAP]`: the four random forests (interpolation,
-#    Scheme8+Quant.3, N = 25, 50, 100, 200), the slice the forests' speed is judged on, with this
-#    build, alternating with OLD_NAAP (another build's binary, e.g. one of an earlier commit
-#    built in its own clone) when given. Prints per run wall and CPU (user + sys) seconds, peak
-#    RSS and subsets; then each build's best FinalScore per search, and whether the two builds
-#    wrote the same results.csv. Needs ../shared (or $NAAP_SHARED_DIR) only.
+# 1. `bash bench/select.sh forests [ROUNDS] [OLD_NAAP] [EPOCHS]`: the four random forests
+#    (interpolation, N = 25, 50, 100, 200; EPOCHS as --epochs, default 3: Scheme8+Quant.3, the
+#    slice the forests' speed is judged on; 0,3,6,9 for all four feature sets) with this build,
+#    alternating with OLD_NAAP (another build's binary, e.g. one of an earlier commit built in
+#    its own clone) when given. Prints per run wall and CPU (user + sys) seconds, peak RSS and
+#    subsets; then each build's best FinalScore per search (model x feature set) and, with
+#    OLD_NAAP, how many searches the new build ends better, worse or the same, and whether the
+#    two wrote the same results.csv. Needs ../shared (or $NAAP_SHARED_DIR) only.
 #
 # 2. Otherwise: one slice of the NAAP-440e feature search (default: interpolation x Linear
 # Regression x Scheme+Quant.9, 35 features) with naap beside the scikit-learn harness that runs
@@ -26,6 +28,7 @@ shared=${NAAP_SHARED_DIR:-../shared}
 if [ "${1:-}" = forests ]; then
     rounds=${2:-1}
     old=${3:-}
+    epochs=${4:-3}
     cargo build --release -p naap --quiet
     out=$(mktemp -d)
     trap 'rm -rf "$out"' EXIT
@@ -39,18 +42,25 @@ if [ "${1:-}" = forests ]; then
             /usr/bin/time -f "$name wall %e s, cpu %U + %S s, peak %M KB" -o "$out/time" "${b#*:}" \
                 select-features --quiet --force --no-figures \
                 --dataset "$shared/naap440/naap440v2.csv" -o "$out/$name" \
-                --modes interpolation --epochs 3 --models "$forests"
+                --modes interpolation --epochs "$epochs" --models "$forests"
             echo "$(cat "$out/time"), $(($(wc -l <"$out/$name/results.csv") - 1)) subsets," \
                 "load $(cut -d' ' -f1 /proc/loadavg)"
         done
     done
     for b in "${builds[@]}"; do
         name=${b%%:*}
-        # Lowest FinalScore (column 10) per model (column 2).
-        sort -t, -k2,2 -k10,10g "$out/$name/results.csv" | awk -F, -v n="$name" \
-            '$2 != "Model" && $2 != last { printf "%s best %s: %s (%s violations)\n", n, $2, $10, $7; last = $2 }'
+        # Per search (model, column 2; feature set, column 3): the lowest FinalScore (column 10)
+        # with its violations (column 7), sorted by search.
+        awk -F, 'NR > 1 { k = $2 " | " $3; if (!(k in b) || $10 + 0 < b[k] + 0) { b[k] = $10; v[k] = $7 } }
+            END { for (k in b) printf "%s\t%s\t%s\n", k, b[k], v[k] }' "$out/$name/results.csv" |
+            sort >"$out/$name.best"
+        awk -F'\t' -v n="$name" '{ printf "%s best %s: %s (%s violations)\n", n, $1, $2, $3 }' \
+            "$out/$name.best"
     done
     if [ -n "$old" ]; then
+        join -t$'\t' "$out/new.best" "$out/old.best" | awk -F'\t' '
+            { if ($2 + 0 < $4 + 0) b++; else if ($2 + 0 > $4 + 0) w++; else s++ }
+            END { printf "searches where new ends better: %d, worse: %d, the same: %d\n", b, w, s }'
         if cmp -s "$out/new/results.csv" "$out/old/results.csv"; then
             echo "results.csv: identical"
         else
