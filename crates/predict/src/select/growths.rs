@@ -99,13 +99,12 @@ impl SharedGrowths {
             Arc::clone(growth)
         };
         let mut growth = lock(&growth);
-        let grown = growth.grow_to(
+        growth.grow_to(
             data.x_train.view(),
             data.y_train.view(),
             data.x_test.view(),
             members,
-        );
-        grown?;
+        )?;
         Ok(growth
             .predictions(members)
             .expect("every size of the family is recorded")
